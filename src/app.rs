@@ -1,0 +1,92 @@
+//! Builds the server from a [`Config`]: opens the store, seeds it, binds the listener.
+//! `main` and the tests start the server the same way; tests bind port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use anyhow::Context;
+
+use crate::asmx;
+use crate::asmx::soap::NilMode;
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::ops::{hash_password, Service, Settings};
+use crate::state::AppState;
+use crate::store::Store;
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    clock: Clock,
+}
+
+impl Application {
+    pub fn build(config: &Config) -> anyhow::Result<Application> {
+        let store = Store::open(&config.db)
+            .with_context(|| format!("opening database {}", config.db.display()))?;
+        if store.seed_if_empty(&config.fixtures, hash_password)? {
+            tracing::info!(fixtures = %config.fixtures.display(), "seeded an empty database");
+        }
+        let clock = Clock::default();
+        let settings = Settings {
+            ticket_lifetime: chrono::Duration::from_std(config.ticket_lifetime)
+                .context("ticket lifetime out of range")?,
+            sysadmin_account: config.sysadmin_account.clone(),
+            trusted_user_password: config.trusted_user_password.clone(),
+            anonymous_access: config.anonymous_access,
+            company: config.company.clone(),
+            server_name: config.server_name.clone(),
+        };
+        let state = AppState {
+            service: Service {
+                store,
+                clock: clock.clone(),
+                settings: Arc::new(settings),
+            },
+            nil_mode: if config.nil_as_empty {
+                NilMode::Empty
+            } else {
+                NilMode::Null
+            },
+        };
+        let listener = TcpListener::bind(config.bind)
+            .with_context(|| format!("binding {}", config.bind))?;
+        let port = listener.local_addr()?.port();
+        let max_body = config.max_body;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(state.clone()))
+                .app_data(web::PayloadConfig::new(max_body))
+                .configure(routes)
+        })
+        .listen(listener)?;
+        if let Some(workers) = config.workers {
+            server = server.workers(workers);
+        }
+        Ok(Application {
+            port,
+            server: server.run(),
+            clock,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The emulator's clock, for tests that move time.
+    pub fn clock(&self) -> Clock {
+        self.clock.clone()
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Every route of the emulator.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.default_service(web::to(asmx::handle));
+}

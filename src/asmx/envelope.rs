@@ -1,0 +1,101 @@
+//! SOAP response envelopes, as ASMX writes them: one line, `soap` prefix for both
+//! versions, namespaces declared in the order `soap`, `xsi`, `xsd`, no header.
+
+use super::binding::{SoapVersion, SERVICE_NS, XSD_NS, XSI_NS};
+use super::fault::SoapFault;
+use super::xml::{escape_text, inline_in_soap, DECLARATION};
+use crate::ops::Node;
+
+fn open(out: &mut String, version: SoapVersion) {
+    out.push_str(DECLARATION);
+    out.push_str("<soap:Envelope xmlns:soap=\"");
+    out.push_str(version.envelope_ns());
+    out.push_str("\" xmlns:xsi=\"");
+    out.push_str(XSI_NS);
+    out.push_str("\" xmlns:xsd=\"");
+    out.push_str(XSD_NS);
+    out.push_str("\">");
+}
+
+const CLOSE: &str = "</soap:Body></soap:Envelope>";
+
+/// `<MResponse xmlns="http://tempuri.org/"><MResult>node</MResult></MResponse>`.
+pub fn response(version: SoapVersion, method: &str, result: &Node) -> String {
+    let mut out = String::with_capacity(512);
+    open(&mut out, version);
+    out.push_str("<soap:Body><");
+    out.push_str(method);
+    out.push_str("Response xmlns=\"");
+    out.push_str(SERVICE_NS);
+    out.push_str("\"><");
+    out.push_str(method);
+    out.push_str("Result>");
+    inline_in_soap(&mut out, result);
+    out.push_str("</");
+    out.push_str(method);
+    out.push_str("Result></");
+    out.push_str(method);
+    out.push_str("Response>");
+    out.push_str(CLOSE);
+    out
+}
+
+/// A fault in the shape of `version`. A version mismatch also names both envelopes
+/// the service supports in an `Upgrade` header; a must-understand fault has no detail.
+pub fn fault(version: SoapVersion, code: &str, text: &str, kind: &SoapFault) -> String {
+    let mut out = String::with_capacity(512);
+    open(&mut out, version);
+    if matches!(kind, SoapFault::VersionMismatch(_)) {
+        out.push_str(concat!(
+            "<soap:Header><soap12:Upgrade xmlns:soap12=\"http://www.w3.org/2003/05/soap-envelope\">",
+            "<soap12:SupportedEnvelope qname=\"soap:Envelope\" xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" />",
+            "<soap12:SupportedEnvelope qname=\"soap12:Envelope\" xmlns:soap12=\"http://www.w3.org/2003/05/soap-envelope\" />",
+            "</soap12:Upgrade></soap:Header>"
+        ));
+    }
+    let detail = !matches!(kind, SoapFault::NotUnderstood(_));
+    out.push_str("<soap:Body><soap:Fault>");
+    match version {
+        SoapVersion::Soap11 => {
+            out.push_str("<faultcode>");
+            out.push_str(code);
+            out.push_str("</faultcode><faultstring>");
+            escape_text(&mut out, text);
+            out.push_str("</faultstring>");
+            if detail {
+                out.push_str("<detail />");
+            }
+        }
+        SoapVersion::Soap12 => {
+            out.push_str("<soap:Code><soap:Value>");
+            out.push_str(code);
+            out.push_str("</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang=\"en\">");
+            escape_text(&mut out, text);
+            out.push_str("</soap:Text></soap:Reason>");
+            if detail {
+                out.push_str("<soap:Detail />");
+            }
+        }
+    }
+    out.push_str("</soap:Fault>");
+    out.push_str(CLOSE);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_oracle_capture_020_shape() {
+        let node = Node::new("root").attr("success", "true").attr("ticket", "T");
+        assert_eq!(
+            response(SoapVersion::Soap11, "AuthenticateUser", &node),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+             xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">\
+             <soap:Body><AuthenticateUserResponse xmlns=\"http://tempuri.org/\"><AuthenticateUserResult>\
+             <root success=\"true\" ticket=\"T\" xmlns=\"\" /></AuthenticateUserResult></AuthenticateUserResponse>\
+             </soap:Body></soap:Envelope>"
+        );
+    }
+}

@@ -1,0 +1,375 @@
+//! Reads a SOAP request document with quick-xml, streaming: the envelope version, the
+//! headers a client insists on, and the body's request element with its parameter
+//! elements. No DTD is accepted and no entity beyond XML's five is ever expanded; any
+//! document that is not well-formed is refused whole.
+
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+use super::binding::{SoapVersion, XSI_NS};
+
+/// One element under the request element.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParamElement {
+    pub ns: Option<String>,
+    pub local: String,
+    pub nil: bool,
+    pub text: String,
+    /// Where the reader stands after the element (1-based), as .NET reports it.
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestElement {
+    pub ns: Option<String>,
+    pub local: String,
+    pub params: Vec<ParamElement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Envelope {
+    pub version: SoapVersion,
+    /// The first header entry marked `mustUnderstand`: no header is understood here.
+    pub must_understand: Option<String>,
+    pub has_body: bool,
+    pub request: Option<RequestElement>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReadError {
+    /// Not well-formed, a DTD, an unknown entity, or no root element.
+    Malformed,
+    /// Well-formed, but the root is not a SOAP envelope; carries its namespace.
+    NotAnEnvelope(String),
+}
+
+fn ns_of(resolved: &ResolveResult) -> Option<String> {
+    match resolved {
+        ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+        _ => None,
+    }
+}
+
+fn local_of(start: &BytesStart) -> String {
+    String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
+}
+
+/// Line and column (1-based) of byte offset `pos` in `text`.
+fn line_column(text: &str, pos: usize) -> (usize, usize) {
+    let before = &text.as_bytes()[..pos.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let column = String::from_utf8_lossy(&before[line_start..])
+        .chars()
+        .count()
+        + 1;
+    (line, column)
+}
+
+/// Where the element currently being read sits in the envelope.
+#[derive(Clone, Copy, PartialEq)]
+enum Place {
+    Envelope,
+    Header,
+    Body,
+    Request,
+    Param,
+    Other,
+}
+
+/// The reader's state while it walks the document once.
+struct Walk<'t> {
+    text: &'t str,
+    stack: Vec<Place>,
+    /// The root's namespace when the root is not a SOAP envelope.
+    foreign_root: Option<String>,
+    envelope: Option<Envelope>,
+    root_done: bool,
+    param: Option<ParamElement>,
+}
+
+pub fn read(text: &str) -> Result<Envelope, ReadError> {
+    let mut reader = NsReader::from_str(text);
+    reader.config_mut().check_end_names = true;
+    let mut walk = Walk {
+        text,
+        stack: Vec::new(),
+        foreign_root: None,
+        envelope: None,
+        root_done: false,
+        param: None,
+    };
+    loop {
+        let (resolved, event) = reader
+            .read_resolved_event()
+            .map_err(|_| ReadError::Malformed)?;
+        let ns = ns_of(&resolved);
+        match event {
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                if walk.root_done {
+                    return Err(ReadError::Malformed);
+                }
+                let place = walk.place_of(&reader, start, ns);
+                walk.stack.push(place);
+                if matches!(event, Event::Empty(_)) {
+                    walk.close(reader.buffer_position() as usize);
+                }
+            }
+            Event::End(_) => walk.close(reader.buffer_position() as usize),
+            Event::Text(t) => {
+                let content = t.xml_content().map_err(|_| ReadError::Malformed)?;
+                walk.text_content(&content)?;
+            }
+            Event::CData(c) => {
+                let content = c.decode().map_err(|_| ReadError::Malformed)?;
+                walk.markup_content(&content)?;
+            }
+            Event::GeneralRef(r) => {
+                let resolved = if r.is_char_ref() {
+                    r.resolve_char_ref().ok().flatten().map(String::from)
+                } else {
+                    let name = r.decode().map_err(|_| ReadError::Malformed)?;
+                    quick_xml::escape::resolve_xml_entity(&name).map(String::from)
+                };
+                walk.markup_content(&resolved.ok_or(ReadError::Malformed)?)?;
+            }
+            Event::DocType(_) => return Err(ReadError::Malformed),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if !walk.root_done {
+        return Err(ReadError::Malformed);
+    }
+    if let Some(ns) = walk.foreign_root {
+        return Err(ReadError::NotAnEnvelope(ns));
+    }
+    walk.envelope.ok_or(ReadError::Malformed)
+}
+
+impl Walk<'_> {
+    fn place_of(
+        &mut self,
+        reader: &NsReader<&[u8]>,
+        start: &BytesStart,
+        ns: Option<String>,
+    ) -> Place {
+        let local = local_of(start);
+        let Some(parent) = self.stack.last().copied() else {
+            let version = ns
+                .as_deref()
+                .filter(|_| local == "Envelope")
+                .and_then(|n| SoapVersion::from_envelope_ns(n.as_bytes()));
+            return match version {
+                Some(version) => {
+                    self.envelope = Some(Envelope {
+                        version,
+                        must_understand: None,
+                        has_body: false,
+                        request: None,
+                    });
+                    Place::Envelope
+                }
+                None => {
+                    self.foreign_root = Some(ns.unwrap_or_default());
+                    Place::Other
+                }
+            };
+        };
+        let Some(env) = self.envelope.as_mut() else {
+            return Place::Other;
+        };
+        match parent {
+            Place::Envelope => {
+                let in_env = ns.as_deref() == Some(env.version.envelope_ns());
+                match local.as_str() {
+                    "Header" if in_env => Place::Header,
+                    "Body" if in_env && !env.has_body => {
+                        env.has_body = true;
+                        Place::Body
+                    }
+                    _ => Place::Other,
+                }
+            }
+            Place::Header => {
+                if env.must_understand.is_none() && must_understand(reader, start, env.version) {
+                    env.must_understand =
+                        Some(String::from_utf8_lossy(start.name().as_ref()).into_owned());
+                }
+                Place::Other
+            }
+            Place::Body if env.request.is_none() => {
+                env.request = Some(RequestElement {
+                    ns,
+                    local,
+                    params: Vec::new(),
+                });
+                Place::Request
+            }
+            Place::Request => {
+                self.param = Some(ParamElement {
+                    ns,
+                    local,
+                    nil: is_nil(reader, start),
+                    text: String::new(),
+                    line: 0,
+                    column: 0,
+                });
+                Place::Param
+            }
+            _ => Place::Other,
+        }
+    }
+
+    /// Pops the element that just ended; a finished parameter records where it ended.
+    fn close(&mut self, position: usize) {
+        if self.stack.pop() == Some(Place::Param) {
+            if let Some(mut p) = self.param.take() {
+                (p.line, p.column) = line_column(self.text, position);
+                if let Some(request) = self.envelope.as_mut().and_then(|e| e.request.as_mut()) {
+                    request.params.push(p);
+                }
+            }
+        }
+        if self.stack.is_empty() {
+            self.root_done = true;
+        }
+    }
+
+    /// Character data: only white space may stand outside the root.
+    fn text_content(&mut self, content: &str) -> Result<(), ReadError> {
+        if self.stack.is_empty() {
+            return if content.trim().is_empty() {
+                Ok(())
+            } else {
+                Err(ReadError::Malformed)
+            };
+        }
+        self.append(content);
+        Ok(())
+    }
+
+    /// CDATA or a reference: never allowed outside the root.
+    fn markup_content(&mut self, content: &str) -> Result<(), ReadError> {
+        if self.stack.is_empty() {
+            return Err(ReadError::Malformed);
+        }
+        self.append(content);
+        Ok(())
+    }
+
+    fn append(&mut self, content: &str) {
+        if let Some(p) = self.param.as_mut() {
+            p.text.push_str(content);
+        }
+    }
+}
+
+fn attr_is(
+    reader: &NsReader<&[u8]>,
+    start: &BytesStart,
+    ns: &str,
+    local: &str,
+    yes: &[&str],
+) -> bool {
+    start.attributes().flatten().any(|a| {
+        let (resolved, name) = reader.resolve_attribute(a.key);
+        matches!(resolved, ResolveResult::Bound(n) if n.as_ref() == ns.as_bytes())
+            && name.as_ref() == local.as_bytes()
+            && a.unescape_value()
+                .map(|v| yes.contains(&v.trim()))
+                .unwrap_or(false)
+    })
+}
+
+fn is_nil(reader: &NsReader<&[u8]>, start: &BytesStart) -> bool {
+    attr_is(reader, start, XSI_NS, "nil", &["true", "1"])
+}
+
+fn must_understand(reader: &NsReader<&[u8]>, start: &BytesStart, version: SoapVersion) -> bool {
+    attr_is(
+        reader,
+        start,
+        version.envelope_ns(),
+        "mustUnderstand",
+        &["1", "true"],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOAP11: &str = r#"<?xml version="1.0" encoding="utf-8"?>
+<soap:Envelope xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">
+  <soap:Body>
+    <GetUser xmlns="http://tempuri.org/"><a>x &amp; y</a><b xsi:nil="true" /><c/><d><![CDATA[<q>]]></d></GetUser>
+  </soap:Body>
+</soap:Envelope>"#;
+
+    #[test]
+    fn reads_request_and_params() {
+        let env = read(SOAP11).unwrap();
+        assert_eq!(env.version, SoapVersion::Soap11);
+        let req = env.request.unwrap();
+        assert_eq!(req.local, "GetUser");
+        assert_eq!(req.ns.as_deref(), Some("http://tempuri.org/"));
+        let texts: Vec<_> = req
+            .params
+            .iter()
+            .map(|p| (p.local.as_str(), p.nil, p.text.as_str()))
+            .collect();
+        assert_eq!(
+            texts,
+            [
+                ("a", false, "x & y"),
+                ("b", true, ""),
+                ("c", false, ""),
+                ("d", false, "<q>")
+            ]
+        );
+    }
+
+    #[test]
+    fn refuses_malformed_and_dtd() {
+        for bad in [
+            "",
+            "hello world",
+            "<a><b></a>",
+            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">",
+            "<!DOCTYPE x [<!ENTITY e \"boom\">]><x>&e;</x>",
+            "<x>&e;</x>",
+            "<a/><b/>",
+        ] {
+            assert_eq!(read(bad), Err(ReadError::Malformed), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn reports_a_foreign_root() {
+        assert_eq!(
+            read("<foo xmlns=\"urn:x\"><bar/></foo>"),
+            Err(ReadError::NotAnEnvelope("urn:x".into()))
+        );
+    }
+
+    #[test]
+    fn deep_nesting_is_streamed_not_recursed() {
+        let deep = format!(
+            "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>{}{}</soap:Body></soap:Envelope>",
+            "<x>".repeat(20_000),
+            "</x>".repeat(20_000)
+        );
+        assert!(read(&deep).is_ok());
+    }
+
+    #[test]
+    fn position_is_after_the_end_tag() {
+        assert_eq!(line_column("ab\ncd<x>1</x>", 13), (2, 11));
+    }
+}

@@ -1,0 +1,189 @@
+//! Every protocol error ASMX can answer with, its exact text, and its bytes: the one
+//! place where a `Fault` becomes a response. Texts are the Microsoft resource strings
+//! (placeholders filled in) as a client sees them with ASP.NET custom errors on: the
+//! messages of the exception chain joined by ` ---> `, no type names, no stack.
+
+use actix_web::http::StatusCode;
+use actix_web::HttpResponse;
+
+use super::binding::{SoapVersion, HTML_CONTENT_TYPE, TEXT_CONTENT_TYPE, XML_CONTENT_TYPE};
+use super::envelope;
+use super::xml::NEWLINE;
+
+/// Errors raised while reading or routing a SOAP request: sent as a SOAP fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SoapFault {
+    #[error("Unable to handle request without a valid action parameter. Please supply a valid soap action.")]
+    MissingAction,
+    #[error("Server did not recognize the value of HTTP Header SOAPAction: {0}.")]
+    UnknownSoapAction(String),
+    #[error("Unable to handle request. The action '{0}' was not recognized.")]
+    UnknownAction(String),
+    #[error("Server was unable to process request. ---> {0}")]
+    Unprocessable(String),
+    #[error("Server was unable to read request. ---> There is an error in XML document ({line}, {column}). ---> {reason}")]
+    Unreadable {
+        line: usize,
+        column: usize,
+        reason: String,
+    },
+    #[error("SOAP header {0} was not understood.")]
+    NotUnderstood(String),
+    #[error("Possible SOAP version mismatch: Envelope namespace {0} was unexpected. Expecting {soap11}.", soap11 = SoapVersion::Soap11.envelope_ns())]
+    VersionMismatch(String),
+}
+
+impl SoapFault {
+    /// The fault code: the request could not be understood (Client/Sender) or a
+    /// header/version condition of its own.
+    fn code(&self, version: SoapVersion) -> &'static str {
+        match (self, version) {
+            (SoapFault::NotUnderstood(_), _) => "soap:MustUnderstand",
+            (SoapFault::VersionMismatch(_), _) => "soap:VersionMismatch",
+            (SoapFault::Unprocessable(_), SoapVersion::Soap11) => "soap:Server",
+            (SoapFault::Unprocessable(_), SoapVersion::Soap12) => "soap:Receiver",
+            (_, SoapVersion::Soap11) => "soap:Client",
+            (_, SoapVersion::Soap12) => "soap:Sender",
+        }
+    }
+}
+
+/// Errors of the HTTP GET/POST bindings: sent as `text/plain`, status 500.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum HttpFault {
+    #[error("Missing parameter: {0}.")]
+    MissingParameter(String),
+    #[error("Cannot convert {value} to {type_name}.\r\nParameter name: type ---> {reason}")]
+    CannotConvert {
+        value: String,
+        type_name: &'static str,
+        reason: &'static str,
+    },
+    #[error("{0} Web Service method name is not valid.")]
+    UnknownMethod(String),
+    #[error("Invalid method name '{given}', method names are case sensitive. The method name '{actual}' with the same name but different casing was found.\r\nParameter name: methodName")]
+    MethodNameCase { given: String, actual: &'static str },
+    #[error("Request format is invalid: {0}.")]
+    InvalidRequestFormat(String),
+}
+
+/// Errors ASP.NET raises before a protocol is chosen: sent as an HTML error page.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum PageFault {
+    #[error("Request format is unrecognized for URL unexpectedly ending in '{0}'.")]
+    UnrecognizedUrl(String),
+    #[error("Request format is unrecognized.")]
+    UnrecognizedRequestFormat,
+    #[error("The length of the query string for this request exceeds the configured maxQueryStringLength value.")]
+    QueryStringTooLong,
+}
+
+impl PageFault {
+    fn status(&self) -> StatusCode {
+        match self {
+            PageFault::UnrecognizedUrl(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            PageFault::UnrecognizedRequestFormat => StatusCode::METHOD_NOT_ALLOWED,
+            PageFault::QueryStringTooLong => StatusCode::BAD_REQUEST,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    Soap(SoapVersion, SoapFault),
+    Http(HttpFault),
+    Page(PageFault),
+    /// The SOAP request is not well-formed XML: 400 with an empty body.
+    MalformedXml(SoapVersion),
+    /// A content type no SOAP version accepts: 415 with an empty body.
+    UnsupportedMediaType,
+}
+
+/// The headers ASP.NET puts on every answer of the service.
+pub fn asmx_response(status: StatusCode, success: bool) -> actix_web::HttpResponseBuilder {
+    let mut builder = HttpResponse::build(status);
+    builder
+        .insert_header(("Cache-Control", if success { "private, max-age=0" } else { "private" }))
+        .insert_header(("Server", "Microsoft-IIS/10.0"))
+        .insert_header(("X-AspNet-Version", "4.0.30319"))
+        .insert_header(("X-Powered-By", "ASP.NET"));
+    builder
+}
+
+/// `HttpUtility.HtmlEncode`, as ASP.NET applies it to GET/POST error texts.
+pub fn html_encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+impl Fault {
+    pub fn into_response(self) -> HttpResponse {
+        let error = StatusCode::INTERNAL_SERVER_ERROR;
+        match self {
+            Fault::Soap(version, fault) => {
+                let body = envelope::fault(version, fault.code(version), &fault.to_string(), &fault);
+                asmx_response(error, false)
+                    .content_type(version.content_type())
+                    .body(body)
+            }
+            Fault::Http(fault) => asmx_response(error, false)
+                .content_type(TEXT_CONTENT_TYPE)
+                .body(format!("{}{NEWLINE}", html_encode(&fault.to_string()))),
+            Fault::Page(fault) => asmx_response(fault.status(), false)
+                .content_type(HTML_CONTENT_TYPE)
+                .body(error_page(fault.status(), &fault.to_string())),
+            Fault::MalformedXml(version) => asmx_response(StatusCode::BAD_REQUEST, false)
+                .content_type(version.content_type())
+                .finish(),
+            Fault::UnsupportedMediaType => asmx_response(StatusCode::UNSUPPORTED_MEDIA_TYPE, false)
+                .content_type(XML_CONTENT_TYPE)
+                .finish(),
+        }
+    }
+}
+
+/// ASP.NET's "Server Error in '/' Application" page, message only (no stack).
+fn error_page(status: StatusCode, message: &str) -> String {
+    let message = html_encode(message);
+    let code = status.as_u16();
+    format!(
+        "<!DOCTYPE html>{NEWLINE}<html>{NEWLINE}    <head>{NEWLINE}        <title>{message}</title>{NEWLINE}\
+         </head>{NEWLINE}    <body bgcolor=\"white\">{NEWLINE}{NEWLINE}            \
+         <span><H1>Server Error in '/' Application.<hr width=100% size=1 color=silver></H1>{NEWLINE}{NEWLINE}            \
+         <h2> <i>{message}</i> </h2></span>{NEWLINE}{NEWLINE}            \
+         <b> Description: </b>An unhandled exception occurred during the execution of the current web request.{NEWLINE}            \
+         <br><br>{NEWLINE}{NEWLINE}            <b> Exception Details: </b>System.InvalidOperationException: {message}<br><br>{NEWLINE}{NEWLINE}            \
+         <b> HTTP status: </b>{code}{NEWLINE}{NEWLINE}    </body>{NEWLINE}</html>{NEWLINE}"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_have_placeholders_filled() {
+        assert_eq!(
+            HttpFault::MissingParameter("mobileNumber".into()).to_string(),
+            "Missing parameter: mobileNumber."
+        );
+        assert_eq!(
+            SoapFault::UnknownSoapAction("http://tempuri.org/NoSuchMethod".into()).to_string(),
+            "Server did not recognize the value of HTTP Header SOAPAction: http://tempuri.org/NoSuchMethod."
+        );
+        assert_eq!(
+            html_encode("Invalid method name 'x'"),
+            "Invalid method name &#39;x&#39;"
+        );
+    }
+}

@@ -1,0 +1,119 @@
+//! The HTTP GET and form POST bindings: `name=value` pairs, read as ASP.NET's
+//! `QueryString`/`Form` collections do.
+
+use super::fault::HttpFault;
+use crate::ops::{Args, Method, ParamKind, Value};
+
+/// `HttpUtility.UrlDecode`: `+` is a space, `%XX` and `%uXXXX` are decoded as UTF-8 /
+/// UTF-16, and a `%` that starts no valid escape stays as it is.
+pub fn url_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
+    let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|s| u32::from_str_radix(s, 16).ok());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let wide = bytes.get(i + 1).is_some_and(|b| *b == b'u' || *b == b'U');
+                if wide {
+                    if let Some(c) = bytes.get(i + 2..i + 6).and_then(hex).and_then(char::from_u32) {
+                        out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
+                        i += 6;
+                        continue;
+                    }
+                } else if let Some(b) = bytes.get(i + 1..i + 3).filter(|s| s.iter().all(u8::is_ascii_hexdigit)).and_then(hex) {
+                    out.push(b as u8);
+                    i += 3;
+                    continue;
+                }
+                out.push(b'%');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The pairs of a query string or form body. A name without `=` is not a parameter
+/// (ASP.NET files it under a null key), so it counts as missing.
+pub fn pairs(raw: &str) -> Vec<(String, String)> {
+    raw.split('&')
+        .filter_map(|part| part.split_once('='))
+        .map(|(k, v)| (url_decode(k), url_decode(v)))
+        .collect()
+}
+
+/// Binds pairs to the method's parameters: names case-insensitive, repeated names
+/// joined with commas, a missing one is an error, values converted as ASMX does.
+pub fn arguments(method: Method, pairs: &[(String, String)]) -> Result<Args, HttpFault> {
+    let values = method
+        .params
+        .iter()
+        .map(|param| {
+            let found: Vec<&str> = pairs
+                .iter()
+                .filter(|(k, _)| k.eq_ignore_ascii_case(param.name))
+                .map(|(_, v)| v.as_str())
+                .collect();
+            if found.is_empty() {
+                return Err(HttpFault::MissingParameter(param.name.to_string()));
+            }
+            convert(param.kind, found.join(","))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Args::new(method, values))
+}
+
+fn convert(kind: ParamKind, text: String) -> Result<Value, HttpFault> {
+    match kind {
+        ParamKind::Str => Ok(Value::Str(Some(text))),
+        ParamKind::Int => text.trim().parse().map(Value::Int).map_err(|_| HttpFault::CannotConvert {
+            value: text,
+            type_name: "System.Int32",
+            reason: "Input string was not in a correct format.",
+        }),
+        ParamKind::Bool => match text.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(Value::Bool(true)),
+            "false" => Ok(Value::Bool(false)),
+            _ => Err(HttpFault::CannotConvert {
+                value: text,
+                type_name: "System.Boolean",
+                reason: "String was not recognized as a valid Boolean.",
+            }),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_like_httputility() {
+        assert_eq!(url_decode("a+b%20c"), "a b c");
+        assert_eq!(url_decode("x%40example.com"), "x@example.com");
+        assert_eq!(url_decode("%C3%A9%u00e9"), "éé");
+        assert_eq!(url_decode("100%"), "100%");
+        assert_eq!(url_decode("%zz%4"), "%zz%4");
+    }
+
+    #[test]
+    fn pairs_skip_names_without_equals_and_keep_duplicates() {
+        assert_eq!(
+            pairs("a=1&b&a=2&c="),
+            vec![
+                ("a".to_string(), "1".to_string()),
+                ("a".to_string(), "2".to_string()),
+                ("c".to_string(), String::new())
+            ]
+        );
+    }
+}

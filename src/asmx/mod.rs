@@ -1,0 +1,193 @@
+//! The ASMX protocol layer: `/srv.asmx` (any case, as IIS serves it) with its SOAP,
+//! HTTP GET and form POST bindings, the WSDL, disco and help pages. It decodes a
+//! request into a method and [`Args`], lets [`crate::ops`] run it, and encodes the
+//! XmlNode; every protocol error is a [`Fault`] turned into bytes in `fault.rs`.
+
+pub mod binding;
+mod content_type;
+mod disco;
+mod envelope;
+mod envelope_reader;
+pub mod fault;
+mod help;
+pub mod http;
+pub mod soap;
+pub mod wsdl;
+pub mod xml;
+
+use actix_web::http::{header, Method as HttpMethod, StatusCode};
+use actix_web::{web, HttpRequest, HttpResponse};
+
+use crate::ops::{self, Args, Method, Node, RequestInfo};
+use crate::state::AppState;
+use binding::{HttpVerb, XML_CONTENT_TYPE};
+use content_type::MediaType;
+use fault::{asmx_response, Fault, HttpFault, PageFault, SoapFault};
+
+/// ASP.NET's default `maxQueryStringLength`.
+const MAX_QUERY_STRING: usize = 2048;
+const SERVICE_PATH: &str = "/srv.asmx";
+
+/// Handles every request; anything outside `/srv.asmx` is 404.
+pub async fn handle(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+    let path = req.path();
+    let lower = path.to_ascii_lowercase();
+    let outcome = if lower == SERVICE_PATH {
+        service_root(&req, body, &state).await
+    } else if let Some(rest) = lower.strip_prefix(SERVICE_PATH).filter(|r| r.starts_with('/')) {
+        let name = &path[path.len() - rest.len() + 1..];
+        let _ = rest;
+        method_url(&req, name, body, &state).await
+    } else {
+        return HttpResponse::NotFound().finish();
+    };
+    outcome.unwrap_or_else(Fault::into_response)
+}
+
+/// `http://host` as the client addressed us: WSDL addresses and mail links use it.
+fn site_url(req: &HttpRequest) -> String {
+    format!("http://{}", req.connection_info().host())
+}
+
+fn request_info(req: &HttpRequest) -> RequestInfo {
+    RequestInfo {
+        cookie_ticket: req.cookie("ticket").map(|c| c.value().to_string()),
+        site_url: site_url(req),
+    }
+}
+
+fn ok_xml(content_type: &'static str, body: String) -> HttpResponse {
+    asmx_response(StatusCode::OK, true)
+        .content_type(content_type)
+        .body(body)
+}
+
+/// `/srv.asmx` itself: GET for the service description and help, POST for SOAP.
+async fn service_root(
+    req: &HttpRequest,
+    body: web::Bytes,
+    state: &AppState,
+) -> Result<HttpResponse, Fault> {
+    match *req.method() {
+        HttpMethod::GET => describe(req),
+        HttpMethod::POST => soap_call(req, body, state).await,
+        _ => Err(Fault::Page(PageFault::UnrecognizedRequestFormat)),
+    }
+}
+
+/// `?WSDL`, `?disco`, `?op=Method` or the service help page.
+fn describe(req: &HttpRequest) -> Result<HttpResponse, Fault> {
+    let query = req.query_string();
+    if query.len() > MAX_QUERY_STRING {
+        return Err(Fault::Page(PageFault::QueryStringTooLong));
+    }
+    let base = site_url(req);
+    let flag = |name: &str| {
+        query
+            .split('&')
+            .any(|p| p.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case(name)))
+    };
+    if flag("wsdl") {
+        return Ok(ok_xml(XML_CONTENT_TYPE, wsdl::document(&base)));
+    }
+    if flag("disco") {
+        return Ok(ok_xml(XML_CONTENT_TYPE, disco::document(&base)));
+    }
+    let op = http::pairs(query)
+        .into_iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("op"))
+        .map(|(_, v)| v);
+    let page = match op.as_deref().and_then(ops::find) {
+        Some(method) => help::operation_page(method, &base),
+        None => help::service_page(&base),
+    };
+    Ok(ok_xml(binding::HTML_CONTENT_TYPE, page))
+}
+
+async fn soap_call(
+    req: &HttpRequest,
+    body: web::Bytes,
+    state: &AppState,
+) -> Result<HttpResponse, Fault> {
+    let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
+    let call = soap::decode(
+        header_str(header::CONTENT_TYPE.as_str()),
+        header_str("SOAPAction"),
+        &body,
+        state.nil_mode,
+    )?;
+    let version = call.version;
+    let node = invoke(state, call.method, call.args, request_info(req))
+        .await
+        .map_err(|_| Fault::Soap(version, SoapFault::Unprocessable("Thread was being aborted.".into())))?;
+    Ok(ok_xml(
+        version.content_type(),
+        envelope::response(version, call.method.name, &node),
+    ))
+}
+
+/// `/srv.asmx/<Method>`: the HTTP GET and form POST bindings.
+async fn method_url(
+    req: &HttpRequest,
+    name: &str,
+    body: web::Bytes,
+    state: &AppState,
+) -> Result<HttpResponse, Fault> {
+    let verb = match *req.method() {
+        HttpMethod::GET => HttpVerb::Get,
+        HttpMethod::POST => HttpVerb::Post,
+        _ => return Err(Fault::Page(PageFault::UnrecognizedUrl(format!("/{name}")))),
+    };
+    if name.is_empty() {
+        return Err(Fault::Page(PageFault::UnrecognizedUrl("/".into())));
+    }
+    if verb == HttpVerb::Get && req.query_string().len() > MAX_QUERY_STRING {
+        return Err(Fault::Page(PageFault::QueryStringTooLong));
+    }
+    let method = find_method(name).map_err(Fault::Http)?;
+    let pairs = match verb {
+        HttpVerb::Get => http::pairs(req.query_string()),
+        HttpVerb::Post => {
+            let content_type = req
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("");
+            let media = MediaType::parse(content_type);
+            if media.essence != "application/x-www-form-urlencoded" {
+                return Err(Fault::Http(HttpFault::InvalidRequestFormat(content_type.to_string())));
+            }
+            let mut utf8 = media;
+            if utf8.param("charset").is_none() {
+                utf8 = MediaType::parse("application/x-www-form-urlencoded; charset=utf-8");
+            }
+            http::pairs(&utf8.decode_body(&body))
+        }
+    };
+    let args = http::arguments(method, &pairs).map_err(Fault::Http)?;
+    let node = invoke(state, method, args, request_info(req))
+        .await
+        .map_err(|_| Fault::Http(HttpFault::InvalidRequestFormat(String::new())))?;
+    Ok(ok_xml(XML_CONTENT_TYPE, xml::document(&node)))
+}
+
+fn find_method(name: &str) -> Result<Method, HttpFault> {
+    ops::find(name).ok_or_else(|| match ops::find_ignoring_case(name) {
+        Some(actual) => HttpFault::MethodNameCase {
+            given: name.to_string(),
+            actual: actual.name,
+        },
+        None => HttpFault::UnknownMethod(name.to_string()),
+    })
+}
+
+/// Runs the method off the async workers: SQLite and password hashing block.
+async fn invoke(
+    state: &AppState,
+    method: Method,
+    args: Args,
+    info: RequestInfo,
+) -> Result<Node, actix_web::error::BlockingError> {
+    let service = state.service.clone();
+    web::block(move || service.invoke(method, &args, &info)).await
+}

@@ -1,0 +1,166 @@
+//! The SOAP 1.1 and 1.2 bindings: content type, envelope, routing and parameters.
+
+use super::binding::{SoapVersion, SERVICE_NS};
+use super::content_type::MediaType;
+use super::envelope_reader::{self, Envelope, ParamElement, ReadError, RequestElement};
+use super::fault::{Fault, SoapFault};
+use super::http::url_decode;
+use crate::ops::{self, Args, Method, ParamKind, Value};
+
+/// A routed SOAP call.
+#[derive(Debug)]
+pub struct SoapCall {
+    pub version: SoapVersion,
+    pub method: Method,
+    pub args: Args,
+}
+
+/// How `xsi:nil="true"` reads (Part A4): null by default, `""` in classic .NET mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NilMode {
+    Null,
+    Empty,
+}
+
+pub fn decode(
+    content_type: Option<&str>,
+    soap_action: Option<&str>,
+    body: &[u8],
+    nil: NilMode,
+) -> Result<SoapCall, Fault> {
+    let media = MediaType::parse(content_type.unwrap_or(""));
+    let expected = match media.essence.as_str() {
+        "text/xml" => SoapVersion::Soap11,
+        "application/soap+xml" => SoapVersion::Soap12,
+        // ASMX hands a form post to /srv.asmx to its SOAP 1.2 reader (oracle 139).
+        "application/x-www-form-urlencoded" => {
+            return Err(Fault::Soap(
+                SoapVersion::Soap12,
+                SoapFault::Unprocessable(
+                    "Data at the root level is invalid. Line 1, position 1.".into(),
+                ),
+            ))
+        }
+        _ => return Err(Fault::UnsupportedMediaType),
+    };
+    let text = media.decode_body(body);
+    let envelope = envelope_reader::read(&text).map_err(|e| match e {
+        ReadError::Malformed => Fault::MalformedXml(expected),
+        ReadError::NotAnEnvelope(ns) => {
+            Fault::Soap(SoapVersion::Soap11, SoapFault::VersionMismatch(ns))
+        }
+    })?;
+    // A SOAP 1.2 envelope is answered as 1.2 whatever the type; the reverse is refused.
+    if expected == SoapVersion::Soap12 && envelope.version == SoapVersion::Soap11 {
+        return Err(Fault::UnsupportedMediaType);
+    }
+    let version = envelope.version;
+    let fault = |f: SoapFault| Fault::Soap(version, f);
+    let method = route(&envelope, &media, soap_action).map_err(fault)?;
+    let args = arguments(method, envelope.request.as_ref(), nil).map_err(fault)?;
+    if let Some(header) = envelope.must_understand {
+        return Err(fault(SoapFault::NotUnderstood(header)));
+    }
+    Ok(SoapCall {
+        version,
+        method,
+        args,
+    })
+}
+
+/// The method an action URI names: `http://tempuri.org/<Method>`, exact case.
+fn by_action(action: &str) -> Option<Method> {
+    action.strip_prefix(SERVICE_NS).and_then(ops::find)
+}
+
+fn by_element(request: Option<&RequestElement>) -> Option<Method> {
+    request
+        .filter(|r| r.ns.as_deref() == Some(SERVICE_NS))
+        .and_then(|r| ops::find(&r.local))
+}
+
+/// SOAP 1.1 routes by the `SOAPAction` header (required, one pair of quotes
+/// stripped, URL-decoded); SOAP 1.2 by the content type's `action`, else by the body.
+fn route(
+    envelope: &Envelope,
+    media: &MediaType,
+    soap_action: Option<&str>,
+) -> Result<Method, SoapFault> {
+    match envelope.version {
+        SoapVersion::Soap11 => {
+            let raw = soap_action.ok_or(SoapFault::MissingAction)?.trim();
+            let unquoted = raw
+                .strip_prefix('"')
+                .and_then(|r| r.strip_suffix('"'))
+                .unwrap_or(raw);
+            let action = url_decode(unquoted);
+            by_action(&action).ok_or(SoapFault::UnknownSoapAction(action))
+        }
+        SoapVersion::Soap12 => match media.param("action").filter(|a| !a.is_empty()) {
+            Some(raw) => {
+                let action = url_decode(raw);
+                by_action(&action).ok_or(SoapFault::UnknownAction(action))
+            }
+            None => by_element(envelope.request.as_ref()).ok_or(SoapFault::MissingAction),
+        },
+    }
+}
+
+/// Binds the request element's children to the method's parameters. Names match
+/// case-insensitively (Part A2) but only in the service namespace; the first of
+/// duplicates wins; a body element of another method leaves every parameter absent.
+fn arguments(
+    method: Method,
+    request: Option<&RequestElement>,
+    nil: NilMode,
+) -> Result<Args, SoapFault> {
+    let params: &[ParamElement] = match request {
+        Some(r) if r.ns.as_deref() == Some(SERVICE_NS) && r.local == method.name => &r.params,
+        _ => &[],
+    };
+    let values = method
+        .params
+        .iter()
+        .map(|param| {
+            let element = params.iter().find(|e| {
+                e.ns.as_deref() == Some(SERVICE_NS) && e.local.eq_ignore_ascii_case(param.name)
+            });
+            match element {
+                None => Ok(Value::absent(param.kind)),
+                Some(e) => value(param.kind, e, nil),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Args::new(method, values))
+}
+
+fn value(kind: ParamKind, element: &ParamElement, nil: NilMode) -> Result<Value, SoapFault> {
+    let unreadable = |reason: String| SoapFault::Unreadable {
+        line: element.line,
+        column: element.column,
+        reason,
+    };
+    if element.nil {
+        return Ok(match (kind, nil) {
+            (ParamKind::Str, NilMode::Empty) => Value::Str(Some(String::new())),
+            _ => Value::absent(kind),
+        });
+    }
+    let text = element.text.as_str();
+    match kind {
+        ParamKind::Str => Ok(Value::Str(Some(text.to_string()))),
+        ParamKind::Int => text
+            .trim()
+            .parse()
+            .map(Value::Int)
+            .map_err(|_| unreadable("Input string was not in a correct format.".into())),
+        // xsd:boolean: true/false/1/0, exact case.
+        ParamKind::Bool => match text.trim() {
+            "true" | "1" => Ok(Value::Bool(true)),
+            "false" | "0" => Ok(Value::Bool(false)),
+            other => Err(unreadable(format!(
+                "The string '{other}' is not a valid Boolean value."
+            ))),
+        },
+    }
+}

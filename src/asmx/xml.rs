@@ -1,0 +1,140 @@
+//! Writes XmlNodes the way .NET's XmlTextWriter does, byte for byte. quick-xml's writer
+//! escapes differently (it escapes `'` and leaves line breaks raw in attributes), so the
+//! few rules .NET follows live here instead.
+
+use crate::ops::Node;
+
+/// The line break IIS writes (`Environment.NewLine` on Windows).
+pub const NEWLINE: &str = "\r\n";
+pub const DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
+
+/// Attribute value: `& < > "` as entities, CR/LF as character references, tab
+/// literal, `'` literal; other control characters as character references.
+pub fn escape_attr(out: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#xA;"),
+            '\r' => out.push_str("&#xD;"),
+            '\t' => out.push('\t'),
+            c if (c as u32) < 0x20 => out.push_str(&format!("&#x{:X};", c as u32)),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Text content: `& < >` as entities, quotes literal.
+pub fn escape_text(out: &mut String, value: &str) {
+    for c in value.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\n' | '\r' | '\t' => out.push(c),
+            c if (c as u32) < 0x20 => out.push_str(&format!("&#x{:X};", c as u32)),
+            c => out.push(c),
+        }
+    }
+}
+
+fn open_tag(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
+    out.push('<');
+    out.push_str(node.name);
+    for (name, value) in node.attrs.iter().map(|(n, v)| (*n, v.as_str())).chain(extra) {
+        out.push(' ');
+        out.push_str(name);
+        out.push_str("=\"");
+        escape_attr(out, value);
+        out.push('"');
+    }
+}
+
+/// `<?xml …?>`, a line break, then the node indented by two spaces per level, with no
+/// trailing line break: the body of an HTTP GET/POST answer.
+pub fn document(node: &Node) -> String {
+    let mut out = String::with_capacity(256);
+    out.push_str(DECLARATION);
+    out.push_str(NEWLINE);
+    indented(&mut out, node, 0);
+    out
+}
+
+fn indented(out: &mut String, node: &Node, depth: usize) {
+    open_tag(out, node, None);
+    if node.children.is_empty() {
+        out.push_str(" />");
+        return;
+    }
+    out.push('>');
+    for child in &node.children {
+        out.push_str(NEWLINE);
+        out.push_str(&"  ".repeat(depth + 1));
+        indented(out, child, depth + 1);
+    }
+    out.push_str(NEWLINE);
+    out.push_str(&"  ".repeat(depth));
+    out.push_str("</");
+    out.push_str(node.name);
+    out.push('>');
+}
+
+/// The node on one line, with `xmlns=""` as the top element's last attribute: how it
+/// sits inside a SOAP `…Result` element of the service namespace.
+pub fn inline_in_soap(out: &mut String, node: &Node) {
+    inline(out, node, Some(("xmlns", "")));
+}
+
+fn inline(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
+    open_tag(out, node, extra);
+    if node.children.is_empty() {
+        out.push_str(" />");
+        return;
+    }
+    out.push('>');
+    for child in &node.children {
+        inline(out, child, None);
+    }
+    out.push_str("</");
+    out.push_str(node.name);
+    out.push('>');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attributes_escape_like_dotnet() {
+        let mut out = String::new();
+        escape_attr(&mut out, "a&b<c>d\"e'f\tg\nh\ri\u{1}é😀");
+        assert_eq!(out, "a&amp;b&lt;c&gt;d&quot;e'f\tg&#xA;h&#xD;i&#x1;é😀");
+    }
+
+    #[test]
+    fn document_indents_children_with_crlf() {
+        let node = Node::new("response")
+            .attr("success", "true")
+            .child(Node::new("User").attr("a", "1").child(Node::new("Preferences")));
+        assert_eq!(
+            document(&node),
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<response success=\"true\">\r\n  \
+             <User a=\"1\">\r\n    <Preferences />\r\n  </User>\r\n</response>"
+        );
+    }
+
+    #[test]
+    fn soap_inline_undeclares_namespace_on_top_only() {
+        let node = Node::new("response")
+            .attr("success", "true")
+            .child(Node::new("User"));
+        let mut out = String::new();
+        inline_in_soap(&mut out, &node);
+        assert_eq!(
+            out,
+            "<response success=\"true\" xmlns=\"\"><User /></response>"
+        );
+    }
+}

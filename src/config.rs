@@ -1,0 +1,62 @@
+//! Command line and environment: every flag can also be set by its variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::Parser;
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "asmx-emulator",
+    version,
+    about = "A stand-in for infoRouter's srv.asmx (ASP.NET ASMX SOAP service) over one SQLite file"
+)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "ASMX_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// SQLite database file; created and migrated when missing.
+    #[arg(long, env = "ASMX_DB", default_value = "asmx-emulator.db")]
+    pub db: PathBuf,
+
+    /// Fixture directory loaded into a database that has no users yet.
+    #[arg(long, env = "ASMX_FIXTURES", default_value = "fixtures")]
+    pub fixtures: PathBuf,
+
+    /// How long a ticket lives after its last successful use (sliding), e.g. "30days", "12h".
+    #[arg(long, env = "ASMX_TICKET_LIFETIME", default_value = "30days", value_parser = humantime::parse_duration)]
+    pub ticket_lifetime: std::time::Duration,
+
+    /// Read SOAP `xsi:nil="true"` as "" (classic .NET ASMX) instead of null (keep the value).
+    #[arg(long, env = "ASMX_NIL_AS_EMPTY")]
+    pub nil_as_empty: bool,
+
+    /// Shared secret of CreateTicketforUser (`TrustedUserPwd`).
+    #[arg(long, env = "ASMX_TRUSTED_USER_PASSWORD", default_value = "trusted-demo-secret", hide_env_values = true)]
+    pub trusted_user_password: String,
+
+    /// The built-in administrator account, which never gets a ticket (`SysadminAccountName`).
+    #[arg(long, env = "ASMX_SYSADMIN_ACCOUNT", default_value = "sysadmin")]
+    pub sysadmin_account: String,
+
+    /// Report anonymous access as on (ServerInfo) and answer ticketless calls with [2730].
+    #[arg(long, env = "ASMX_ANONYMOUS_ACCESS")]
+    pub anonymous_access: bool,
+
+    /// Company name ServerInfo reports.
+    #[arg(long, env = "ASMX_COMPANY", default_value = "Example Corporation")]
+    pub company: String,
+
+    /// Server name ServerInfo reports.
+    #[arg(long, env = "ASMX_SERVER_NAME", default_value = "IRSERVER01")]
+    pub server_name: String,
+
+    /// Largest request body accepted, in bytes (ASP.NET's default maxRequestLength is 4 MiB).
+    #[arg(long, env = "ASMX_MAX_BODY", default_value_t = 4 * 1024 * 1024)]
+    pub max_body: usize,
+
+    /// HTTP worker threads (default: one per core).
+    #[arg(long, env = "ASMX_WORKERS")]
+    pub workers: Option<usize>,
+}

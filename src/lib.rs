@@ -1,0 +1,22 @@
+//! # asmx-emulator
+//!
+//! A server that behaves on the wire like infoRouter's `srv.asmx` (an ASP.NET ASMX SOAP
+//! service), over one SQLite file.
+//!
+//! ## Layout: protocol → operations → store, one direction only
+//! - [`asmx`]: the only place that knows ASMX — SOAP 1.1/1.2 envelopes, the HTTP GET
+//!   and form POST bindings, faults, the WSDL, disco and help pages.
+//! - [`ops`]: each infoRouter method written once, with no HTTP or XML types: it takes
+//!   [`ops::Args`] and returns an [`ops::Node`], business errors in-band.
+//! - [`store`]: the only SQL; one transaction per call.
+//! - [`model`]: plain data shared by operations and store.
+//! - [`app`], [`config`], [`state`], [`clock`]: wiring, flags, shared state, time.
+
+pub mod app;
+pub mod asmx;
+pub mod clock;
+pub mod config;
+pub mod model;
+pub mod ops;
+pub mod state;
+pub mod store;

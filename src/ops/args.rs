@@ -1,0 +1,55 @@
+//! The decoded parameters of one call, in the method's declared order. The protocol
+//! layer decides what "absent" means on its binding; operations only see the values.
+
+use super::method::{Method, ParamKind};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// `None` is null: a SOAP element that was omitted (or `xsi:nil`).
+    Str(Option<String>),
+    Int(i32),
+    Bool(bool),
+}
+
+impl Value {
+    /// The value a parameter of this kind has when the request leaves it out.
+    pub fn absent(kind: ParamKind) -> Value {
+        match kind {
+            ParamKind::Str => Value::Str(None),
+            ParamKind::Int => Value::Int(0),
+            ParamKind::Bool => Value::Bool(false),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Args {
+    method: Method,
+    values: Vec<Value>,
+}
+
+impl Args {
+    /// `values` must follow `method.params`; a missing tail counts as absent.
+    pub fn new(method: Method, mut values: Vec<Value>) -> Args {
+        for param in method.params.iter().skip(values.len()) {
+            values.push(Value::absent(param.kind));
+        }
+        Args { method, values }
+    }
+
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.method
+            .params
+            .iter()
+            .position(|p| p.name == name)
+            .and_then(|i| self.values.get(i))
+    }
+
+    /// A string parameter; `None` when it is null.
+    pub fn str(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(Value::Str(v)) => v.as_deref(),
+            _ => None,
+        }
+    }
+}

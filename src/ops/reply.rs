@@ -1,0 +1,108 @@
+//! The XmlNode a method returns, as a plain tree: the protocol layer turns it into
+//! bytes. Every method answers `<root …>` or `<response …>` (Part A1), chosen by the
+//! method table, with `success` first and, for `<response>`, `error` after it.
+
+use super::error::OpError;
+use super::method::Root;
+
+pub type Attr = (&'static str, String);
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub name: &'static str,
+    pub attrs: Vec<Attr>,
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    pub fn new(name: &'static str) -> Node {
+        Node {
+            name,
+            attrs: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Node {
+        self.attrs.push((name, value.into()));
+        self
+    }
+
+    pub fn child(mut self, child: Node) -> Node {
+        self.children.push(child);
+        self
+    }
+}
+
+/// What a successful method adds to its root element.
+#[derive(Debug, Default)]
+pub struct Reply {
+    /// Attributes written right after `success` (before `error` on `<response>`).
+    head: Vec<Attr>,
+    /// Attributes written after `error`.
+    tail: Vec<Attr>,
+    children: Vec<Node>,
+}
+
+impl Reply {
+    pub fn ok() -> Reply {
+        Reply::default()
+    }
+
+    pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.tail.push((name, value.into()));
+        self
+    }
+
+    pub fn child(mut self, child: Node) -> Reply {
+        self.children.push(child);
+        self
+    }
+}
+
+/// Wraps an operation's outcome in the method's root element.
+pub fn render(root: Root, outcome: Result<Reply, OpError>) -> Node {
+    let node = Node::new(root.element());
+    match outcome {
+        Ok(reply) => {
+            let mut node = node.attr("success", "true");
+            node.attrs.extend(reply.head);
+            if root == Root::Response {
+                node = node.attr("error", "");
+            }
+            node.attrs.extend(reply.tail);
+            node.children = reply.children;
+            node
+        }
+        Err(error) => node
+            .attr("success", "false")
+            .attr("error", error.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_success_carries_empty_error_after_success() {
+        let node = render(Root::Response, Ok(Reply::ok().attr("totalusercount", "3")));
+        let names: Vec<_> = node.attrs.iter().map(|a| a.0).collect();
+        assert_eq!(names, ["success", "error", "totalusercount"]);
+    }
+
+    #[test]
+    fn root_success_has_no_error_attribute() {
+        let node = render(Root::Root, Ok(Reply::ok()));
+        assert_eq!(node.attrs, vec![("success", "true".to_string())]);
+    }
+
+    #[test]
+    fn failure_carries_the_exact_text() {
+        let node = render(Root::Root, Err(OpError::SessionExpired));
+        assert_eq!(
+            node.attrs[1],
+            ("error", "[901] Session expired or Invalid ticket".to_string())
+        );
+    }
+}

@@ -1,0 +1,82 @@
+//! How a user looks on the wire: the `<User>` element and the login attributes.
+
+use chrono::{DateTime, Utc};
+
+use super::reply::{Node, Reply};
+use crate::model::{Session, User};
+
+fn upper_bool(b: bool) -> &'static str {
+    if b {
+        "TRUE"
+    } else {
+        "FALSE"
+    }
+}
+
+/// `LastLogonDate` style (Part A9): server local time, which is UTC here.
+fn format_date(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
+        .unwrap_or_default()
+}
+
+/// `expireOn` style (Part A9).
+pub fn format_expiry(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// The attributes AuthenticateUser, RenewTicket and isValidTicket share, in their
+/// documented order (the caller adds `ticket` first where the method has one).
+pub fn login_attrs(reply: Reply, user: &User, session: &Session) -> Reply {
+    reply
+        .attr("userid", user.id.to_string())
+        .attr("username", &user.user_name)
+        .attr("firstName", &user.first_name)
+        .attr("lastName", &user.last_name)
+        .attr("fullname", user.full_name())
+        .attr("email", &user.email)
+        .attr("expireOn", format_expiry(session.expires_at))
+        .attr("isAuthenticated", "True")
+}
+
+/// The full `<User>` element of GetUser and GetCurrentUser, with `<Preferences>`.
+pub fn user_node(user: &User) -> Node {
+    let p = &user.preferences;
+    let preferences = Node::new("Preferences")
+        .attr("Language", &p.language)
+        .attr("DefaultPortal", &p.default_portal)
+        .attr("ShowArchives", upper_bool(p.show_archives))
+        .attr("ShowHiddens", upper_bool(p.show_hiddens))
+        .attr("NotificationType", p.notification.name())
+        .attr("NotificationTypeId", p.notification.id().to_string())
+        .attr("EmailType", &p.email_type)
+        .attr("AttachDocumentToEmail", upper_bool(p.attach_document_to_email));
+    Node::new("User")
+        .attr("exists", "true")
+        .attr("UserID", user.id.to_string())
+        .attr("FirstName", &user.first_name)
+        .attr("LastName", &user.last_name)
+        .attr("Email", &user.email)
+        .attr("MobileNumber", &user.mobile)
+        .attr("Enabled", upper_bool(user.enabled))
+        .attr("UserName", &user.user_name)
+        .attr("Domain", user.domain.as_deref().unwrap_or(""))
+        .attr("LastLogonDate", format_date(user.last_logon))
+        .attr("LastPasswordChangeDate", format_date(user.last_password_change))
+        .attr("AuthenticationAuthority", &user.auth_source)
+        .attr("ReadOnlyUser", upper_bool(user.read_only))
+        .child(preferences)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn dates_follow_part_a9() {
+        let t = Utc.with_ymd_and_hms(2026, 3, 20, 14, 35, 0).unwrap();
+        assert_eq!(format_expiry(t), "2026-03-20T14:35:00Z");
+        assert_eq!(format_date(Some(t)), "2026-03-20 14:35:00");
+        assert_eq!(format_date(None), "");
+    }
+}

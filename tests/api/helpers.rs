@@ -1,0 +1,285 @@
+//! A real server on a random loopback port with a fresh database, and one helper per
+//! binding. Every test talks HTTP to it and asserts bytes.
+
+use std::time::Duration;
+
+use asmx_emulator::app::Application;
+use asmx_emulator::clock::Clock;
+use asmx_emulator::config::Config;
+use clap::Parser;
+
+pub struct TestApp {
+    pub base: String,
+    pub port: u16,
+    pub clock: Clock,
+    pub db: std::path::PathBuf,
+    client: awc::Client,
+    _dir: tempfile::TempDir,
+}
+
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub content_type: String,
+    pub headers: awc::http::header::HeaderMap,
+    pub body: String,
+}
+
+/// The four bindings every method answers on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Binding {
+    Soap11,
+    Soap12,
+    Get,
+    Post,
+}
+
+pub const BINDINGS: [Binding; 4] = [Binding::Soap11, Binding::Soap12, Binding::Get, Binding::Post];
+
+/// A parameter value: `Nil` is `xsi:nil="true"`, `Omit` leaves the element out (SOAP only).
+#[derive(Debug, Clone, Copy)]
+pub enum P<'a> {
+    V(&'a str),
+    Nil,
+    Omit,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("test.db");
+    start(dir, db, extra)
+}
+
+fn start(dir: tempfile::TempDir, db: std::path::PathBuf, extra: &[&str]) -> TestApp {
+    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+    let mut args = vec![
+        "asmx-emulator",
+        "--bind",
+        "127.0.0.1:0",
+        "--db",
+        db.to_str().unwrap(),
+        "--fixtures",
+        fixtures,
+        "--workers",
+        "2",
+    ];
+    args.extend_from_slice(extra);
+    let config = Config::try_parse_from(args).expect("config");
+    let app = Application::build(&config).expect("server starts");
+    let port = app.port();
+    let clock = app.clock();
+    actix_web::rt::spawn(app.run_until_stopped());
+    TestApp {
+        base: format!("http://127.0.0.1:{port}"),
+        port,
+        clock,
+        db,
+        client: awc::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .finish(),
+        _dir: dir,
+    }
+}
+
+pub fn escape(v: &str) -> String {
+    v.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+pub fn form(params: &[(&str, &str)]) -> String {
+    serde_urlencoded::to_string(params).unwrap()
+}
+
+impl TestApp {
+    /// A second server on the same database file, as after a restart.
+    pub async fn restart(self) -> TestApp {
+        let TestApp { _dir, db, .. } = self;
+        start(_dir, db, &[])
+    }
+
+    async fn finish<S>(&self, mut res: awc::ClientResponse<S>) -> Resp
+    where
+        S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+    {
+        let body = res.body().limit(16 * 1024 * 1024).await.expect("body");
+        Resp {
+            status: res.status().as_u16(),
+            content_type: res
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default(),
+            headers: res.headers().clone(),
+            body: String::from_utf8(body.to_vec()).expect("utf-8 body"),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Resp {
+        let res = self.client.get(format!("{}{}", self.base, path)).send().await.expect("GET");
+        self.finish(res).await
+    }
+
+    /// A request with any method, headers and body.
+    pub async fn request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Resp {
+        let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+        for (k, v) in headers {
+            req = req.insert_header((*k, *v));
+        }
+        let res = req.send_body(body.to_string()).await.expect("request");
+        self.finish(res).await
+    }
+
+    pub async fn post_form(&self, method: &str, body: &str) -> Resp {
+        self.request(
+            "POST",
+            &format!("/srv.asmx/{method}"),
+            &[("Content-Type", "application/x-www-form-urlencoded")],
+            body,
+        )
+        .await
+    }
+
+    pub async fn soap11_raw(&self, action: &str, envelope: &str) -> Resp {
+        self.request(
+            "POST",
+            "/srv.asmx",
+            &[("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", action)],
+            envelope,
+        )
+        .await
+    }
+
+    pub async fn soap12_raw(&self, content_type: &str, envelope: &str) -> Resp {
+        self.request("POST", "/srv.asmx", &[("Content-Type", content_type)], envelope).await
+    }
+
+    /// Calls `method` on `binding`. `Nil`/`Omit` are only expressible over SOAP.
+    pub async fn call(&self, binding: Binding, method: &str, params: &[(&str, P<'_>)]) -> Resp {
+        match binding {
+            Binding::Soap11 | Binding::Soap12 => {
+                let mut inner = String::new();
+                for (name, value) in params {
+                    match value {
+                        P::V(v) => inner.push_str(&format!("<{name}>{}</{name}>", escape(v))),
+                        P::Nil => inner.push_str(&format!("<{name} xsi:nil=\"true\" />")),
+                        P::Omit => {}
+                    }
+                }
+                let body = format!("<{method} xmlns=\"http://tempuri.org/\">{inner}</{method}>");
+                if binding == Binding::Soap11 {
+                    self.soap11_raw(&format!("\"http://tempuri.org/{method}\""), &soap11_envelope(&body))
+                        .await
+                } else {
+                    self.soap12_raw(
+                        &format!("application/soap+xml; charset=utf-8; action=\"http://tempuri.org/{method}\""),
+                        &soap12_envelope(&body),
+                    )
+                    .await
+                }
+            }
+            Binding::Get | Binding::Post => {
+                let pairs: Vec<(&str, &str)> = params
+                    .iter()
+                    .map(|(n, v)| match v {
+                        P::V(v) => (*n, *v),
+                        _ => panic!("null cannot be sent on {binding:?}"),
+                    })
+                    .collect();
+                if binding == Binding::Get {
+                    self.get(&format!("/srv.asmx/{method}?{}", form(&pairs))).await
+                } else {
+                    self.post_form(method, &form(&pairs)).await
+                }
+            }
+        }
+    }
+
+    /// The method's XmlNode on one line, whatever the binding: the SOAP result's
+    /// content without its `xmlns=""`, or the GET/POST body without declaration and
+    /// indentation. Panics unless the call answered 200 with the binding's type.
+    pub async fn node(&self, binding: Binding, method: &str, params: &[(&str, P<'_>)]) -> String {
+        let resp = self.call(binding, method, params).await;
+        assert_eq!(resp.status, 200, "{binding:?} {method}: {}", resp.body);
+        result_node(binding, method, &resp)
+    }
+
+    /// A ticket for `user` from AuthenticateUser over GET.
+    pub async fn login(&self, user: &str, password: &str) -> String {
+        let node = self
+            .node(Binding::Get, "AuthenticateUser", &[("UID", P::V(user)), ("PWD", P::V(password))])
+            .await;
+        attr(&node, "ticket").unwrap_or_else(|| panic!("login {user} failed: {node}"))
+    }
+
+    pub async fn get_user(&self, ticket: &str, user: &str) -> String {
+        self.node(
+            Binding::Get,
+            "GetUser",
+            &[("authenticationTicket", P::V(ticket)), ("UserName", P::V(user))],
+        )
+        .await
+    }
+}
+
+pub fn soap11_envelope(body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<soap:Envelope xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\">\n  \
+         <soap:Body>\n    {body}\n  </soap:Body>\n</soap:Envelope>\n"
+    )
+}
+
+pub fn soap12_envelope(body: &str) -> String {
+    format!(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<soap12:Envelope xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+         xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\" xmlns:soap12=\"http://www.w3.org/2003/05/soap-envelope\">\n  \
+         <soap12:Body>\n    {body}\n  </soap12:Body>\n</soap12:Envelope>\n"
+    )
+}
+
+pub fn result_node(binding: Binding, method: &str, resp: &Resp) -> String {
+    match binding {
+        Binding::Soap11 | Binding::Soap12 => {
+            let expected = if binding == Binding::Soap11 {
+                "text/xml; charset=utf-8"
+            } else {
+                "application/soap+xml; charset=utf-8"
+            };
+            assert_eq!(resp.content_type, expected);
+            let open = format!("<{method}Result>");
+            let start = resp.body.find(&open).expect("result element") + open.len();
+            let end = resp.body.find(&format!("</{method}Result>")).expect("result end");
+            resp.body[start..end].replacen(" xmlns=\"\"", "", 1)
+        }
+        Binding::Get | Binding::Post => {
+            assert_eq!(resp.content_type, "text/xml; charset=utf-8");
+            let rest = resp
+                .body
+                .strip_prefix("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n")
+                .expect("declaration then CRLF");
+            let mut out = String::new();
+            for line in rest.split("\r\n") {
+                out.push_str(line.trim_start());
+            }
+            out
+        }
+    }
+}
+
+/// The value of attribute `name` in the first element of `xml` that has it.
+pub fn attr(xml: &str, name: &str) -> Option<String> {
+    let key = format!(" {name}=\"");
+    let start = xml.find(&key)? + key.len();
+    let end = xml[start..].find('"')? + start;
+    Some(xml[start..end].to_string())
+}
