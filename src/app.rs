@@ -15,6 +15,8 @@ use crate::config::Config;
 use crate::ops::{hash_password, Service, Settings};
 use crate::state::AppState;
 use crate::store::Store;
+use crate::vendors::rate_limit::RateLimiter;
+use crate::vendors::VendorState;
 
 pub struct Application {
     port: u16,
@@ -50,9 +52,14 @@ impl Application {
             } else {
                 NilMode::Null
             },
+            vendors: VendorState {
+                commbox_limiter: config
+                    .commbox_rate
+                    .map(|rate| Arc::new(RateLimiter::new(rate))),
+            },
         };
-        let listener = TcpListener::bind(config.bind)
-            .with_context(|| format!("binding {}", config.bind))?;
+        let listener =
+            TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
         let max_body = config.max_body;
         let mut server = HttpServer::new(move || {
@@ -88,5 +95,6 @@ impl Application {
 
 /// Every route of the emulator.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.default_service(web::to(asmx::handle));
+    cfg.configure(crate::vendors::routes)
+        .default_service(web::to(asmx::handle));
 }

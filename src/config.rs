@@ -33,7 +33,12 @@ pub struct Config {
     pub nil_as_empty: bool,
 
     /// Shared secret of CreateTicketforUser (`TrustedUserPwd`).
-    #[arg(long, env = "ASMX_TRUSTED_USER_PASSWORD", default_value = "trusted-demo-secret", hide_env_values = true)]
+    #[arg(
+        long,
+        env = "ASMX_TRUSTED_USER_PASSWORD",
+        default_value = "trusted-demo-secret",
+        hide_env_values = true
+    )]
     pub trusted_user_password: String,
 
     /// The built-in administrator account, which never gets a ticket (`SysadminAccountName`).
@@ -55,6 +60,11 @@ pub struct Config {
     /// Largest request body accepted, in bytes (ASP.NET's default maxRequestLength is 4 MiB).
     #[arg(long, env = "ASMX_MAX_BODY", default_value_t = 4 * 1024 * 1024)]
     pub max_body: usize,
+
+    /// Throttle CommBox per API key, e.g. "10/s" or "600/min" (429 with Retry-After);
+    /// off when unset.
+    #[arg(long, env = "ASMX_COMMBOX_RATE", value_parser = crate::vendors::rate_limit::Rate::parse)]
+    pub commbox_rate: Option<crate::vendors::rate_limit::Rate>,
 
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ASMX_WORKERS")]

@@ -8,6 +8,9 @@
 //!   and form POST bindings, faults, the WSDL, disco and help pages.
 //! - [`ops`]: each infoRouter method written once, with no HTTP or XML types: it takes
 //!   [`ops::Args`] and returns an [`ops::Node`], business errors in-band.
+//! - [`vendors`]: four vendor REST APIs (chatbot, Conscent, CommBox, ASP.NET Web API),
+//!   thin adapters over [`ops::vendor_users`] and [`ops::contact_items`], which share
+//!   the users with `srv.asmx` (docs/vendors.md).
 //! - [`store`]: the only SQL; one transaction per call.
 //! - [`model`]: plain data shared by operations and store.
 //! - [`app`], [`config`], [`state`], [`clock`]: wiring, flags, shared state, time.
@@ -20,3 +23,4 @@ pub mod model;
 pub mod ops;
 pub mod state;
 pub mod store;
+pub mod vendors;

@@ -7,8 +7,7 @@ use asmx_emulator::config::Config;
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
     let config = Config::parse();
@@ -17,7 +16,10 @@ async fn main() -> anyhow::Result<()> {
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         ip => ip.to_string(),
     };
-    println!("asmx-emulator listening on http://{host}:{}/srv.asmx", app.port());
+    println!(
+        "asmx-emulator listening on http://{host}:{}/srv.asmx",
+        app.port()
+    );
     app.run_until_stopped().await?;
     Ok(())
 }

@@ -105,6 +105,34 @@ pub struct ContactPatch {
     pub mobile: Option<String>,
 }
 
+/// A change to a user's profile (UpdateUserProfile): `None` keeps the stored value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProfilePatch {
+    pub user_name: Option<String>,
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub auth_source: Option<String>,
+}
+
+/// A change to a user's preferences (UpdateUserPreferences): `None` keeps the stored value.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PreferencesPatch {
+    pub language: Option<String>,
+    pub default_portal: Option<String>,
+    pub show_archives: Option<bool>,
+    pub show_hiddens: Option<bool>,
+    pub notification: Option<Notification>,
+    pub email_type: Option<String>,
+    pub attach_document_to_email: Option<bool>,
+}
+
+/// A domain (library): users have one default domain and any number of memberships.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Domain {
+    pub id: i64,
+    pub name: String,
+}
+
 /// A valid session as the store keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
@@ -123,4 +151,206 @@ pub struct Mail {
     pub body: String,
     pub link: String,
     pub secret: String,
+}
+
+/// The four vendor REST APIs served over the same users (docs/vendors.md): each has its
+/// own credentials, and some their own user ids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Vendor {
+    Chatbot,
+    Conscent,
+    CommBox,
+    WebApi,
+}
+
+impl Vendor {
+    /// The vendor's name in the store and in fixtures.
+    pub fn key(self) -> &'static str {
+        match self {
+            Vendor::Chatbot => "chatbot",
+            Vendor::Conscent => "conscent",
+            Vendor::CommBox => "commbox",
+            Vendor::WebApi => "webapi",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<Vendor> {
+        [
+            Vendor::Chatbot,
+            Vendor::Conscent,
+            Vendor::CommBox,
+            Vendor::WebApi,
+        ]
+        .into_iter()
+        .find(|v| v.key() == key)
+    }
+}
+
+/// A contact item's kind: one default item per kind mirrors the user's email or mobile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactType {
+    Email,
+    Phone,
+}
+
+impl ContactType {
+    pub fn name(self) -> &'static str {
+        match self {
+            ContactType::Email => "Email",
+            ContactType::Phone => "Phone",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<ContactType> {
+        [ContactType::Email, ContactType::Phone]
+            .into_iter()
+            .find(|t| t.name() == name)
+    }
+}
+
+/// The user field a contact item sub-type stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkedField {
+    Email,
+    Mobile,
+    Phone2,
+}
+
+impl LinkedField {
+    pub fn key(self) -> &'static str {
+        match self {
+            LinkedField::Email => "email",
+            LinkedField::Mobile => "mobile",
+            LinkedField::Phone2 => "phone2",
+        }
+    }
+
+    pub fn from_key(key: &str) -> Option<LinkedField> {
+        [LinkedField::Email, LinkedField::Mobile, LinkedField::Phone2]
+            .into_iter()
+            .find(|f| f.key() == key)
+    }
+}
+
+/// One entry of the contact item catalogue (Web API `GetAllTypes`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactItemType {
+    pub sub_type: String,
+    pub contact_type: ContactType,
+    pub name: String,
+    /// The field whose value an item of this sub-type records, if any.
+    pub field: Option<LinkedField>,
+}
+
+/// A user's email address or phone number as the Web API keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ContactItem {
+    pub id: String,
+    pub sub_type: String,
+    pub value: String,
+    pub is_default: bool,
+}
+
+/// A postal address; `id` is its 24-hex ObjectId when it sits in a list.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct Address {
+    pub name: String,
+    pub apartment: String,
+    pub area: String,
+    pub pincode: String,
+    pub landmark: String,
+    pub city: String,
+    pub state: String,
+    pub country: String,
+    pub id: String,
+}
+
+impl Address {
+    /// The address lines by name, in their documented order.
+    pub fn lines(&self) -> [(&'static str, &str); 8] {
+        [
+            ("name", &self.name),
+            ("apartment", &self.apartment),
+            ("area", &self.area),
+            ("pincode", &self.pincode),
+            ("landmark", &self.landmark),
+            ("city", &self.city),
+            ("state", &self.state),
+            ("country", &self.country),
+        ]
+    }
+
+    /// The line called `name`, or `None` for a name that is not an address line.
+    pub fn line_mut(&mut self, name: &str) -> Option<&mut String> {
+        Some(match name {
+            "name" => &mut self.name,
+            "apartment" => &mut self.apartment,
+            "area" => &mut self.area,
+            "pincode" => &mut self.pincode,
+            "landmark" => &mut self.landmark,
+            "city" => &mut self.city,
+            "state" => &mut self.state,
+            "country" => &mut self.country,
+            _ => return None,
+        })
+    }
+}
+
+/// What the vendor APIs keep about a user beyond infoRouter's record.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VendorProfile {
+    pub phone2: String,
+    pub remarks: String,
+    /// CommBox `UniqueId`: unique among users when not empty.
+    pub unique_id: String,
+    /// CommBox custom fields, by their case-sensitive unique name.
+    pub content: std::collections::BTreeMap<String, String>,
+    /// Conscent's country code: the mobile number is this code followed by the phone.
+    pub country_code: String,
+    pub gender: String,
+    pub date_of_birth: Option<DateTime<Utc>>,
+    pub address: Address,
+    pub shipping_addresses: Vec<Address>,
+    pub billing_addresses: Vec<Address>,
+    pub email_verified: bool,
+    pub phone_verified: bool,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl VendorProfile {
+    /// The phone number without the country code (Conscent's `phone`).
+    pub fn national_phone<'a>(&self, mobile: &'a str) -> &'a str {
+        mobile
+            .strip_prefix(self.country_code.as_str())
+            .unwrap_or(mobile)
+    }
+}
+
+/// A change to a user through a vendor API: every `None` keeps the stored value and
+/// `Some("")` clears it (spec vendors D-0).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct VendorPatch {
+    pub first_name: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub mobile: Option<String>,
+    /// Conscent's split number: when either part is set the mobile number becomes
+    /// `country_code` + `national_phone` (empty when the phone is empty).
+    pub country_code: Option<String>,
+    pub national_phone: Option<String>,
+    pub phone2: Option<String>,
+    pub remarks: Option<String>,
+    pub unique_id: Option<String>,
+    /// Custom fields set one by one; an empty value removes the field.
+    pub content: Vec<(String, String)>,
+    pub gender: Option<String>,
+    /// `Some(None)` clears the date.
+    pub date_of_birth: Option<Option<DateTime<Utc>>>,
+    /// Address lines set one by one, by [`Address::line_mut`] name.
+    pub address: Vec<(String, String)>,
+    /// Whole lists replacing the stored ones; an empty `id` gets a new one.
+    pub shipping_addresses: Option<Vec<Address>>,
+    pub billing_addresses: Option<Vec<Address>>,
 }

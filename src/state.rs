@@ -7,4 +7,5 @@ use crate::ops::Service;
 pub struct AppState {
     pub service: Service,
     pub nil_mode: NilMode,
+    pub vendors: crate::vendors::VendorState,
 }

@@ -33,7 +33,11 @@ impl MediaType {
     /// Decodes a body in this type's charset. Like ASP.NET, a missing charset means
     /// ISO-8859-1, and bytes that are not valid in the charset become U+FFFD.
     pub fn decode_body(&self, body: &[u8]) -> String {
-        match self.param("charset").map(str::to_ascii_lowercase).as_deref() {
+        match self
+            .param("charset")
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
             None | Some("iso-8859-1" | "latin1" | "us-ascii" | "windows-1252") => {
                 body.iter().map(|&b| b as char).collect()
             }
@@ -48,12 +52,11 @@ impl MediaType {
 }
 
 fn utf16(body: &[u8], unit: fn([u8; 2]) -> u16) -> String {
-    let units: Vec<u16> = body
-        .chunks_exact(2)
-        .map(|c| unit([c[0], c[1]]))
-        .collect();
+    let units: Vec<u16> = body.chunks_exact(2).map(|c| unit([c[0], c[1]])).collect();
     let text = String::from_utf16_lossy(&units);
-    text.strip_prefix('\u{FEFF}').map(str::to_string).unwrap_or(text)
+    text.strip_prefix('\u{FEFF}')
+        .map(str::to_string)
+        .unwrap_or(text)
 }
 
 #[cfg(test)]

@@ -88,7 +88,9 @@ mod tests {
 
     #[test]
     fn matches_oracle_capture_020_shape() {
-        let node = Node::new("root").attr("success", "true").attr("ticket", "T");
+        let node = Node::new("root")
+            .attr("success", "true")
+            .attr("ticket", "T");
         assert_eq!(
             response(SoapVersion::Soap11, "AuthenticateUser", &node),
             "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" \

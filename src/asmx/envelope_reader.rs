@@ -56,6 +56,21 @@ fn local_of(start: &BytesStart) -> String {
     String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
 }
 
+/// Where .NET's reader stands after an element: the name of the next node (one past
+/// `<`, two past `</`), or the start of the text that follows (oracle 088, 091).
+fn next_node_position(text: &str, pos: usize) -> (usize, usize) {
+    let (line, column) = line_column(text, pos);
+    let rest = text.get(pos..).unwrap_or("");
+    let skip = if rest.starts_with("</") {
+        2
+    } else if rest.starts_with('<') {
+        1
+    } else {
+        0
+    };
+    (line, column + skip)
+}
+
 /// Line and column (1-based) of byte offset `pos` in `text`.
 fn line_column(text: &str, pos: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..pos.min(text.len())];
@@ -230,7 +245,7 @@ impl Walk<'_> {
     fn close(&mut self, position: usize) {
         if self.stack.pop() == Some(Place::Param) {
             if let Some(mut p) = self.param.take() {
-                (p.line, p.column) = line_column(self.text, position);
+                (p.line, p.column) = next_node_position(self.text, position);
                 if let Some(request) = self.envelope.as_mut().and_then(|e| e.request.as_mut()) {
                     request.params.push(p);
                 }
@@ -369,7 +384,10 @@ mod tests {
     }
 
     #[test]
-    fn position_is_after_the_end_tag() {
+    fn position_is_the_next_node_name() {
         assert_eq!(line_column("ab\ncd<x>1</x>", 13), (2, 11));
+        assert_eq!(next_node_position("<a><x>1</x></a>", 11), (1, 14));
+        assert_eq!(next_node_position("<a><x/><y/></a>", 7), (1, 9));
+        assert_eq!(next_node_position("<a><x/> </a>", 7), (1, 8));
     }
 }

@@ -103,7 +103,14 @@ pub enum Fault {
 pub fn asmx_response(status: StatusCode, success: bool) -> actix_web::HttpResponseBuilder {
     let mut builder = HttpResponse::build(status);
     builder
-        .insert_header(("Cache-Control", if success { "private, max-age=0" } else { "private" }))
+        .insert_header((
+            "Cache-Control",
+            if success {
+                "private, max-age=0"
+            } else {
+                "private"
+            },
+        ))
         .insert_header(("Server", "Microsoft-IIS/10.0"))
         .insert_header(("X-AspNet-Version", "4.0.30319"))
         .insert_header(("X-Powered-By", "ASP.NET"));
@@ -126,19 +133,30 @@ pub fn html_encode(text: &str) -> String {
     out
 }
 
+/// ASP.NET encodes each message of the exception chain, not the ` ---> ` joining them.
+fn encode_chain(text: &str) -> String {
+    text.split(CHAIN)
+        .map(html_encode)
+        .collect::<Vec<_>>()
+        .join(CHAIN)
+}
+
+const CHAIN: &str = " ---> ";
+
 impl Fault {
     pub fn into_response(self) -> HttpResponse {
         let error = StatusCode::INTERNAL_SERVER_ERROR;
         match self {
             Fault::Soap(version, fault) => {
-                let body = envelope::fault(version, fault.code(version), &fault.to_string(), &fault);
+                let body =
+                    envelope::fault(version, fault.code(version), &fault.to_string(), &fault);
                 asmx_response(error, false)
                     .content_type(version.content_type())
                     .body(body)
             }
             Fault::Http(fault) => asmx_response(error, false)
                 .content_type(TEXT_CONTENT_TYPE)
-                .body(format!("{}{NEWLINE}", html_encode(&fault.to_string()))),
+                .body(format!("{}{NEWLINE}", encode_chain(&fault.to_string()))),
             Fault::Page(fault) => asmx_response(fault.status(), false)
                 .content_type(HTML_CONTENT_TYPE)
                 .body(error_page(fault.status(), &fault.to_string())),

@@ -9,7 +9,11 @@ use crate::ops::{Args, Method, ParamKind, Value};
 pub fn url_decode(raw: &str) -> String {
     let bytes = raw.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
-    let hex = |s: &[u8]| std::str::from_utf8(s).ok().and_then(|s| u32::from_str_radix(s, 16).ok());
+    let hex = |s: &[u8]| {
+        std::str::from_utf8(s)
+            .ok()
+            .and_then(|s| u32::from_str_radix(s, 16).ok())
+    };
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -20,12 +24,20 @@ pub fn url_decode(raw: &str) -> String {
             b'%' => {
                 let wide = bytes.get(i + 1).is_some_and(|b| *b == b'u' || *b == b'U');
                 if wide {
-                    if let Some(c) = bytes.get(i + 2..i + 6).and_then(hex).and_then(char::from_u32) {
+                    if let Some(c) = bytes
+                        .get(i + 2..i + 6)
+                        .and_then(hex)
+                        .and_then(char::from_u32)
+                    {
                         out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
                         i += 6;
                         continue;
                     }
-                } else if let Some(b) = bytes.get(i + 1..i + 3).filter(|s| s.iter().all(u8::is_ascii_hexdigit)).and_then(hex) {
+                } else if let Some(b) = bytes
+                    .get(i + 1..i + 3)
+                    .filter(|s| s.iter().all(u8::is_ascii_hexdigit))
+                    .and_then(hex)
+                {
                     out.push(b as u8);
                     i += 3;
                     continue;
@@ -75,11 +87,16 @@ pub fn arguments(method: Method, pairs: &[(String, String)]) -> Result<Args, Htt
 fn convert(kind: ParamKind, text: String) -> Result<Value, HttpFault> {
     match kind {
         ParamKind::Str => Ok(Value::Str(Some(text))),
-        ParamKind::Int => text.trim().parse().map(Value::Int).map_err(|_| HttpFault::CannotConvert {
-            value: text,
-            type_name: "System.Int32",
-            reason: "Input string was not in a correct format.",
-        }),
+        ParamKind::Int => {
+            text.trim()
+                .parse()
+                .map(Value::Int)
+                .map_err(|_| HttpFault::CannotConvert {
+                    value: text,
+                    type_name: "System.Int32",
+                    reason: "Input string was not in a correct format.",
+                })
+        }
         ParamKind::Bool => match text.trim().to_ascii_lowercase().as_str() {
             "true" => Ok(Value::Bool(true)),
             "false" => Ok(Value::Bool(false)),

@@ -29,12 +29,19 @@ const MAX_QUERY_STRING: usize = 2048;
 const SERVICE_PATH: &str = "/srv.asmx";
 
 /// Handles every request; anything outside `/srv.asmx` is 404.
-pub async fn handle(req: HttpRequest, body: web::Bytes, state: web::Data<AppState>) -> HttpResponse {
+pub async fn handle(
+    req: HttpRequest,
+    body: web::Bytes,
+    state: web::Data<AppState>,
+) -> HttpResponse {
     let path = req.path();
     let lower = path.to_ascii_lowercase();
     let outcome = if lower == SERVICE_PATH {
         service_root(&req, body, &state).await
-    } else if let Some(rest) = lower.strip_prefix(SERVICE_PATH).filter(|r| r.starts_with('/')) {
+    } else if let Some(rest) = lower
+        .strip_prefix(SERVICE_PATH)
+        .filter(|r| r.starts_with('/'))
+    {
         let name = &path[path.len() - rest.len() + 1..];
         let _ = rest;
         method_url(&req, name, body, &state).await
@@ -83,9 +90,11 @@ fn describe(req: &HttpRequest) -> Result<HttpResponse, Fault> {
     }
     let base = site_url(req);
     let flag = |name: &str| {
-        query
-            .split('&')
-            .any(|p| p.split('=').next().is_some_and(|k| k.eq_ignore_ascii_case(name)))
+        query.split('&').any(|p| {
+            p.split('=')
+                .next()
+                .is_some_and(|k| k.eq_ignore_ascii_case(name))
+        })
     };
     if flag("wsdl") {
         return Ok(ok_xml(XML_CONTENT_TYPE, wsdl::document(&base)));
@@ -119,7 +128,12 @@ async fn soap_call(
     let version = call.version;
     let node = invoke(state, call.method, call.args, request_info(req))
         .await
-        .map_err(|_| Fault::Soap(version, SoapFault::Unprocessable("Thread was being aborted.".into())))?;
+        .map_err(|_| {
+            Fault::Soap(
+                version,
+                SoapFault::Unprocessable("Thread was being aborted.".into()),
+            )
+        })?;
     Ok(ok_xml(
         version.content_type(),
         envelope::response(version, call.method.name, &node),
@@ -155,7 +169,9 @@ async fn method_url(
                 .unwrap_or("");
             let media = MediaType::parse(content_type);
             if media.essence != "application/x-www-form-urlencoded" {
-                return Err(Fault::Http(HttpFault::InvalidRequestFormat(content_type.to_string())));
+                return Err(Fault::Http(HttpFault::InvalidRequestFormat(
+                    content_type.to_string(),
+                )));
             }
             let mut utf8 = media;
             if utf8.param("charset").is_none() {

@@ -43,7 +43,12 @@ pub fn escape_text(out: &mut String, value: &str) {
 fn open_tag(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
     out.push('<');
     out.push_str(node.name);
-    for (name, value) in node.attrs.iter().map(|(n, v)| (*n, v.as_str())).chain(extra) {
+    for (name, value) in node
+        .attrs
+        .iter()
+        .map(|(n, v)| (*n, v.as_str()))
+        .chain(extra)
+    {
         out.push(' ');
         out.push_str(name);
         out.push_str("=\"");
@@ -115,9 +120,11 @@ mod tests {
 
     #[test]
     fn document_indents_children_with_crlf() {
-        let node = Node::new("response")
-            .attr("success", "true")
-            .child(Node::new("User").attr("a", "1").child(Node::new("Preferences")));
+        let node = Node::new("response").attr("success", "true").child(
+            Node::new("User")
+                .attr("a", "1")
+                .child(Node::new("Preferences")),
+        );
         assert_eq!(
             document(&node),
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<response success=\"true\">\r\n  \

@@ -52,4 +52,17 @@ impl Args {
             _ => None,
         }
     }
+
+    /// An `int` parameter; an omitted SOAP element reads as 0, as in ASMX.
+    pub fn int(&self, name: &str) -> i32 {
+        match self.get(name) {
+            Some(Value::Int(v)) => *v,
+            _ => 0,
+        }
+    }
+
+    /// A `bool` parameter; an omitted SOAP element reads as false, as in ASMX.
+    pub fn bool(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(Value::Bool(true)))
+    }
 }

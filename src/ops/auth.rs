@@ -41,7 +41,11 @@ fn check_credentials(
 
 fn logged_in(ctx: &Ctx, user: &User, session: &Session) -> Result<Reply, OpError> {
     ctx.tx.set_last_logon(user.id, ctx.now)?;
-    Ok(login_attrs(Reply::ok().attr("ticket", &session.ticket), user, session))
+    Ok(login_attrs(
+        Reply::ok().attr("ticket", &session.ticket),
+        user,
+        session,
+    ))
 }
 
 fn language(args: &Args, name: &str) -> String {

@@ -4,8 +4,9 @@
 use super::args::Args;
 use super::error::OpError;
 use super::reply::Reply;
+use super::vendor_users;
 use super::Ctx;
-use crate::model::ContactPatch;
+use crate::model::{ContactPatch, VendorPatch};
 
 fn update_contact(
     ctx: &Ctx,
@@ -18,7 +19,13 @@ fn update_contact(
     if !caller.may_manage(&target) {
         return Err(OpError::AccessDenied);
     }
-    ctx.tx.update_contact(target.id, &patch)?;
+    // Through the rules every API shares, so the vendor APIs see the change in step.
+    let change = VendorPatch {
+        email: patch.email,
+        mobile: patch.mobile,
+        ..VendorPatch::default()
+    };
+    vendor_users::apply(ctx.tx, target.id, &change, ctx.now)?;
     Ok(Reply::ok())
 }
 

@@ -42,13 +42,38 @@ pub enum OpError {
     UserNameRequired,
     #[error("User has no e-mail address on file")]
     NoEmailOnFile,
+    #[error("Username already exists")]
+    UsernameExists,
+    #[error("[115] Domain not found")]
+    DomainNotFound,
+    /// SendWelcomeEmailForUser's wording of a non-administrator caller (Part B §2.23).
+    #[error("Only the system administrator can perform this operation")]
+    OnlySystemAdministrator,
+    /// SendWelcomeEmailForUser's wording of `User not found` (Part B §2.23).
+    #[error("User does not exist")]
+    UserDoesNotExist,
+    #[error("[903]Required parameter.'{0}'")]
+    RequiredParameter(&'static str),
+    /// Values the documentation does not define are refused the way an exception in
+    /// the real server surfaces: `SystemError:` and the reason.
+    #[error("SystemError:Invalid xmlPreferences: {0}")]
+    InvalidPreferences(String),
+    #[error("SystemError:Invalid StatusCode {0}. Use 0 to disable or 1 to enable the user.")]
+    InvalidStatusCode(i32),
+    #[error("SystemError:Invalid UserType {0}. Use 1 for an author or 2 for a read-only user.")]
+    InvalidUserType(i32),
     #[error("SystemError:{0}")]
     System(String),
 }
 
 impl From<StoreError> for OpError {
     fn from(e: StoreError) -> Self {
-        tracing::error!(error = %e, "store error");
-        OpError::System(e.to_string())
+        match e {
+            StoreError::Conflict => OpError::UsernameExists,
+            e => {
+                tracing::error!(error = %e, "store error");
+                OpError::System(e.to_string())
+            }
+        }
     }
 }

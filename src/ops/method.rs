@@ -4,7 +4,10 @@
 use super::args::Args;
 use super::error::OpError;
 use super::reply::Reply;
-use super::{auth, contact, passwords, server_info, users, Ctx};
+use super::{
+    admin, auth, contact, domains, listing, passwords, preferences, server_info, users, welcome,
+    Ctx,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ParamKind {
@@ -62,6 +65,20 @@ const fn s(name: &'static str) -> Param {
     }
 }
 
+const fn i(name: &'static str) -> Param {
+    Param {
+        name,
+        kind: ParamKind::Int,
+    }
+}
+
+const fn b(name: &'static str) -> Param {
+    Param {
+        name,
+        kind: ParamKind::Bool,
+    }
+}
+
 macro_rules! method {
     ($name:literal, $root:ident, [$($param:expr),* $(,)?], $run:path, $summary:literal) => {
         MethodSpec {
@@ -113,6 +130,47 @@ pub static METHODS: &[MethodSpec] = &[
     method!("UserExists", Response, [s("AuthenticationTicket"), s("UserName")],
         users::user_exists,
         "Tells whether a user name exists."),
+    method!("GetAllUsers", Response, [s("AuthenticationTicket")], listing::get_all_users,
+        "Returns every user with full details, by first name then last name. System administrators only."),
+    method!("GetAllUsers1", Response,
+        [s("AuthenticationTicket"), i("StartingRowNumber"), i("NumbeOfRow"), s("firstNameFilter"),
+         s("lastNameFilter"), s("userNameFilter"), s("emailFilter"), s("authenticationSourceFilter"),
+         s("domainNameFilter"), i("StatusFilter"), i("SortBy"), b("SortAscending")],
+        listing::get_all_users1,
+        "Returns a filtered, sorted page of users with full details and the total count. System administrators only."),
+    method!("GetAllUsers2", Response,
+        [s("AuthenticationTicket"), i("StartingRowNumber"), i("NumberOfRow"), s("firstNameFilter"),
+         s("lastNameFilter"), s("userNameFilter"), s("emailFilter"), s("authenticationSourceFilter"),
+         s("domainNameFilter"), i("UserStatusFilter"), i("UserTypeFilter"), i("SortBy"),
+         b("SortAscending")],
+        listing::get_all_users2,
+        "Like GetAllUsers1, with a user type filter. System administrators only."),
+    method!("GetAllUsersWithoutDetails", Response,
+        [s("AuthenticationTicket"), i("StartingRowNumber"), i("NumberOfRow"), s("firstNameFilter"),
+         s("lastNameFilter"), s("userNameFilter"), s("emailFilter"), s("authenticationSourceFilter"),
+         s("domainNameFilter"), i("UserStatusFilter"), i("UserTypeFilter"), i("SortBy"),
+         b("SortAscending")],
+        listing::get_all_users_without_details,
+        "Like GetAllUsers2, with identity attributes only. System administrators only."),
+    method!("GetLocalUsers", Response, [s("AuthenticationTicket"), s("DomainName")],
+        domains::get_local_users,
+        "Returns the users whose default domain is the given one. System administrators and the domain's managers."),
+    method!("GetCoWorkers", Response, [s("AuthenticationTicket")], domains::get_co_workers,
+        "Returns the other members of the caller's domains, by first name then last name."),
+    method!("GetCoWorkers1", Response,
+        [s("AuthenticationTicket"), i("SortBy"), b("SortAscending"), b("DetailMode")],
+        domains::get_co_workers1,
+        "Returns the caller's co-workers in a chosen order, in full or identity only."),
+    method!("CreateUser", Response,
+        [s("AuthenticationTicket"), s("DomainName"), s("UserName"), s("FirstName"), s("LastName"),
+         s("EmailAddress"), s("Password"), b("ReadOnlyUser"), s("AuthenticationSource")],
+        admin::create_user,
+        "Creates a user and returns its id. System administrators only."),
+    method!("DeleteUser", Response, [s("AuthenticationTicket"), s("UserName")], admin::delete_user,
+        "Deletes a user, named by login name or as ID:123. System administrators only."),
+    method!("DeleteUser1", Response,
+        [s("AuthenticationTicket"), s("UserPassword"), s("UserName")], admin::delete_user1,
+        "Deletes a user after checking the caller's own password. System administrators only."),
     method!("UpdateUserEmail", Response,
         [s("AuthenticationTicket"), s("UserName"), s("NewEmailAddress")],
         contact::update_user_email,
@@ -121,6 +179,24 @@ pub static METHODS: &[MethodSpec] = &[
         [s("authenticationTicket"), s("userName"), s("emailAddress"), s("mobileNumber")],
         contact::update_user_contact_info,
         "Changes a user's e-mail address and mobile number; over SOAP a null value keeps the stored one."),
+    method!("UpdateUserProfile", Response,
+        [s("AuthenticationTicket"), s("UserName"), s("NewUserName"), s("NewFirstName"),
+         s("NewLastName"), s("AuthenticateSource")],
+        admin::update_user_profile,
+        "Changes a user's login name, names and authentication source. System administrators only."),
+    method!("UpdateUserPreferences", Response,
+        [s("AuthenticationTicket"), s("UserName"), s("XmlPreferences")],
+        preferences::update_user_preferences,
+        "Changes the preferences named in a Preferences XML element; the rest are kept."),
+    method!("ChangeUserStatus", Response,
+        [s("AuthenticationTicket"), s("UserName"), i("StatusCode")], admin::change_user_status,
+        "Enables (1) or disables (0) a user. System administrators only."),
+    method!("ChangeUserType", Response,
+        [s("AuthenticationTicket"), s("UserName"), i("UserType")], admin::change_user_type,
+        "Makes a user an author (1) or read-only (2). System administrators only."),
+    method!("SendWelcomeEmailForUser", Root, [s("authenticationTicket"), s("userName")],
+        welcome::send_welcome_email_for_user,
+        "Mails a user a welcome message, with a 48-hour password link for native users. System administrators only."),
     method!("ServerInfo", Root, [], server_info::server_info,
         "Returns the server's version, time and feature switches. No ticket needed."),
 ];

@@ -2,18 +2,26 @@
 //! [`Args`], work through one store transaction and return a [`Node`]. The protocol
 //! layer (`asmx`) decodes requests into `Args` and encodes the `Node`.
 
+mod admin;
 mod args;
 mod auth;
 mod contact;
+pub mod contact_items;
+mod domains;
 mod error;
+mod listing;
+mod mails;
 mod method;
 mod passwords;
+mod preferences;
 mod reply;
 mod secrets;
 mod server_info;
 mod session;
 mod user_view;
 mod users;
+pub mod vendor_users;
+mod welcome;
 
 use chrono::{DateTime, Duration, Utc};
 

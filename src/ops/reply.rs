@@ -54,6 +54,12 @@ impl Reply {
         self
     }
 
+    /// An attribute written before `error` (CreateUser's `id`, Part B §2.15).
+    pub fn attr_before_error(mut self, name: &'static str, value: impl Into<String>) -> Reply {
+        self.head.push((name, value.into()));
+        self
+    }
+
     pub fn child(mut self, child: Node) -> Reply {
         self.children.push(child);
         self
@@ -92,6 +98,14 @@ mod tests {
     }
 
     #[test]
+    fn head_attributes_go_between_success_and_error() {
+        let reply = Reply::ok().attr_before_error("id", "9").attr("tail", "x");
+        let node = render(Root::Response, Ok(reply));
+        let names: Vec<_> = node.attrs.iter().map(|a| a.0).collect();
+        assert_eq!(names, ["success", "id", "error", "tail"]);
+    }
+
+    #[test]
     fn root_success_has_no_error_attribute() {
         let node = render(Root::Root, Ok(Reply::ok()));
         assert_eq!(node.attrs, vec![("success", "true".to_string())]);
@@ -102,7 +116,10 @@ mod tests {
         let node = render(Root::Root, Err(OpError::SessionExpired));
         assert_eq!(
             node.attrs[1],
-            ("error", "[901] Session expired or Invalid ticket".to_string())
+            (
+                "error",
+                "[901] Session expired or Invalid ticket".to_string()
+            )
         );
     }
 }

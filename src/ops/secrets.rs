@@ -25,7 +25,12 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
     static DUMMY: OnceLock<String> = OnceLock::new();
     let (hash, real) = match hash {
         Some(h) => (h, true),
-        None => (DUMMY.get_or_init(|| hash_password("not a password")).as_str(), false),
+        None => (
+            DUMMY
+                .get_or_init(|| hash_password("not a password"))
+                .as_str(),
+            false,
+        ),
     };
     let ok = PasswordHash::new(hash)
         .map(|parsed| {

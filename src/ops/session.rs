@@ -59,6 +59,20 @@ impl Ctx<'_> {
         Ok(caller)
     }
 
+    /// The caller of a method only system administrators may call; `refused` is the
+    /// method's wording for anyone else.
+    pub fn sysadmin_caller(
+        &self,
+        ticket_param: Option<&str>,
+        refused: OpError,
+    ) -> Result<Caller, OpError> {
+        let caller = self.caller(ticket_param)?;
+        if !caller.user.sysadmin {
+            return Err(refused);
+        }
+        Ok(caller)
+    }
+
     /// Starts a new session for `user`.
     pub fn issue_ticket(&self, user: &User, language: &str) -> Result<Session, OpError> {
         self.tx.purge_expired_tickets(self.now)?;

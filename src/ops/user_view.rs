@@ -38,7 +38,23 @@ pub fn login_attrs(reply: Reply, user: &User, session: &Session) -> Reply {
         .attr("isAuthenticated", "True")
 }
 
-/// The full `<User>` element of GetUser and GetCurrentUser, with `<Preferences>`.
+/// The short `<User>` of GetAllUsersWithoutDetails and GetCoWorkers1 without
+/// `detailMode`: who the user is and how to reach them. `MobileNumber` is part of
+/// every `<User>` (Part A3), so it is here too.
+pub fn identity_node(user: &User) -> Node {
+    Node::new("User")
+        .attr("exists", "true")
+        .attr("UserID", user.id.to_string())
+        .attr("FirstName", &user.first_name)
+        .attr("LastName", &user.last_name)
+        .attr("Email", &user.email)
+        .attr("MobileNumber", &user.mobile)
+        .attr("Enabled", upper_bool(user.enabled))
+        .attr("UserName", &user.user_name)
+}
+
+/// The full `<User>` element of GetUser, GetCurrentUser and the detailed listings,
+/// with `<Preferences>`.
 pub fn user_node(user: &User) -> Node {
     let p = &user.preferences;
     let preferences = Node::new("Preferences")
@@ -49,19 +65,17 @@ pub fn user_node(user: &User) -> Node {
         .attr("NotificationType", p.notification.name())
         .attr("NotificationTypeId", p.notification.id().to_string())
         .attr("EmailType", &p.email_type)
-        .attr("AttachDocumentToEmail", upper_bool(p.attach_document_to_email));
-    Node::new("User")
-        .attr("exists", "true")
-        .attr("UserID", user.id.to_string())
-        .attr("FirstName", &user.first_name)
-        .attr("LastName", &user.last_name)
-        .attr("Email", &user.email)
-        .attr("MobileNumber", &user.mobile)
-        .attr("Enabled", upper_bool(user.enabled))
-        .attr("UserName", &user.user_name)
+        .attr(
+            "AttachDocumentToEmail",
+            upper_bool(p.attach_document_to_email),
+        );
+    identity_node(user)
         .attr("Domain", user.domain.as_deref().unwrap_or(""))
         .attr("LastLogonDate", format_date(user.last_logon))
-        .attr("LastPasswordChangeDate", format_date(user.last_password_change))
+        .attr(
+            "LastPasswordChangeDate",
+            format_date(user.last_password_change),
+        )
         .attr("AuthenticationAuthority", &user.auth_source)
         .attr("ReadOnlyUser", upper_bool(user.read_only))
         .child(preferences)

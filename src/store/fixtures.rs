@@ -1,4 +1,5 @@
-//! Seed data: `users.json` in the fixture directory, loaded into an empty database.
+//! Seed data: `users.json` in the fixture directory, loaded into an empty database,
+//! then `vendors.json` (see `vendor_fixtures`).
 
 use std::path::{Path, PathBuf};
 
@@ -22,6 +23,8 @@ pub enum FixtureError {
     },
     #[error("fixture user {0}: unknown notification type (use NONE, INSTANT or DAILY REPORT)")]
     Notification(String),
+    #[error("fixture file vendors.json: {0}")]
+    Vendors(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -32,6 +35,8 @@ pub struct FixtureSet {
     #[serde(default)]
     domains: Vec<String>,
     users: Vec<FixtureUser>,
+    #[serde(skip)]
+    vendors: Option<super::vendor_fixtures::VendorFixtures>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,6 +62,9 @@ struct FixtureUser {
     domain: Option<String>,
     #[serde(default)]
     memberships: Vec<String>,
+    /// Domains the user is a member and manager of.
+    #[serde(default)]
+    manages: Vec<String>,
     #[serde(default = "native")]
     auth_source: String,
     #[serde(default)]
@@ -89,14 +97,13 @@ pub fn read_dir(dir: &Path) -> Result<FixtureSet, FixtureError> {
         path: path.clone(),
         source,
     })?;
-    serde_json::from_str(&text).map_err(|source| FixtureError::Parse { path, source })
+    let mut set: FixtureSet =
+        serde_json::from_str(&text).map_err(|source| FixtureError::Parse { path, source })?;
+    set.vendors = super::vendor_fixtures::read(dir)?;
+    Ok(set)
 }
 
-pub fn load(
-    tx: &Tx,
-    set: &FixtureSet,
-    hash: &dyn Fn(&str) -> String,
-) -> Result<(), FixtureError> {
+pub fn load(tx: &Tx, set: &FixtureSet, hash: &dyn Fn(&str) -> String) -> Result<(), FixtureError> {
     for domain in &set.domains {
         tx.ensure_domain(domain)?;
     }
@@ -119,8 +126,14 @@ pub fn load(
             preferences: &preferences,
         })?;
         for domain in &user.memberships {
-            tx.add_domain_member(domain, id)?;
+            tx.add_domain_member(domain, id, false)?;
         }
+        for domain in &user.manages {
+            tx.add_domain_member(domain, id, true)?;
+        }
+    }
+    if let Some(vendors) = &set.vendors {
+        super::vendor_fixtures::load(tx, vendors)?;
     }
     Ok(())
 }

@@ -2,11 +2,16 @@
 //! transaction on the single writer connection, so a failed operation leaves nothing
 //! half-written and no client ever sees `database is locked`.
 
+mod contact_items;
+mod domains;
 mod fixtures;
+mod listing;
 mod mail;
 mod schema;
 mod tickets;
 mod users;
+mod vendor_fixtures;
+mod vendors;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -15,6 +20,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, TransactionBehavior};
 
 pub use fixtures::FixtureError;
+pub use listing::{Page, Scope, SortKey, UserFilter, UserQuery};
+pub use users::NewUser;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

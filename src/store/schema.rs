@@ -70,6 +70,69 @@ const MIGRATIONS: &[&str] = &[
         secret     TEXT NOT NULL DEFAULT ''
     );
     ",
+    // 2: user management. Domain managers; one index per listing sort key (each index
+    // ends in the rowid, so `ORDER BY key, id` walks it without sorting), and members
+    // by user for co-workers and the domain filter.
+    "
+    ALTER TABLE domain_members ADD COLUMN manager INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX domain_members_user ON domain_members(user_id);
+    CREATE INDEX users_first_last ON users(first_name COLLATE NOCASE, last_name COLLATE NOCASE);
+    CREATE INDEX users_last_first ON users(last_name COLLATE NOCASE, first_name COLLATE NOCASE);
+    CREATE INDEX users_enabled ON users(enabled);
+    CREATE INDEX users_auth_source ON users(auth_source COLLATE NOCASE);
+    CREATE INDEX users_domain ON users(domain_id);
+    CREATE INDEX users_read_only ON users(read_only);
+    ",
+    // 3: the vendor REST APIs. Their credentials, each user's id at each vendor, the
+    // fields only vendors know, and the Web API's contact items with their catalogue.
+    "
+    CREATE TABLE vendor_credentials (
+        vendor TEXT NOT NULL,
+        key    TEXT NOT NULL,
+        secret TEXT NOT NULL DEFAULT '',
+        PRIMARY KEY (vendor, key)
+    );
+    CREATE TABLE vendor_ids (
+        user_id     INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        vendor      TEXT NOT NULL,
+        external_id TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (user_id, vendor),
+        UNIQUE (vendor, external_id)
+    );
+    CREATE TABLE vendor_profiles (
+        user_id            INTEGER PRIMARY KEY REFERENCES users(id) ON DELETE CASCADE,
+        phone2             TEXT NOT NULL DEFAULT '',
+        remarks            TEXT NOT NULL DEFAULT '',
+        unique_id          TEXT NOT NULL DEFAULT '',
+        content            TEXT NOT NULL DEFAULT '{}',
+        country_code       TEXT NOT NULL DEFAULT '',
+        gender             TEXT NOT NULL DEFAULT '',
+        date_of_birth      INTEGER,
+        address            TEXT NOT NULL DEFAULT '{}',
+        shipping_addresses TEXT NOT NULL DEFAULT '[]',
+        billing_addresses  TEXT NOT NULL DEFAULT '[]',
+        email_verified     INTEGER NOT NULL DEFAULT 1,
+        phone_verified     INTEGER NOT NULL DEFAULT 1,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL
+    );
+    CREATE UNIQUE INDEX vendor_profiles_unique_id ON vendor_profiles(unique_id)
+        WHERE unique_id <> '';
+    CREATE TABLE contact_item_types (
+        sub_type     TEXT PRIMARY KEY,
+        contact_type TEXT NOT NULL,
+        name         TEXT NOT NULL,
+        field        TEXT
+    );
+    CREATE TABLE contact_items (
+        id         TEXT PRIMARY KEY,
+        user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+        sub_type   TEXT NOT NULL REFERENCES contact_item_types(sub_type),
+        value      TEXT NOT NULL,
+        is_default INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX contact_items_user ON contact_items(user_id);
+    ",
 ];
 
 /// Brings the database up to the newest schema, one transaction per migration.

@@ -1,12 +1,14 @@
-//! Users, their preferences and domains.
+//! Users and their preferences.
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
 use super::{from_epoch, to_epoch, StoreError, Tx};
-use crate::model::{ContactPatch, Notification, Preferences, User, UserId};
+use crate::model::{
+    ContactPatch, Notification, Preferences, PreferencesPatch, ProfilePatch, User, UserId,
+};
 
-const SELECT_USER: &str = "
+pub(super) const SELECT_USER: &str = "
     SELECT u.id, u.user_name, u.first_name, u.last_name, u.email, u.mobile, u.enabled,
            u.read_only, u.sysadmin, d.name, u.auth_source, u.password_hash, u.last_logon,
            u.last_password_change,
@@ -16,7 +18,7 @@ const SELECT_USER: &str = "
     LEFT JOIN domains d ON d.id = u.domain_id
     LEFT JOIN preferences p ON p.user_id = u.id";
 
-fn user_from_row(row: &Row) -> rusqlite::Result<User> {
+pub(super) fn user_from_row(row: &Row) -> rusqlite::Result<User> {
     let defaults = Preferences::default();
     Ok(User {
         id: row.get(0)?,
@@ -34,7 +36,9 @@ fn user_from_row(row: &Row) -> rusqlite::Result<User> {
         last_logon: row.get::<_, Option<i64>>(12)?.map(from_epoch),
         last_password_change: row.get::<_, Option<i64>>(13)?.map(from_epoch),
         preferences: Preferences {
-            language: row.get::<_, Option<String>>(14)?.unwrap_or(defaults.language),
+            language: row
+                .get::<_, Option<String>>(14)?
+                .unwrap_or(defaults.language),
             default_portal: row.get::<_, Option<String>>(15)?.unwrap_or_default(),
             show_archives: row.get::<_, Option<bool>>(16)?.unwrap_or(false),
             show_hiddens: row.get::<_, Option<bool>>(17)?.unwrap_or(false),
@@ -42,7 +46,9 @@ fn user_from_row(row: &Row) -> rusqlite::Result<User> {
                 .get::<_, Option<i64>>(18)?
                 .and_then(Notification::from_id)
                 .unwrap_or(defaults.notification),
-            email_type: row.get::<_, Option<String>>(19)?.unwrap_or(defaults.email_type),
+            email_type: row
+                .get::<_, Option<String>>(19)?
+                .unwrap_or(defaults.email_type),
             attach_document_to_email: row.get::<_, Option<bool>>(20)?.unwrap_or(false),
         },
     })
@@ -108,39 +114,30 @@ impl Tx<'_> {
             Some(name) => Some(self.ensure_domain(name)?),
             None => None,
         };
-        let inserted = self.conn.execute(
-            "INSERT INTO users (user_name, first_name, last_name, email, mobile, enabled,
+        self.conn
+            .execute(
+                "INSERT INTO users (user_name, first_name, last_name, email, mobile, enabled,
                                 read_only, sysadmin, domain_id, auth_source, password_hash, id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-            params![
-                user.user_name,
-                user.first_name,
-                user.last_name,
-                user.email,
-                user.mobile,
-                user.enabled,
-                user.read_only,
-                user.sysadmin,
-                domain_id,
-                user.auth_source,
-                user.password_hash,
-                user.id,
-            ],
-        );
-        match inserted {
-            Err(rusqlite::Error::SqliteFailure(e, _))
-                if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-            {
-                return Err(StoreError::Conflict)
-            }
-            other => other?,
-        };
+                params![
+                    user.user_name,
+                    user.first_name,
+                    user.last_name,
+                    user.email,
+                    user.mobile,
+                    user.enabled,
+                    user.read_only,
+                    user.sysadmin,
+                    domain_id,
+                    user.auth_source,
+                    user.password_hash,
+                    user.id,
+                ],
+            )
+            .map_err(unique_name)?;
         let id = self.conn.last_insert_rowid();
         if let Some(domain_id) = domain_id {
-            self.conn.execute(
-                "INSERT OR IGNORE INTO domain_members (domain_id, user_id) VALUES (?1, ?2)",
-                params![domain_id, id],
-            )?;
+            self.insert_member(domain_id, id, false)?;
         }
         let p = user.preferences;
         self.conn.execute(
@@ -159,28 +156,6 @@ impl Tx<'_> {
             ],
         )?;
         Ok(id)
-    }
-
-    /// Adds `user_id` to a domain's members, creating the domain if needed.
-    pub fn add_domain_member(&self, domain: &str, user_id: UserId) -> Result<(), StoreError> {
-        let domain_id = self.ensure_domain(domain)?;
-        self.conn.execute(
-            "INSERT OR IGNORE INTO domain_members (domain_id, user_id) VALUES (?1, ?2)",
-            params![domain_id, user_id],
-        )?;
-        Ok(())
-    }
-
-    pub(super) fn ensure_domain(&self, name: &str) -> Result<i64, StoreError> {
-        self.conn.execute(
-            "INSERT INTO domains (name) VALUES (?1) ON CONFLICT(name) DO NOTHING",
-            [name],
-        )?;
-        Ok(self
-            .conn
-            .query_row("SELECT id FROM domains WHERE name = ?1", [name], |r| {
-                r.get(0)
-            })?)
     }
 
     /// Applies a contact patch: `None` fields are left as stored.
@@ -207,10 +182,107 @@ impl Tx<'_> {
         Ok(())
     }
 
+    /// Applies a profile patch: `None` fields are left as stored; a new user name
+    /// that another user has is a [`StoreError::Conflict`].
+    pub fn update_profile(&self, id: UserId, patch: &ProfilePatch) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "UPDATE users SET user_name = COALESCE(?2, user_name),
+                    first_name = COALESCE(?3, first_name), last_name = COALESCE(?4, last_name),
+                    auth_source = COALESCE(?5, auth_source)
+                 WHERE id = ?1",
+            )?
+            .execute(params![
+                id,
+                patch.user_name,
+                patch.first_name,
+                patch.last_name,
+                patch.auth_source
+            ])
+            .map_err(unique_name)?;
+        Ok(())
+    }
+
+    /// Applies a preferences patch: `None` fields are left as stored.
+    pub fn update_preferences(
+        &self,
+        id: UserId,
+        patch: &PreferencesPatch,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("INSERT OR IGNORE INTO preferences (user_id) VALUES (?1)")?
+            .execute([id])?;
+        self.conn
+            .prepare_cached(
+                "UPDATE preferences SET language = COALESCE(?2, language),
+                    default_portal = COALESCE(?3, default_portal),
+                    show_archives = COALESCE(?4, show_archives),
+                    show_hiddens = COALESCE(?5, show_hiddens),
+                    notification_type = COALESCE(?6, notification_type),
+                    email_type = COALESCE(?7, email_type),
+                    attach_document_to_mail = COALESCE(?8, attach_document_to_mail)
+                 WHERE user_id = ?1",
+            )?
+            .execute(params![
+                id,
+                patch.language,
+                patch.default_portal,
+                patch.show_archives,
+                patch.show_hiddens,
+                patch.notification.map(Notification::id),
+                patch.email_type,
+                patch.attach_document_to_email
+            ])?;
+        Ok(())
+    }
+
+    /// Enables or disables a user. Disabling also ends every session of the user, so
+    /// its tickets do not come back to life when it is enabled again.
+    pub fn set_enabled(&self, id: UserId, enabled: bool) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE users SET enabled = ?2 WHERE id = ?1")?
+            .execute(params![id, enabled])?;
+        if !enabled {
+            self.conn
+                .prepare_cached("DELETE FROM tickets WHERE user_id = ?1")?
+                .execute([id])?;
+        }
+        Ok(())
+    }
+
+    pub fn set_read_only(&self, id: UserId, read_only: bool) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached("UPDATE users SET read_only = ?2 WHERE id = ?1")?
+            .execute(params![id, read_only])?;
+        Ok(())
+    }
+
+    /// Deletes a user; its preferences, memberships, tickets and reset codes go with
+    /// it (foreign keys cascade), recorded mails stay. True when the user existed.
+    pub fn delete_user(&self, id: UserId) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("DELETE FROM users WHERE id = ?1")?
+            .execute([id])?
+            > 0)
+    }
+
     pub fn set_last_logon(&self, id: UserId, at: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn
             .prepare_cached("UPDATE users SET last_logon = ?2 WHERE id = ?1")?
             .execute(params![id, to_epoch(at)])?;
         Ok(())
+    }
+}
+
+/// A unique user name taken: the one constraint a client can hit.
+fn unique_name(e: rusqlite::Error) -> StoreError {
+    match e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+        {
+            StoreError::Conflict
+        }
+        e => e.into(),
     }
 }

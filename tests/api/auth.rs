@@ -10,7 +10,9 @@ fn t0() -> DateTime<Utc> {
 
 fn expire_on(node: &str) -> DateTime<Utc> {
     let text = attr(node, "expireOn").unwrap_or_else(|| panic!("no expireOn: {node}"));
-    DateTime::parse_from_rfc3339(&text).unwrap().with_timezone(&Utc)
+    DateTime::parse_from_rfc3339(&text)
+        .unwrap()
+        .with_timezone(&Utc)
 }
 
 fn near(a: DateTime<Utc>, b: DateTime<Utc>) -> bool {
@@ -18,14 +20,25 @@ fn near(a: DateTime<Utc>, b: DateTime<Utc>) -> bool {
 }
 
 async fn login_node(app: &TestApp, binding: Binding, uid: &str, pwd: &str) -> String {
-    app.node(binding, "AuthenticateUser", &[("UID", P::V(uid)), ("PWD", P::V(pwd))]).await
+    app.node(
+        binding,
+        "AuthenticateUser",
+        &[("UID", P::V(uid)), ("PWD", P::V(pwd))],
+    )
+    .await
 }
 
 async fn is_valid(app: &TestApp, ticket: &str) -> String {
-    app.node(Binding::Get, "isValidTicket", &[("AuthenticationTicket", P::V(ticket))]).await
+    app.node(
+        Binding::Get,
+        "isValidTicket",
+        &[("AuthenticationTicket", P::V(ticket))],
+    )
+    .await
 }
 
-const EXPIRED: &str = "<root success=\"false\" error=\"[901] Session expired or Invalid ticket\" />";
+const EXPIRED: &str =
+    "<root success=\"false\" error=\"[901] Session expired or Invalid ticket\" />";
 const AUTH_FAILED_ROOT: &str = "<root success=\"false\" error=\"[900] Authentication failed\" />";
 
 #[actix_web::test]
@@ -36,7 +49,9 @@ async fn authenticate_user_answers_the_documented_attributes_on_every_binding() 
         let node = login_node(&app, binding, "jdoe", "jdoe").await;
         let ticket = attr(&node, "ticket").unwrap();
         assert_eq!(ticket.len(), 36, "{node}");
-        assert!(ticket.chars().all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
+        assert!(ticket
+            .chars()
+            .all(|c| c == '-' || c.is_ascii_digit() || ('a'..='f').contains(&c)));
         let expected = format!(
             "<root success=\"true\" ticket=\"{ticket}\" userid=\"3\" username=\"jdoe\" firstName=\"John\" \
              lastName=\"Doe\" fullname=\"John Doe\" email=\"jdoe@example.com\" expireOn=\"{}\" isAuthenticated=\"True\" />",
@@ -61,22 +76,48 @@ async fn each_login_gets_a_new_unguessable_ticket() {
 async fn failed_logins_are_900_and_the_sysadmin_account_is_902() {
     let app = spawn_app().await;
     for binding in BINDINGS {
-        for (uid, pwd) in [("jdoe", "wrong"), ("nobody", "x"), ("lchen", "lchen"), ("kpatel", ""), ("", "")] {
-            assert_eq!(login_node(&app, binding, uid, pwd).await, AUTH_FAILED_ROOT, "{binding:?} {uid}");
+        for (uid, pwd) in [
+            ("jdoe", "wrong"),
+            ("nobody", "x"),
+            ("lchen", "lchen"),
+            ("kpatel", ""),
+            ("", ""),
+        ] {
+            assert_eq!(
+                login_node(&app, binding, uid, pwd).await,
+                AUTH_FAILED_ROOT,
+                "{binding:?} {uid}"
+            );
         }
         assert_eq!(
             login_node(&app, binding, "sysadmin", "sysadmin").await,
             "<root success=\"false\" error=\"[902] Ticket generation not allowed\" />"
         );
         let node = app
-            .node(binding, "AuthenticateUser1", &[("UID", P::V("SysAdmin")), ("PWD", P::V("sysadmin")), ("Lang", P::V("en"))])
+            .node(
+                binding,
+                "AuthenticateUser1",
+                &[
+                    ("UID", P::V("SysAdmin")),
+                    ("PWD", P::V("sysadmin")),
+                    ("Lang", P::V("en")),
+                ],
+            )
             .await;
-        assert_eq!(node, "<root success=\"false\" error=\"[902] Ticket generation not allowed\" />");
+        assert_eq!(
+            node,
+            "<root success=\"false\" error=\"[902] Ticket generation not allowed\" />"
+        );
         let node = app
             .node(
                 binding,
                 "RenewTicket",
-                &[("UID", P::V("sysadmin")), ("PWD", P::V("sysadmin")), ("Lang", P::V("")), ("OldTicket", P::V(""))],
+                &[
+                    ("UID", P::V("sysadmin")),
+                    ("PWD", P::V("sysadmin")),
+                    ("Lang", P::V("")),
+                    ("OldTicket", P::V("")),
+                ],
             )
             .await;
         assert_eq!(node, "<root success=\"false\" error=\"[902] Ticket generation are not allowed for this user.\" />");
@@ -87,10 +128,24 @@ async fn failed_logins_are_900_and_the_sysadmin_account_is_902() {
 async fn authenticate_user1_logs_in_with_a_language() {
     let app = spawn_app().await;
     let node = app
-        .node(Binding::Soap11, "AuthenticateUser1", &[("UID", P::V("asmith")), ("PWD", P::V("asmith")), ("Lang", P::V("de"))])
+        .node(
+            Binding::Soap11,
+            "AuthenticateUser1",
+            &[
+                ("UID", P::V("asmith")),
+                ("PWD", P::V("asmith")),
+                ("Lang", P::V("de")),
+            ],
+        )
         .await;
-    assert!(node.starts_with("<root success=\"true\" ticket=\""), "{node}");
-    assert!(node.contains("username=\"asmith\" firstName=\"Alice\""), "{node}");
+    assert!(
+        node.starts_with("<root success=\"true\" ticket=\""),
+        "{node}"
+    );
+    assert!(
+        node.contains("username=\"asmith\" firstName=\"Alice\""),
+        "{node}"
+    );
 }
 
 #[actix_web::test]
@@ -100,13 +155,22 @@ async fn is_valid_ticket_is_passive_and_other_calls_slide_the_expiry() {
     let ticket = app.login("jdoe", "jdoe").await;
     app.clock.advance(Duration::days(10));
     let node = is_valid(&app, &ticket).await;
-    assert!(node.starts_with("<root success=\"true\" userid=\"3\" username=\"jdoe\""), "{node}");
+    assert!(
+        node.starts_with("<root success=\"true\" userid=\"3\" username=\"jdoe\""),
+        "{node}"
+    );
     assert!(!node.contains("ticket="), "{node}");
-    assert!(near(expire_on(&node), t0() + Duration::days(30)), "isValidTicket must not extend: {node}");
+    assert!(
+        near(expire_on(&node), t0() + Duration::days(30)),
+        "isValidTicket must not extend: {node}"
+    );
 
     app.get_user(&ticket, "").await;
     let node = is_valid(&app, &ticket).await;
-    assert!(near(expire_on(&node), t0() + Duration::days(40)), "GetUser slides the window: {node}");
+    assert!(
+        near(expire_on(&node), t0() + Duration::days(40)),
+        "GetUser slides the window: {node}"
+    );
 }
 
 #[actix_web::test]
@@ -121,7 +185,10 @@ async fn a_ticket_used_within_the_window_lives_on_and_dies_after_it() {
     }
     app.clock.advance(Duration::days(30) + Duration::seconds(1));
     let node = app.get_user(&ticket, "jdoe").await;
-    assert_eq!(node, "<response success=\"false\" error=\"[901] Session expired or Invalid ticket\" />");
+    assert_eq!(
+        node,
+        "<response success=\"false\" error=\"[901] Session expired or Invalid ticket\" />"
+    );
     assert_eq!(is_valid(&app, &ticket).await, EXPIRED);
 }
 
@@ -141,10 +208,17 @@ async fn missing_and_bad_tickets() {
     let app = spawn_app().await;
     for binding in BINDINGS {
         for method in ["isValidTicket", "LogOut"] {
-            let node = app.node(binding, method, &[("AuthenticationTicket", P::V(""))]).await;
+            let node = app
+                .node(binding, method, &[("AuthenticationTicket", P::V(""))])
+                .await;
             assert_eq!(node, EXPIRED, "{binding:?} {method}");
         }
-        let get = |t: &'static str| [("AuthenticationTicket", P::V(t)), ("UserName", P::V("jdoe"))];
+        let get = |t: &'static str| {
+            [
+                ("AuthenticationTicket", P::V(t)),
+                ("UserName", P::V("jdoe")),
+            ]
+        };
         assert_eq!(
             app.node(binding, "GetUser", &get("")).await,
             "<response success=\"false\" error=\"[900] Authentication failed\" />"
@@ -156,8 +230,13 @@ async fn missing_and_bad_tickets() {
             );
         }
     }
-    let node = app.node(Binding::Soap11, "GetUser", &[("UserName", P::V("jdoe"))]).await;
-    assert_eq!(node, "<response success=\"false\" error=\"[900] Authentication failed\" />", "omitted ticket");
+    let node = app
+        .node(Binding::Soap11, "GetUser", &[("UserName", P::V("jdoe"))])
+        .await;
+    assert_eq!(
+        node, "<response success=\"false\" error=\"[900] Authentication failed\" />",
+        "omitted ticket"
+    );
 }
 
 #[actix_web::test]
@@ -165,10 +244,22 @@ async fn log_out_ends_the_session() {
     let app = spawn_app().await;
     for binding in BINDINGS {
         let ticket = app.login("jdoe", "jdoe").await;
-        let out = app.node(binding, "LogOut", &[("AuthenticationTicket", P::V(&ticket))]).await;
+        let out = app
+            .node(
+                binding,
+                "LogOut",
+                &[("AuthenticationTicket", P::V(&ticket))],
+            )
+            .await;
         assert_eq!(out, "<root success=\"true\" />");
         assert_eq!(is_valid(&app, &ticket).await, EXPIRED);
-        let again = app.node(binding, "LogOut", &[("AuthenticationTicket", P::V(&ticket))]).await;
+        let again = app
+            .node(
+                binding,
+                "LogOut",
+                &[("AuthenticationTicket", P::V(&ticket))],
+            )
+            .await;
         assert_eq!(again, EXPIRED);
         assert!(app.get_user(&ticket, "").await.contains("[901]"));
     }
@@ -180,11 +271,27 @@ async fn the_ticket_cookie_stands_in_for_an_empty_ticket() {
     let ticket = app.login("jdoe", "jdoe").await;
     let cookie = format!("ticket={ticket}");
     let resp = app
-        .request("GET", "/srv.asmx/GetUser?authenticationTicket=&UserName=", &[("Cookie", &cookie)], "")
+        .request(
+            "GET",
+            "/srv.asmx/GetUser?authenticationTicket=&UserName=",
+            &[("Cookie", &cookie)],
+            "",
+        )
         .await;
     assert!(resp.body.contains("UserName=\"jdoe\""), "{}", resp.body);
-    let resp = app.request("GET", "/srv.asmx/isValidTicket?AuthenticationTicket=", &[("Cookie", &cookie)], "").await;
-    assert!(resp.body.contains("<root success=\"true\" userid=\"3\""), "{}", resp.body);
+    let resp = app
+        .request(
+            "GET",
+            "/srv.asmx/isValidTicket?AuthenticationTicket=",
+            &[("Cookie", &cookie)],
+            "",
+        )
+        .await;
+    assert!(
+        resp.body.contains("<root success=\"true\" userid=\"3\""),
+        "{}",
+        resp.body
+    );
 }
 
 #[actix_web::test]
@@ -199,17 +306,30 @@ async fn renew_ticket_keeps_a_live_ticket_and_replaces_a_dead_one() {
             app.node(
                 Binding::Soap12,
                 "RenewTicket",
-                &[("UID", P::V("jdoe")), ("PWD", P::V(pwd)), ("Lang", P::V("en")), ("OldTicket", P::V(&old))],
+                &[
+                    ("UID", P::V("jdoe")),
+                    ("PWD", P::V(pwd)),
+                    ("Lang", P::V("en")),
+                    ("OldTicket", P::V(&old)),
+                ],
             )
             .await
         }
     };
     let node = renew(ticket.clone(), "jdoe").await;
-    assert_eq!(attr(&node, "ticket").as_deref(), Some(ticket.as_str()), "{node}");
+    assert_eq!(
+        attr(&node, "ticket").as_deref(),
+        Some(ticket.as_str()),
+        "{node}"
+    );
     assert!(near(expire_on(&node), t0() + Duration::days(50)), "{node}");
     assert!(node.contains("isAuthenticated=\"True\""));
 
-    assert_eq!(renew(ticket.clone(), "wrong").await, AUTH_FAILED_ROOT, "credentials are always checked");
+    assert_eq!(
+        renew(ticket.clone(), "wrong").await,
+        AUTH_FAILED_ROOT,
+        "credentials are always checked"
+    );
     assert_eq!(
         renew("garbage".into(), "wrong").await,
         "<root success=\"false\" error=\"invalid ticket format\" />"
@@ -220,7 +340,11 @@ async fn renew_ticket_keeps_a_live_ticket_and_replaces_a_dead_one() {
     let fresh = attr(&node, "ticket").unwrap();
     assert_ne!(fresh, ticket, "an expired ticket is replaced");
     let node = renew(String::new(), "jdoe").await;
-    assert_ne!(attr(&node, "ticket").unwrap(), fresh, "no old ticket: a new session");
+    assert_ne!(
+        attr(&node, "ticket").unwrap(),
+        fresh,
+        "no old ticket: a new session"
+    );
 }
 
 #[actix_web::test]
@@ -230,17 +354,37 @@ async fn create_ticket_for_user_needs_the_trusted_secret() {
         let call = |secret: &'static str, user: &'static str| {
             let app = &app;
             async move {
-                app.node(binding, "CreateTicketforUser", &[("TrustedUserPwd", P::V(secret)), ("UserName", P::V(user))])
-                    .await
+                app.node(
+                    binding,
+                    "CreateTicketforUser",
+                    &[("TrustedUserPwd", P::V(secret)), ("UserName", P::V(user))],
+                )
+                .await
             }
         };
         let node = call("letmein", "asmith").await;
         let ticket = attr(&node, "ticket").unwrap();
-        assert_eq!(node, format!("<root success=\"true\" ticket=\"{ticket}\" />"));
-        assert!(is_valid(&app, &ticket).await.contains("username=\"asmith\""));
-        assert!(call("letmein", "ID:4").await.starts_with("<root success=\"true\" ticket="));
-        for (secret, user) in [("wrong", "asmith"), ("letmein", "nobody"), ("letmein", "lchen"), ("", "asmith")] {
-            assert_eq!(call(secret, user).await, AUTH_FAILED_ROOT, "{secret} {user}");
+        assert_eq!(
+            node,
+            format!("<root success=\"true\" ticket=\"{ticket}\" />")
+        );
+        assert!(is_valid(&app, &ticket)
+            .await
+            .contains("username=\"asmith\""));
+        assert!(call("letmein", "ID:4")
+            .await
+            .starts_with("<root success=\"true\" ticket="));
+        for (secret, user) in [
+            ("wrong", "asmith"),
+            ("letmein", "nobody"),
+            ("letmein", "lchen"),
+            ("", "asmith"),
+        ] {
+            assert_eq!(
+                call(secret, user).await,
+                AUTH_FAILED_ROOT,
+                "{secret} {user}"
+            );
         }
         assert_eq!(
             call("letmein", "sysadmin").await,
@@ -254,16 +398,27 @@ async fn windows_authentication_never_finds_an_identity() {
     let app = spawn_app().await;
     for binding in BINDINGS {
         let node = app
-            .node(binding, "AuthenticateUserViaWindows", &[("language", P::V("en")), ("oldTicket", P::V(""))])
+            .node(
+                binding,
+                "AuthenticateUserViaWindows",
+                &[("language", P::V("en")), ("oldTicket", P::V(""))],
+            )
             .await;
         assert_eq!(
             node,
             "<root success=\"false\" error=\"[900] Authentication failed \u{2014} Unauthenticated User.\" />"
         );
         let node = app
-            .node(binding, "AuthenticateUserViaWindows", &[("language", P::V("")), ("oldTicket", P::V("xyz"))])
+            .node(
+                binding,
+                "AuthenticateUserViaWindows",
+                &[("language", P::V("")), ("oldTicket", P::V("xyz"))],
+            )
             .await;
-        assert_eq!(node, "<root success=\"false\" error=\"invalid ticket format\" />");
+        assert_eq!(
+            node,
+            "<root success=\"false\" error=\"invalid ticket format\" />"
+        );
     }
 }
 
@@ -272,5 +427,7 @@ async fn tickets_survive_a_restart() {
     let app = spawn_app().await;
     let ticket = app.login("jdoe", "jdoe").await;
     let again = app.restart().await;
-    assert!(is_valid(&again, &ticket).await.contains("username=\"jdoe\""));
+    assert!(is_valid(&again, &ticket)
+        .await
+        .contains("username=\"jdoe\""));
 }

@@ -34,7 +34,12 @@ pub enum Binding {
     Post,
 }
 
-pub const BINDINGS: [Binding; 4] = [Binding::Soap11, Binding::Soap12, Binding::Get, Binding::Post];
+pub const BINDINGS: [Binding; 4] = [
+    Binding::Soap11,
+    Binding::Soap12,
+    Binding::Get,
+    Binding::Post,
+];
 
 /// A parameter value: `Nil` is `xsi:nil="true"`, `Omit` leaves the element out (SOAP only).
 #[derive(Debug, Clone, Copy)]
@@ -86,7 +91,9 @@ fn start(dir: tempfile::TempDir, db: std::path::PathBuf, extra: &[&str]) -> Test
 }
 
 pub fn escape(v: &str) -> String {
-    v.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+    v.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 pub fn form(params: &[(&str, &str)]) -> String {
@@ -102,7 +109,8 @@ impl TestApp {
 
     async fn finish<S>(&self, mut res: awc::ClientResponse<S>) -> Resp
     where
-        S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>> + Unpin,
+        S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+            + Unpin,
     {
         let body = res.body().limit(16 * 1024 * 1024).await.expect("body");
         Resp {
@@ -118,7 +126,12 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Resp {
-        let res = self.client.get(format!("{}{}", self.base, path)).send().await.expect("GET");
+        let res = self
+            .client
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("GET");
         self.finish(res).await
     }
 
@@ -131,7 +144,9 @@ impl TestApp {
         body: &str,
     ) -> Resp {
         let method = awc::http::Method::from_bytes(method.as_bytes()).unwrap();
-        let mut req = self.client.request(method, format!("{}{}", self.base, path));
+        let mut req = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
         for (k, v) in headers {
             req = req.insert_header((*k, *v));
         }
@@ -153,14 +168,23 @@ impl TestApp {
         self.request(
             "POST",
             "/srv.asmx",
-            &[("Content-Type", "text/xml; charset=utf-8"), ("SOAPAction", action)],
+            &[
+                ("Content-Type", "text/xml; charset=utf-8"),
+                ("SOAPAction", action),
+            ],
             envelope,
         )
         .await
     }
 
     pub async fn soap12_raw(&self, content_type: &str, envelope: &str) -> Resp {
-        self.request("POST", "/srv.asmx", &[("Content-Type", content_type)], envelope).await
+        self.request(
+            "POST",
+            "/srv.asmx",
+            &[("Content-Type", content_type)],
+            envelope,
+        )
+        .await
     }
 
     /// Calls `method` on `binding`. `Nil`/`Omit` are only expressible over SOAP.
@@ -177,8 +201,11 @@ impl TestApp {
                 }
                 let body = format!("<{method} xmlns=\"http://tempuri.org/\">{inner}</{method}>");
                 if binding == Binding::Soap11 {
-                    self.soap11_raw(&format!("\"http://tempuri.org/{method}\""), &soap11_envelope(&body))
-                        .await
+                    self.soap11_raw(
+                        &format!("\"http://tempuri.org/{method}\""),
+                        &soap11_envelope(&body),
+                    )
+                    .await
                 } else {
                     self.soap12_raw(
                         &format!("application/soap+xml; charset=utf-8; action=\"http://tempuri.org/{method}\""),
@@ -196,7 +223,8 @@ impl TestApp {
                     })
                     .collect();
                 if binding == Binding::Get {
-                    self.get(&format!("/srv.asmx/{method}?{}", form(&pairs))).await
+                    self.get(&format!("/srv.asmx/{method}?{}", form(&pairs)))
+                        .await
                 } else {
                     self.post_form(method, &form(&pairs)).await
                 }
@@ -216,7 +244,11 @@ impl TestApp {
     /// A ticket for `user` from AuthenticateUser over GET.
     pub async fn login(&self, user: &str, password: &str) -> String {
         let node = self
-            .node(Binding::Get, "AuthenticateUser", &[("UID", P::V(user)), ("PWD", P::V(password))])
+            .node(
+                Binding::Get,
+                "AuthenticateUser",
+                &[("UID", P::V(user)), ("PWD", P::V(password))],
+            )
             .await;
         attr(&node, "ticket").unwrap_or_else(|| panic!("login {user} failed: {node}"))
     }
@@ -225,9 +257,48 @@ impl TestApp {
         self.node(
             Binding::Get,
             "GetUser",
-            &[("authenticationTicket", P::V(ticket)), ("UserName", P::V(user))],
+            &[
+                ("authenticationTicket", P::V(ticket)),
+                ("UserName", P::V(user)),
+            ],
         )
         .await
+    }
+}
+
+/// A mail the server recorded in its outbox.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentMail {
+    pub to: String,
+    pub user: String,
+    pub template: String,
+    pub body: String,
+    pub link: String,
+    pub secret: String,
+}
+
+impl TestApp {
+    /// The mails recorded so far, oldest first.
+    pub fn outbox(&self) -> Vec<SentMail> {
+        let conn = rusqlite::Connection::open(&self.db).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT to_address, user_name, template, body, link, secret FROM mails ORDER BY id",
+            )
+            .unwrap();
+        stmt.query_map([], |r| {
+            Ok(SentMail {
+                to: r.get(0)?,
+                user: r.get(1)?,
+                template: r.get(2)?,
+                body: r.get(3)?,
+                link: r.get(4)?,
+                secret: r.get(5)?,
+            })
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
     }
 }
 
@@ -258,7 +329,10 @@ pub fn result_node(binding: Binding, method: &str, resp: &Resp) -> String {
             assert_eq!(resp.content_type, expected);
             let open = format!("<{method}Result>");
             let start = resp.body.find(&open).expect("result element") + open.len();
-            let end = resp.body.find(&format!("</{method}Result>")).expect("result end");
+            let end = resp
+                .body
+                .find(&format!("</{method}Result>"))
+                .expect("result end");
             resp.body[start..end].replacen(" xmlns=\"\"", "", 1)
         }
         Binding::Get | Binding::Post => {
@@ -276,10 +350,59 @@ pub fn result_node(binding: Binding, method: &str, resp: &Resp) -> String {
     }
 }
 
+/// A successful `<response>` with nothing else.
+pub const RESPONSE_OK: &str = "<response success=\"true\" error=\"\" />";
+
+/// A failed `<response>` with this error text.
+pub fn response_error(error: &str) -> String {
+    format!("<response success=\"false\" error=\"{error}\" />")
+}
+
+/// The `UserName` of every `<User>` in `xml`, in document order.
+pub fn user_names(xml: &str) -> Vec<String> {
+    xml.split("<User ")
+        .skip(1)
+        .filter_map(|user| attr(&format!(" {user}"), "UserName"))
+        .collect()
+}
+
 /// The value of attribute `name` in the first element of `xml` that has it.
 pub fn attr(xml: &str, name: &str) -> Option<String> {
     let key = format!(" {name}=\"");
     let start = xml.find(&key)? + key.len();
     let end = xml[start..].find('"')? + start;
     Some(xml[start..end].to_string())
+}
+
+/// An HTTP Basic `Authorization` value.
+pub fn basic(user: &str, password: &str) -> String {
+    use base64ct::{Base64, Encoding};
+    format!(
+        "Basic {}",
+        Base64::encode_string(format!("{user}:{password}").as_bytes())
+    )
+}
+
+/// `body` with the value of every `"key":"…"` string member replaced by `*`: for ids
+/// and times that change from call to call.
+pub fn redact(body: &str, key: &str) -> String {
+    let marker = format!("\"{key}\":\"");
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(start) = rest.find(&marker) {
+        let value_start = start + marker.len();
+        out.push_str(&rest[..value_start]);
+        out.push('*');
+        let end = rest[value_start..]
+            .find('"')
+            .map_or(rest.len(), |e| value_start + e);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The body parsed as JSON; panics when it is not.
+pub fn json(resp: &Resp) -> serde_json::Value {
+    serde_json::from_str(&resp.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", resp.body))
 }

@@ -1,8 +1,21 @@
 //! One test binary: every test starts a real server and speaks HTTP to it.
 
+mod account;
+mod admin;
 mod auth;
+mod clients;
 mod contact;
+mod cross_protocol;
+mod description;
+mod domains;
 mod helpers;
+mod listing;
 mod passwords;
+mod preferences;
 mod protocol;
 mod users;
+mod vendors_chatbot;
+mod vendors_commbox;
+mod vendors_conscent;
+mod vendors_webapi;
+mod welcome;

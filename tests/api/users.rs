@@ -18,30 +18,58 @@ async fn get_user_returns_the_full_user_on_every_binding() {
     for binding in BINDINGS {
         for name in ["asmith", "ASMITH", "ID:4"] {
             let node = app
-                .node(binding, "GetUser", &[("AuthenticationTicket", P::V(&t)), ("UserName", P::V(name))])
+                .node(
+                    binding,
+                    "GetUser",
+                    &[("AuthenticationTicket", P::V(&t)), ("UserName", P::V(name))],
+                )
                 .await;
-            assert_eq!(node, format!("<response success=\"true\" error=\"\">{ASMITH}</response>"), "{binding:?} {name}");
+            assert_eq!(
+                node,
+                format!("<response success=\"true\" error=\"\">{ASMITH}</response>"),
+                "{binding:?} {name}"
+            );
         }
         let node = app
-            .node(binding, "GetUser", &[("AuthenticationTicket", P::V(&t)), ("UserName", P::V("nobody"))])
+            .node(
+                binding,
+                "GetUser",
+                &[
+                    ("AuthenticationTicket", P::V(&t)),
+                    ("UserName", P::V("nobody")),
+                ],
+            )
             .await;
-        assert_eq!(node, "<response success=\"false\" error=\"User not found\" />");
+        assert_eq!(
+            node,
+            "<response success=\"false\" error=\"User not found\" />"
+        );
     }
 }
 
 #[actix_web::test]
 async fn get_user_without_a_name_is_the_caller_with_dates() {
     let app = spawn_app().await;
-    app.clock.set(Utc.with_ymd_and_hms(2026, 2, 15, 10, 30, 0).unwrap());
+    app.clock
+        .set(Utc.with_ymd_and_hms(2026, 2, 15, 10, 30, 0).unwrap());
     let t = app.login("bwong", "bwong").await;
     for user in [P::V(""), P::V("  "), P::Omit, P::Nil] {
-        let node = app.node(Binding::Soap11, "GetUser", &[("AuthenticationTicket", P::V(&t)), ("UserName", user)]).await;
+        let node = app
+            .node(
+                Binding::Soap11,
+                "GetUser",
+                &[("AuthenticationTicket", P::V(&t)), ("UserName", user)],
+            )
+            .await;
         assert!(node.contains("UserName=\"bwong\""), "{user:?}: {node}");
         assert!(node.contains("ReadOnlyUser=\"TRUE\""));
         assert!(node.contains("EmailType=\"TEXT\""));
         assert!(node.contains("NotificationType=\"NONE\" NotificationTypeId=\"0\""));
         let logon = attr(&node, "LastLogonDate").unwrap();
-        assert!(logon.starts_with("2026-02-15 10:30:0"), "yyyy-MM-dd HH:mm:ss: {logon}");
+        assert!(
+            logon.starts_with("2026-02-15 10:30:0"),
+            "yyyy-MM-dd HH:mm:ss: {logon}"
+        );
     }
 }
 
@@ -50,21 +78,53 @@ async fn get_current_user_wraps_the_user_in_root_with_task_redirection() {
     let app = spawn_app().await;
     let admin = app.login("admin", "admin").await;
     let t = app
-        .node(Binding::Get, "CreateTicketforUser", &[("TrustedUserPwd", P::V("trusted-demo-secret")), ("UserName", P::V("asmith"))])
+        .node(
+            Binding::Get,
+            "CreateTicketforUser",
+            &[
+                ("TrustedUserPwd", P::V("trusted-demo-secret")),
+                ("UserName", P::V("asmith")),
+            ],
+        )
         .await;
     let t = attr(&t, "ticket").unwrap();
     for binding in BINDINGS {
-        let node = app.node(binding, "GetCurrentUser", &[("authenticationTicket", P::V(&t))]).await;
+        let node = app
+            .node(
+                binding,
+                "GetCurrentUser",
+                &[("authenticationTicket", P::V(&t))],
+            )
+            .await;
         let logon = attr(&node, "LastLogonDate").unwrap();
         let expected = ASMITH
             .replace("LastLogonDate=\"\"", &format!("LastLogonDate=\"{logon}\""))
             .replace("</User>", "<TaskRedirection /></User>");
-        assert_eq!(node, format!("<root success=\"true\">{expected}</root>"), "{binding:?}");
+        assert_eq!(
+            node,
+            format!("<root success=\"true\">{expected}</root>"),
+            "{binding:?}"
+        );
     }
-    let node = app.node(Binding::Get, "GetCurrentUser", &[("authenticationTicket", P::V(&admin))]).await;
+    let node = app
+        .node(
+            Binding::Get,
+            "GetCurrentUser",
+            &[("authenticationTicket", P::V(&admin))],
+        )
+        .await;
     assert!(node.contains("UserName=\"admin\""));
-    let node = app.node(Binding::Get, "GetCurrentUser", &[("authenticationTicket", P::V(""))]).await;
-    assert_eq!(node, "<root success=\"false\" error=\"[900] Authentication failed\" />");
+    let node = app
+        .node(
+            Binding::Get,
+            "GetCurrentUser",
+            &[("authenticationTicket", P::V(""))],
+        )
+        .await;
+    assert_eq!(
+        node,
+        "<root success=\"false\" error=\"[900] Authentication failed\" />"
+    );
 }
 
 #[actix_web::test]
@@ -74,10 +134,17 @@ async fn user_exists_is_case_insensitive() {
     for binding in BINDINGS {
         for (name, expected) in [
             ("MGarcia", "<response success=\"true\" error=\"\" />"),
-            ("nobody", "<response success=\"false\" error=\"User not found\" />"),
+            (
+                "nobody",
+                "<response success=\"false\" error=\"User not found\" />",
+            ),
         ] {
             let node = app
-                .node(binding, "UserExists", &[("AuthenticationTicket", P::V(&t)), ("UserName", P::V(name))])
+                .node(
+                    binding,
+                    "UserExists",
+                    &[("AuthenticationTicket", P::V(&t)), ("UserName", P::V(name))],
+                )
                 .await;
             assert_eq!(node, expected, "{binding:?}");
         }
@@ -88,7 +155,14 @@ async fn user_exists_is_case_insensitive() {
 async fn anonymous_access_switch_changes_the_ticketless_answer() {
     let app = spawn_app_with(&["--anonymous-access"]).await;
     let node = app
-        .node(Binding::Get, "UserExists", &[("AuthenticationTicket", P::V("")), ("UserName", P::V("jdoe"))])
+        .node(
+            Binding::Get,
+            "UserExists",
+            &[
+                ("AuthenticationTicket", P::V("")),
+                ("UserName", P::V("jdoe")),
+            ],
+        )
         .await;
     assert_eq!(
         node,
@@ -101,7 +175,8 @@ async fn anonymous_access_switch_changes_the_ticketless_answer() {
 #[actix_web::test]
 async fn server_info_needs_no_ticket() {
     let app = spawn_app_with(&["--company", "Acme & Co", "--server-name", "IRTEST"]).await;
-    app.clock.set(Utc.with_ymd_and_hms(2026, 1, 15, 19, 30, 45).unwrap());
+    app.clock
+        .set(Utc.with_ymd_and_hms(2026, 1, 15, 19, 30, 45).unwrap());
     for binding in BINDINGS {
         let node = app.node(binding, "ServerInfo", &[]).await;
         let now = attr(&node, "Server_date_time").unwrap();

@@ -1,0 +1,230 @@
+//! Contact items and the user fields they mirror (spec vendors §4.3, §6), in one place:
+//! the user's email is the value of its default Email item and its mobile number that
+//! of its default Phone item ("" when the type has no default); a Home Phone item
+//! records `phone2`. [`reconcile`] brings the items in line with the fields after any
+//! change, by whichever API; [`upsert`] changes an item and the fields with it.
+
+use chrono::{DateTime, Utc};
+
+use super::secrets::new_guid;
+use super::vendor_users::{self, VendorOpError};
+use crate::model::{
+    ContactItem, ContactItemType, ContactType, LinkedField, User, UserId, VendorPatch,
+};
+use crate::store::{StoreError, Tx};
+
+/// What an upsert did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Upserted {
+    pub id: String,
+    pub added: bool,
+}
+
+/// Emails compare case-insensitively, phone numbers by their digits (spec D-21).
+fn same_value(contact_type: ContactType, a: &str, b: &str) -> bool {
+    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
+    match contact_type {
+        ContactType::Phone if !digits(a).is_empty() || !digits(b).is_empty() => {
+            digits(a) == digits(b)
+        }
+        _ => a.trim().to_lowercase() == b.trim().to_lowercase(),
+    }
+}
+
+fn type_of(types: &[ContactItemType], sub_type: &str) -> Option<ContactType> {
+    types
+        .iter()
+        .find(|t| t.sub_type == sub_type)
+        .map(|t| t.contact_type)
+}
+
+/// The sub-type an item made from `field` gets.
+fn linked_sub_type(types: &[ContactItemType], field: LinkedField) -> Option<&str> {
+    types
+        .iter()
+        .find(|t| t.field == Some(field))
+        .map(|t| t.sub_type.as_str())
+}
+
+/// Makes the items agree with the user's email, mobile and `phone2`.
+pub fn reconcile(tx: &Tx, user: &User, phone2: &str) -> Result<(), StoreError> {
+    let types = tx.contact_item_types()?;
+    settle_default(
+        tx,
+        user.id,
+        &types,
+        ContactType::Email,
+        &user.email,
+        LinkedField::Email,
+    )?;
+    settle_default(
+        tx,
+        user.id,
+        &types,
+        ContactType::Phone,
+        &user.mobile,
+        LinkedField::Mobile,
+    )?;
+    if phone2.is_empty() {
+        return Ok(());
+    }
+    let Some(sub_type) = linked_sub_type(&types, LinkedField::Phone2) else {
+        return Ok(());
+    };
+    let items = tx.contact_items(user.id)?;
+    if !items
+        .iter()
+        .any(|i| i.sub_type == sub_type && same_value(ContactType::Phone, &i.value, phone2))
+    {
+        tx.save_contact_item(
+            user.id,
+            &ContactItem {
+                id: new_guid(),
+                sub_type: sub_type.to_string(),
+                value: phone2.to_string(),
+                is_default: false,
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Makes the default item of `contact_type` hold `value`: clearing the field clears the
+/// default flag and keeps the item; a new value becomes default on an item that
+/// already has it, or on a new item of the field's sub-type.
+fn settle_default(
+    tx: &Tx,
+    user_id: UserId,
+    types: &[ContactItemType],
+    contact_type: ContactType,
+    value: &str,
+    field: LinkedField,
+) -> Result<(), StoreError> {
+    let items: Vec<ContactItem> = tx
+        .contact_items(user_id)?
+        .into_iter()
+        .filter(|i| type_of(types, &i.sub_type) == Some(contact_type))
+        .collect();
+    let current = items.iter().find(|i| i.is_default);
+    if value.is_empty() {
+        if let Some(item) = current {
+            let cleared = ContactItem {
+                is_default: false,
+                ..item.clone()
+            };
+            tx.save_contact_item(user_id, &cleared)?;
+        }
+        return Ok(());
+    }
+    if let Some(item) = current.filter(|i| same_value(contact_type, &i.value, value)) {
+        if item.value != value {
+            let respelled = ContactItem {
+                value: value.to_string(),
+                ..item.clone()
+            };
+            tx.save_contact_item(user_id, &respelled)?;
+        }
+        return Ok(());
+    }
+    let linked = linked_sub_type(types, field);
+    let matching = |i: &&ContactItem| same_value(contact_type, &i.value, value);
+    let existing = items
+        .iter()
+        .filter(matching)
+        .find(|i| Some(i.sub_type.as_str()) == linked)
+        .or_else(|| items.iter().find(matching));
+    let item = match (existing, linked) {
+        (Some(item), _) => ContactItem {
+            value: value.to_string(),
+            is_default: true,
+            ..item.clone()
+        },
+        (None, Some(sub_type)) => ContactItem {
+            id: new_guid(),
+            sub_type: sub_type.to_string(),
+            value: value.to_string(),
+            is_default: true,
+        },
+        // A catalogue without a sub-type for the field keeps no items for it.
+        (None, None) => return Ok(()),
+    };
+    tx.save_contact_item(user_id, &item)?;
+    tx.clear_other_defaults(user_id, contact_type, &item.id)
+}
+
+/// Adds the item, or updates the user's item of that sub-type and value, then writes
+/// the field it mirrors. The first item of a contact type becomes its default.
+pub fn upsert(
+    tx: &Tx,
+    user_id: UserId,
+    sub_type: &str,
+    value: &str,
+    is_default: bool,
+    now: DateTime<Utc>,
+) -> Result<Upserted, VendorOpError> {
+    let current = vendor_users::load(tx, user_id, now)?;
+    let types = tx.contact_item_types()?;
+    let kind = types
+        .iter()
+        .find(|t| t.sub_type == sub_type)
+        .ok_or(VendorOpError::UnknownSubType)?;
+    let contact_type = kind.contact_type;
+    reconcile(tx, &current.user, &current.profile.phone2)?;
+    let items = tx.contact_items(user_id)?;
+    let first_of_type = !items
+        .iter()
+        .any(|i| type_of(&types, &i.sub_type) == Some(contact_type));
+    let existing = items
+        .iter()
+        .find(|i| i.sub_type == sub_type && same_value(contact_type, &i.value, value));
+    let was_default = existing.is_some_and(|i| i.is_default);
+    let item = ContactItem {
+        id: existing.map_or_else(new_guid, |i| i.id.clone()),
+        sub_type: sub_type.to_string(),
+        value: value.to_string(),
+        is_default: is_default || first_of_type,
+    };
+    tx.save_contact_item(user_id, &item)?;
+    let mut patch = VendorPatch::default();
+    let mirrored = match contact_type {
+        ContactType::Email => &mut patch.email,
+        ContactType::Phone => &mut patch.mobile,
+    };
+    if item.is_default {
+        tx.clear_other_defaults(user_id, contact_type, &item.id)?;
+        *mirrored = Some(item.value.clone());
+    } else if was_default {
+        *mirrored = Some(String::new());
+    }
+    if kind.field == Some(LinkedField::Phone2) {
+        patch.phone2 = Some(item.value.clone());
+    }
+    vendor_users::apply(tx, user_id, &patch, now)?;
+    Ok(Upserted {
+        id: item.id,
+        added: existing.is_none(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_compare_by_contact_type() {
+        assert!(same_value(
+            ContactType::Email,
+            "A@Example.com",
+            " a@example.COM"
+        ));
+        assert!(!same_value(
+            ContactType::Email,
+            "a@example.com",
+            "b@example.com"
+        ));
+        assert!(same_value(ContactType::Phone, "555-0100", "(555) 0100"));
+        assert!(!same_value(ContactType::Phone, "555-0100", "555-0101"));
+        assert!(same_value(ContactType::Phone, "ext", "EXT"));
+        assert!(!same_value(ContactType::Phone, "ext", "1"));
+    }
+}

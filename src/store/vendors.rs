@@ -1,0 +1,190 @@
+//! What the vendor REST APIs keep beside infoRouter's user record: their credentials,
+//! each user's id at each vendor, and the fields only vendors know.
+
+use chrono::{DateTime, TimeZone, Utc};
+use rusqlite::{params, OptionalExtension, Row};
+
+use super::{StoreError, Tx};
+use crate::model::{UserId, Vendor, VendorProfile};
+
+const SELECT_PROFILE: &str = "
+    SELECT phone2, remarks, unique_id, content, country_code, gender, date_of_birth, address,
+           shipping_addresses, billing_addresses, email_verified, phone_verified, created_at,
+           updated_at
+    FROM vendor_profiles WHERE user_id = ?1";
+
+/// Vendor timestamps keep milliseconds: Conscent shows them.
+fn to_ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn from_ms(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().unwrap_or_default()
+}
+
+/// A JSON column; only this module writes them, from well-formed values.
+fn json_column<T: serde::de::DeserializeOwned + Default>(
+    row: &Row,
+    index: usize,
+) -> rusqlite::Result<T> {
+    Ok(serde_json::from_str(&row.get::<_, String>(index)?).unwrap_or_default())
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn profile_from_row(row: &Row) -> rusqlite::Result<VendorProfile> {
+    Ok(VendorProfile {
+        phone2: row.get(0)?,
+        remarks: row.get(1)?,
+        unique_id: row.get(2)?,
+        content: json_column(row, 3)?,
+        country_code: row.get(4)?,
+        gender: row.get(5)?,
+        date_of_birth: row.get::<_, Option<i64>>(6)?.map(from_ms),
+        address: json_column(row, 7)?,
+        shipping_addresses: json_column(row, 8)?,
+        billing_addresses: json_column(row, 9)?,
+        email_verified: row.get(10)?,
+        phone_verified: row.get(11)?,
+        created_at: from_ms(row.get(12)?),
+        updated_at: from_ms(row.get(13)?),
+    })
+}
+
+impl Tx<'_> {
+    /// Every (key, secret) pair that opens `vendor`'s API.
+    pub fn vendor_credentials(&self, vendor: Vendor) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT key, secret FROM vendor_credentials WHERE vendor = ?1")?;
+        let rows = stmt
+            .query_map([vendor.key()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
+    pub fn insert_vendor_credential(
+        &self,
+        vendor: Vendor,
+        key: &str,
+        secret: &str,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT OR REPLACE INTO vendor_credentials (vendor, key, secret) VALUES (?1, ?2, ?3)",
+            params![vendor.key(), key, secret],
+        )?;
+        Ok(())
+    }
+
+    pub fn vendor_id(&self, user_id: UserId, vendor: Vendor) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT external_id FROM vendor_ids WHERE user_id = ?1 AND vendor = ?2",
+            )?
+            .query_row(params![user_id, vendor.key()], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Gives the user this id at `vendor`, replacing any earlier one.
+    pub fn set_vendor_id(
+        &self,
+        user_id: UserId,
+        vendor: Vendor,
+        external_id: &str,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO vendor_ids (user_id, vendor, external_id) VALUES (?1, ?2, ?3)
+                 ON CONFLICT(user_id, vendor) DO UPDATE SET external_id = excluded.external_id",
+            )?
+            .execute(params![user_id, vendor.key(), external_id])?;
+        Ok(())
+    }
+
+    /// The user `vendor` knows by `external_id` (compared case-insensitively).
+    pub fn user_id_by_vendor_id(
+        &self,
+        vendor: Vendor,
+        external_id: &str,
+    ) -> Result<Option<UserId>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT user_id FROM vendor_ids WHERE vendor = ?1 AND external_id = ?2",
+            )?
+            .query_row(params![vendor.key(), external_id], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// The user's vendor fields, created empty (stamped `now`) on first use.
+    pub fn vendor_profile(
+        &self,
+        user_id: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<VendorProfile, StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT OR IGNORE INTO vendor_profiles (user_id, created_at, updated_at)
+                 VALUES (?1, ?2, ?2)",
+            )?
+            .execute(params![user_id, to_ms(now)])?;
+        Ok(self
+            .conn
+            .prepare_cached(SELECT_PROFILE)?
+            .query_row([user_id], profile_from_row)?)
+    }
+
+    /// Stores the whole profile (callers check `unique_id` is free first).
+    pub fn save_vendor_profile(
+        &self,
+        user_id: UserId,
+        p: &VendorProfile,
+    ) -> Result<(), StoreError> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO vendor_profiles (user_id, phone2, remarks, unique_id, content,
+                     country_code, gender, date_of_birth, address, shipping_addresses,
+                     billing_addresses, email_verified, phone_verified, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                 ON CONFLICT(user_id) DO UPDATE SET phone2 = excluded.phone2,
+                     remarks = excluded.remarks, unique_id = excluded.unique_id,
+                     content = excluded.content, country_code = excluded.country_code,
+                     gender = excluded.gender, date_of_birth = excluded.date_of_birth,
+                     address = excluded.address, shipping_addresses = excluded.shipping_addresses,
+                     billing_addresses = excluded.billing_addresses,
+                     email_verified = excluded.email_verified,
+                     phone_verified = excluded.phone_verified,
+                     created_at = excluded.created_at, updated_at = excluded.updated_at",
+            )?
+            .execute(params![
+                user_id,
+                p.phone2,
+                p.remarks,
+                p.unique_id,
+                to_json(&p.content),
+                p.country_code,
+                p.gender,
+                p.date_of_birth.map(to_ms),
+                to_json(&p.address),
+                to_json(&p.shipping_addresses),
+                to_json(&p.billing_addresses),
+                p.email_verified,
+                p.phone_verified,
+                to_ms(p.created_at),
+                to_ms(p.updated_at),
+            ])?;
+        Ok(())
+    }
+
+    /// The user holding CommBox `UniqueId` `unique_id` (exact match).
+    pub fn user_id_by_unique_id(&self, unique_id: &str) -> Result<Option<UserId>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT user_id FROM vendor_profiles WHERE unique_id = ?1")?
+            .query_row([unique_id], |r| r.get(0))
+            .optional()?)
+    }
+}

@@ -1,0 +1,137 @@
+//! The request as the adapters see it: the parts they read, owned so the request can
+//! move into the store's thread, with the body read up to a bound. JSON is parsed
+//! with a depth bound too; a body over either bound is that vendor's 400.
+
+use actix_web::http::{header, Method};
+use actix_web::web::{self, Bytes};
+use actix_web::HttpRequest;
+use serde_json::Value;
+
+/// Far above any contact update, far below the server's general limit.
+pub const MAX_BODY: usize = 256 * 1024;
+/// Deeper JSON or XML than this is refused.
+pub const MAX_DEPTH: usize = 32;
+
+/// The body could not be read whole within [`MAX_BODY`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unreadable;
+
+pub struct Incoming {
+    pub method: Method,
+    pub path: String,
+    pub query: String,
+    /// `scheme://host` as the client addressed us.
+    pub origin: String,
+    pub authorization: Option<String>,
+    pub content_type: Option<String>,
+    pub accept: Option<String>,
+    pub body: Result<Bytes, Unreadable>,
+}
+
+impl Incoming {
+    pub async fn read(req: &HttpRequest, payload: web::Payload) -> Incoming {
+        let header = |name: header::HeaderName| {
+            req.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let body = match payload.to_bytes_limited(MAX_BODY).await {
+            Ok(Ok(bytes)) => Ok(bytes),
+            _ => Err(Unreadable),
+        };
+        let info = req.connection_info();
+        Incoming {
+            method: req.method().clone(),
+            path: req.path().to_string(),
+            query: req.query_string().to_string(),
+            origin: format!("{}://{}", info.scheme(), info.host()),
+            authorization: header(header::AUTHORIZATION),
+            content_type: header(header::CONTENT_TYPE),
+            accept: header(header::ACCEPT),
+            body,
+        }
+    }
+
+    /// The content type without parameters, lower-case (`application/json`).
+    pub fn media_type(&self) -> Option<String> {
+        self.content_type.as_deref().map(|ct| {
+            ct.split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase()
+        })
+    }
+
+    /// The path and query as the client sent them.
+    pub fn path_and_query(&self) -> String {
+        if self.query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{}", self.path, self.query)
+        }
+    }
+
+    /// The query parameters, decoded; `None` when the query is not well-formed.
+    pub fn query_pairs(&self) -> Option<Vec<(String, String)>> {
+        serde_urlencoded::from_str(&self.query).ok()
+    }
+}
+
+/// A JSON document no deeper than [`MAX_DEPTH`].
+pub fn json(bytes: &[u8]) -> Option<Value> {
+    let value: Value = serde_json::from_slice(bytes).ok()?;
+    (depth(&value) <= MAX_DEPTH).then_some(value)
+}
+
+fn depth(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(depth).max().unwrap_or(0),
+        Value::Object(map) => 1 + map.values().map(depth).max().unwrap_or(0),
+        _ => 0,
+    }
+}
+
+/// A JSON member that must be a string when present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotAString;
+
+/// A member under spec rule D-0: absent or `null` is `None` (keep), a string is the
+/// new value (`""` clears).
+pub fn optional_string(value: Option<&Value>) -> Result<Option<String>, NotAString> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(NotAString),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_depth_is_bounded() {
+        let shallow = format!("{}1{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(json(shallow.as_bytes()).is_some());
+        let deep = format!(
+            "{}1{}",
+            "[".repeat(MAX_DEPTH + 1),
+            "]".repeat(MAX_DEPTH + 1)
+        );
+        assert!(json(deep.as_bytes()).is_none());
+        let very_deep = "[".repeat(100_000);
+        assert!(json(very_deep.as_bytes()).is_none());
+    }
+
+    #[test]
+    fn optional_strings_follow_d0() {
+        let doc: Value = serde_json::json!({"a": "x", "b": null, "c": "", "d": 1});
+        assert_eq!(optional_string(doc.get("a")), Ok(Some("x".into())));
+        assert_eq!(optional_string(doc.get("b")), Ok(None));
+        assert_eq!(optional_string(doc.get("c")), Ok(Some(String::new())));
+        assert_eq!(optional_string(doc.get("missing")), Ok(None));
+        assert_eq!(optional_string(doc.get("d")), Err(NotAString));
+    }
+}

@@ -1,0 +1,57 @@
+//! The four vendor REST APIs served over infoRouter's users (docs/vendors.md, binding
+//! spec `vendors.md`): a chatbot middleware, Conscent, CommBox and an ASP.NET Web API.
+//! Each adapter only translates its wire shape: it reads the request, calls
+//! [`crate::ops::vendor_users`] / [`crate::ops::contact_items`] inside one store
+//! transaction, and writes its vendor's bytes. Each has its own error type, rendered in
+//! one `into_response`.
+
+mod body;
+mod chatbot;
+mod commbox;
+mod conscent;
+mod credentials;
+mod datacontract;
+pub mod rate_limit;
+mod webapi;
+
+use std::sync::Arc;
+
+use actix_web::web;
+
+use crate::state::AppState;
+use crate::store::{StoreError, Tx};
+use rate_limit::RateLimiter;
+
+/// What the vendor adapters share beyond the store.
+#[derive(Clone, Default)]
+pub struct VendorState {
+    /// CommBox throttling per API key; `None` when switched off.
+    pub commbox_limiter: Option<Arc<RateLimiter>>,
+}
+
+/// Every vendor route. The chatbot's and Conscent's `/api/...` prefixes come before the
+/// Web API, which answers everything else under `/api/`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    chatbot::routes(cfg);
+    conscent::routes(cfg);
+    commbox::routes(cfg);
+    webapi::routes(cfg);
+}
+
+/// The worker running a request's transaction stopped; nothing was written.
+#[derive(Debug, thiserror::Error)]
+#[error("the request's worker stopped")]
+pub struct Interrupted;
+
+/// Runs `f` in one store transaction off the async workers (SQLite blocks).
+async fn transaction<T, E, F>(state: &AppState, f: F) -> Result<T, E>
+where
+    F: FnOnce(&Tx) -> Result<T, E> + Send + 'static,
+    T: Send + 'static,
+    E: From<StoreError> + From<Interrupted> + Send + 'static,
+{
+    let store = state.service.store.clone();
+    web::block(move || store.write(f))
+        .await
+        .unwrap_or_else(|_| Err(Interrupted.into()))
+}

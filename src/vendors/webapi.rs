@@ -1,0 +1,509 @@
+//! The ASP.NET Web API 2 service (spec vendors §4, seed 004):
+//! `PUT /api/v2/Users/{id}/UserContactItem` and `GET /api/v{1,2}/ContactItem/GetAllTypes`.
+//! Routes match without regard to case, as in ASP.NET; the body binds from JSON,
+//! DataContract XML or a form; the answer is JSON or XML by content negotiation. The
+//! action's own errors are `ResultWithGuid`s, the framework's are `HttpError`s.
+
+use actix_web::http::{header, Method, StatusCode};
+use actix_web::{guard, web, HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::body::{self, Incoming};
+use super::{credentials, datacontract, transaction, Interrupted};
+use crate::model::{ContactItemType, Vendor};
+use crate::ops::contact_items::{self, Upserted};
+use crate::ops::vendor_users::{self, VendorOpError};
+use crate::state::AppState;
+use crate::store::{StoreError, Tx};
+
+const VIEW_MODEL: &str = "UpsertContactItemViewModel";
+/// The view model's members in DataContract (ordinal) order.
+const MEMBERS: [&str; 4] = ["ContactSubType", "IsDefault", "UserId", "Value"];
+const NULL_ID_DETAIL: &str =
+    "The parameters dictionary contains a null entry for parameter 'id' of \
+    non-nullable type 'System.Guid' for method 'System.Web.Http.IHttpActionResult \
+    UpsertUserContactItem(System.Guid, APIWebRole.Controllers.UpsertContactItemViewModel)' in \
+    'APIWebRole.Controllers.UsersController'. An optional parameter must be a reference type, \
+    a nullable type, or be declared as an optional parameter.";
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/{tail:.*}")
+            .guard(guard::fn_guard(|ctx| is_api_path(ctx.head().uri.path())))
+            .to(handle),
+    );
+}
+
+fn is_api_path(path: &str) -> bool {
+    let path = path.to_ascii_lowercase();
+    path == "/api" || path.starts_with("/api/")
+}
+
+enum Action {
+    Upsert(String),
+    AllTypes,
+}
+
+/// The action a path names, and the one method it answers.
+fn action(path: &str) -> Option<(Action, Method)> {
+    let lower = path.trim_end_matches('/').to_ascii_lowercase();
+    let segments: Vec<&str> = lower.split('/').collect();
+    match segments.as_slice() {
+        ["", "api", "v2", "users", _, "usercontactitem"] => {
+            let id = path.split('/').nth(4).unwrap_or_default();
+            Some((Action::Upsert(id.to_string()), Method::PUT))
+        }
+        ["", "api", "v1" | "v2", "contactitem", "getalltypes"] => {
+            Some((Action::AllTypes, Method::GET))
+        }
+        _ => None,
+    }
+}
+
+/// The response format, by the `Accept` header, else the request's content type, else
+/// JSON: Web API's default content negotiation.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Format {
+    Json(&'static str),
+    Xml(&'static str),
+}
+
+const FORMATS: [(&str, Format); 4] = [
+    ("application/json", Format::Json("application/json")),
+    ("text/json", Format::Json("text/json")),
+    ("application/xml", Format::Xml("application/xml")),
+    ("text/xml", Format::Xml("text/xml")),
+];
+
+fn negotiate(accept: Option<&str>, content_type: Option<&str>) -> Format {
+    let mut ranges: Vec<(String, f32)> = accept
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|part| {
+            let mut params = part.split(';');
+            let range = params.next()?.trim().to_ascii_lowercase();
+            let q = params
+                .filter_map(|p| p.trim().strip_prefix("q="))
+                .find_map(|q| q.trim().parse::<f32>().ok())
+                .unwrap_or(1.0);
+            (!range.is_empty() && q > 0.0).then_some((range, q))
+        })
+        .collect();
+    ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let exact = |media: &str| FORMATS.iter().find(|(m, _)| *m == media).map(|(_, f)| *f);
+    let by_accept = ranges.iter().find_map(|(range, _)| match range.as_str() {
+        "*/*" | "application/*" => Some(Format::Json("application/json")),
+        "text/*" => Some(Format::Json("text/json")),
+        media => exact(media),
+    });
+    by_accept
+        .or_else(|| content_type.and_then(exact))
+        .unwrap_or(Format::Json("application/json"))
+}
+
+#[derive(Debug, thiserror::Error)]
+enum Error {
+    #[error("No HTTP resource was found that matches the request URI '{0}'.")]
+    NoResource(String),
+    #[error("The requested resource does not support http method '{0}'.")]
+    Method(Method),
+    #[error("Authorization has been denied for this request.")]
+    Unauthorized,
+    #[error("The request entity's media type '{0}' is not supported for this resource.")]
+    MediaType(String),
+    #[error("The request is invalid.")]
+    BadId,
+    #[error("Invalid request")]
+    Invalid,
+    #[error("UserId does not match the id in the URI")]
+    IdMismatch,
+    #[error(transparent)]
+    Op(#[from] VendorOpError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Interrupted(#[from] Interrupted),
+}
+
+/// `System.Net.HttpStatusCode`'s member name (D-23).
+fn status_name(status: StatusCode) -> &'static str {
+    match status.as_u16() {
+        200 => "OK",
+        400 => "BadRequest",
+        401 => "Unauthorized",
+        404 => "NotFound",
+        _ => "InternalServerError",
+    }
+}
+
+fn respond(
+    format: Format,
+    status: StatusCode,
+    json: impl FnOnce() -> String,
+    xml: impl FnOnce() -> String,
+) -> HttpResponse {
+    let (media, body) = match format {
+        Format::Json(media) => (media, json()),
+        Format::Xml(media) => (media, xml()),
+    };
+    HttpResponse::build(status)
+        .content_type(format!("{media}; charset=utf-8"))
+        .body(body)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ResultWithGuid<'a> {
+    value: &'a str,
+    result_code: i32,
+    description: &'a str,
+}
+
+fn result(
+    format: Format,
+    status: StatusCode,
+    value: &str,
+    code: i32,
+    description: &str,
+) -> HttpResponse {
+    let code_text = code.to_string();
+    respond(
+        format,
+        status,
+        || {
+            serde_json::to_string(&ResultWithGuid {
+                value,
+                result_code: code,
+                description,
+            })
+            .unwrap_or_default()
+        },
+        || {
+            datacontract::object(
+                "ResultWithGuid",
+                true,
+                &[
+                    ("Description", description),
+                    ("HttpStatusCode", status_name(status)),
+                    ("ResultCode", &code_text),
+                    ("Value", value),
+                ],
+            )
+        },
+    )
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct HttpError<'a> {
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message_detail: Option<&'a str>,
+}
+
+fn http_error(
+    format: Format,
+    status: StatusCode,
+    message: &str,
+    detail: Option<&str>,
+) -> HttpResponse {
+    let mut fields = vec![("Message", message)];
+    fields.extend(detail.map(|d| ("MessageDetail", d)));
+    respond(
+        format,
+        status,
+        || {
+            serde_json::to_string(&HttpError {
+                message,
+                message_detail: detail,
+            })
+            .unwrap_or_default()
+        },
+        || datacontract::object("Error", false, &fields),
+    )
+}
+
+impl Error {
+    fn into_response(self, format: Format) -> HttpResponse {
+        let message = self.to_string();
+        let (status, code) = match &self {
+            Error::NoResource(_) => {
+                return http_error(format, StatusCode::NOT_FOUND, &message, None)
+            }
+            Error::Method(_) => {
+                return http_error(format, StatusCode::METHOD_NOT_ALLOWED, &message, None)
+            }
+            Error::MediaType(_) => {
+                return http_error(format, StatusCode::UNSUPPORTED_MEDIA_TYPE, &message, None)
+            }
+            Error::BadId => {
+                return http_error(
+                    format,
+                    StatusCode::BAD_REQUEST,
+                    &message,
+                    Some(NULL_ID_DETAIL),
+                )
+            }
+            Error::Unauthorized => {
+                let mut res = http_error(format, StatusCode::UNAUTHORIZED, &message, None);
+                res.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+                return res;
+            }
+            Error::Invalid | Error::IdMismatch => (StatusCode::BAD_REQUEST, -1),
+            Error::Op(VendorOpError::UnknownSubType) => (StatusCode::BAD_REQUEST, -3),
+            Error::Op(VendorOpError::UserNotFound) => (StatusCode::NOT_FOUND, -2),
+            other => {
+                tracing::error!(vendor = "webapi", error = %other, "request failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, -99)
+            }
+        };
+        let description = match code {
+            -3 => "Contact sub type not found",
+            -2 => "User not found",
+            -99 => "An error has occurred",
+            _ => &message,
+        };
+        result(format, status, &Uuid::nil().to_string(), code, description)
+    }
+}
+
+enum Reply {
+    Upserted(Upserted),
+    Types(Vec<ContactItemType>),
+}
+
+async fn handle(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let incoming = Incoming::read(&req, payload).await;
+    let format = negotiate(incoming.accept.as_deref(), incoming.media_type().as_deref());
+    let now = state.service.clock.now();
+    match transaction(&state, move |tx| serve(tx, &incoming, now)).await {
+        Ok(Reply::Upserted(u)) if u.added => {
+            result(format, StatusCode::OK, &u.id, 1, "Contact item added")
+        }
+        Ok(Reply::Upserted(u)) => result(format, StatusCode::OK, &u.id, 2, "Contact item updated"),
+        Ok(Reply::Types(types)) => all_types(format, &types),
+        Err(e) => e.into_response(format),
+    }
+}
+
+/// Routing, then the method, then `[Authorize]`: Web API's order.
+fn serve(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Reply, Error> {
+    let (action, method) = action(&req.path)
+        .ok_or_else(|| Error::NoResource(format!("{}{}", req.origin, req.path_and_query())))?;
+    if req.method != method {
+        return Err(Error::Method(req.method.clone()));
+    }
+    if !credentials::bearer_ok(tx, Vendor::WebApi, req.authorization.as_deref())? {
+        return Err(Error::Unauthorized);
+    }
+    match action {
+        Action::AllTypes => Ok(Reply::Types(tx.contact_item_types()?)),
+        Action::Upsert(id) => upsert(tx, req, &id, now).map(Reply::Upserted),
+    }
+}
+
+fn upsert(tx: &Tx, req: &Incoming, id: &str, now: DateTime<Utc>) -> Result<Upserted, Error> {
+    // The body binds before the action runs; the null id fails when it is invoked.
+    let model = bind(req)?;
+    let id = Uuid::parse_str(id).map_err(|_| Error::BadId)?;
+    let model = model.ok_or(Error::Invalid)?;
+    let value = model
+        .value
+        .filter(|v| !v.is_empty())
+        .ok_or(Error::Invalid)?;
+    if model.user_id.is_nil() || model.sub_type.is_nil() {
+        return Err(Error::Invalid);
+    }
+    if model.user_id != id {
+        return Err(Error::IdMismatch);
+    }
+    let user_id = vendor_users::find(tx, Vendor::WebApi, &id.hyphenated().to_string())?;
+    let sub_type = model.sub_type.hyphenated().to_string();
+    let upserted = contact_items::upsert(tx, user_id, &sub_type, &value, model.is_default, now)?;
+    tracing::info!(
+        vendor = "webapi",
+        user_id,
+        added = upserted.added,
+        "contact item upserted"
+    );
+    Ok(upserted)
+}
+
+/// `UpsertContactItemViewModel` as bound: missing GUIDs are empty, a missing bool false.
+#[derive(Debug, Default)]
+struct Model {
+    user_id: Uuid,
+    sub_type: Uuid,
+    value: Option<String>,
+    is_default: bool,
+}
+
+impl Model {
+    /// Sets the member `name` (any case) from its text, `None` being null; `None` back
+    /// when the text does not convert, which leaves the whole body unbound.
+    fn set(&mut self, name: &str, text: Option<&str>) -> Option<()> {
+        match name.to_ascii_lowercase().as_str() {
+            "userid" => self.user_id = Uuid::parse_str(text?.trim()).ok()?,
+            "contactsubtype" => self.sub_type = Uuid::parse_str(text?.trim()).ok()?,
+            "isdefault" => {
+                self.is_default = match text?.trim().to_ascii_lowercase().as_str() {
+                    "true" | "1" => true,
+                    "false" | "0" => false,
+                    _ => return None,
+                }
+            }
+            "value" => self.value = text.map(str::to_string),
+            _ => {}
+        }
+        Some(())
+    }
+}
+
+/// The body by its content type; `Ok(None)` when it does not bind (a null model).
+fn bind(req: &Incoming) -> Result<Option<Model>, Error> {
+    let Ok(bytes) = &req.body else {
+        return Ok(None);
+    };
+    if bytes.is_empty() {
+        return Ok(None);
+    }
+    let media = req.media_type();
+    let mut model = Model::default();
+    let bound = match media.as_deref() {
+        Some("application/json" | "text/json") => from_json(&mut model, bytes),
+        Some("application/xml" | "text/xml") => from_xml(&mut model, bytes),
+        Some("application/x-www-form-urlencoded") => from_form(&mut model, bytes),
+        other => {
+            let media = other.unwrap_or("application/octet-stream");
+            return Err(Error::MediaType(media.to_string()));
+        }
+    };
+    Ok(bound.map(|()| model))
+}
+
+fn from_json(model: &mut Model, bytes: &[u8]) -> Option<()> {
+    let doc = body::json(bytes)?;
+    for (name, value) in doc.as_object()? {
+        let text = match value {
+            Value::Null => None,
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(b.to_string()),
+            Value::Array(_) | Value::Object(_) => return None,
+        };
+        model.set(name, text.as_deref())?;
+    }
+    Some(())
+}
+
+fn from_xml(model: &mut Model, bytes: &[u8]) -> Option<()> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let found = datacontract::read(text.trim_start_matches('\u{feff}'), VIEW_MODEL, &MEMBERS)?;
+    for (name, member) in MEMBERS.iter().zip(found) {
+        if let Some(member) = member {
+            model.set(name, member.as_deref())?;
+        }
+    }
+    Some(())
+}
+
+fn from_form(model: &mut Model, bytes: &[u8]) -> Option<()> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).ok()?;
+    for (name, value) in pairs {
+        model.set(&name, Some(&value))?;
+    }
+    Some(())
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct TypeView<'a> {
+    contact_sub_type: &'a str,
+    contact_type: &'a str,
+    name: &'a str,
+}
+
+fn all_types(format: Format, types: &[ContactItemType]) -> HttpResponse {
+    let views: Vec<TypeView> = types
+        .iter()
+        .map(|t| TypeView {
+            contact_sub_type: &t.sub_type,
+            contact_type: t.contact_type.name(),
+            name: &t.name,
+        })
+        .collect();
+    respond(
+        format,
+        StatusCode::OK,
+        || serde_json::to_string(&views).unwrap_or_default(),
+        || {
+            let entries: Vec<Vec<(&str, &str)>> = views
+                .iter()
+                .map(|v| {
+                    vec![
+                        ("ContactSubType", v.contact_sub_type),
+                        ("ContactType", v.contact_type),
+                        ("Name", v.name),
+                    ]
+                })
+                .collect();
+            datacontract::array(
+                "ArrayOfContactItemTypeViewModel",
+                "ContactItemTypeViewModel",
+                &entries,
+            )
+        },
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn negotiation_follows_web_api() {
+        let json = Format::Json("application/json");
+        let xml = Format::Xml("application/xml");
+        assert_eq!(negotiate(None, None), json);
+        assert_eq!(negotiate(Some("*/*"), Some("application/xml")), json);
+        assert_eq!(negotiate(Some("application/xml"), None), xml);
+        assert_eq!(negotiate(Some("text/xml"), None), Format::Xml("text/xml"));
+        assert_eq!(
+            negotiate(Some("text/html,application/xml;q=0.9,*/*;q=0.8"), None),
+            xml
+        );
+        assert_eq!(
+            negotiate(Some("application/xml;q=0.1, text/json"), None),
+            Format::Json("text/json")
+        );
+        assert_eq!(
+            negotiate(Some("text/html"), Some("text/xml")),
+            Format::Xml("text/xml")
+        );
+        assert_eq!(negotiate(Some("application/xml;q=0"), None), json);
+    }
+
+    #[test]
+    fn routes_ignore_case() {
+        assert!(matches!(
+            action("/API/V2/users/ABC/UserContactItem/"),
+            Some((Action::Upsert(id), Method::PUT)) if id == "ABC"
+        ));
+        assert!(matches!(
+            action("/api/v1/contactitem/GETALLTYPES"),
+            Some((Action::AllTypes, Method::GET))
+        ));
+        assert!(action("/api/v1/Users/x/UserContactItem").is_none());
+        assert!(action("/api/v2/Users//UserContactItem/x").is_none());
+    }
+}
