@@ -8,7 +8,7 @@ use actix_web::HttpResponse;
 
 use super::binding::{SoapVersion, HTML_CONTENT_TYPE, TEXT_CONTENT_TYPE, XML_CONTENT_TYPE};
 use super::envelope;
-use super::xml::NEWLINE;
+use super::xml::{html_encode_into, NEWLINE};
 
 /// Errors raised while reading or routing a SOAP request: sent as a SOAP fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -117,19 +117,9 @@ pub fn asmx_response(status: StatusCode, success: bool) -> actix_web::HttpRespon
     builder
 }
 
-/// `HttpUtility.HtmlEncode`, as ASP.NET applies it to GET/POST error texts.
-pub fn html_encode(text: &str) -> String {
+fn html_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    html_encode_into(&mut out, text);
     out
 }
 

@@ -5,7 +5,7 @@
 //! style sheets or images are fetched.
 
 use super::wsdl::{FILE, NAMESPACE, SERVICE};
-use super::xml::NEWLINE;
+use super::xml::{html_encode_into, NEWLINE};
 use crate::ops::{Method, Param, ParamKind, METHODS};
 
 // Pieces of the pages with `\n` for IIS's line break and `$n` for the n-th argument,
@@ -344,24 +344,11 @@ fn fill(out: &mut String, template: &str, args: &[&str]) {
             out.push_str(NEWLINE);
             rest = after;
         } else {
-            html(out, args[usize::from(after.as_bytes()[1] - b'0')]);
+            html_encode_into(out, args[usize::from(after.as_bytes()[1] - b'0')]);
             rest = &after[2..];
         }
     }
     out.push_str(rest);
-}
-
-/// Escapes text or a double-quoted attribute value.
-fn html(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -40,6 +40,21 @@ pub fn escape_text(out: &mut String, value: &str) {
     }
 }
 
+/// `HttpUtility.HtmlEncode`: `& < > " '` as entities. Used for ASP.NET's error texts
+/// and everything the help pages show.
+pub fn html_encode_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+}
+
 fn open_tag(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
     out.push('<');
     out.push_str(node.name);
