@@ -52,26 +52,24 @@ fn language(args: &Args, name: &str) -> String {
     args.str(name).unwrap_or("").trim().to_ascii_lowercase()
 }
 
-pub fn authenticate_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
+/// AuthenticateUser and AuthenticateUser1: the same login, the latter with a language.
+fn authenticate(ctx: &Ctx, args: &Args, language: &str) -> Result<Reply, OpError> {
     let user = check_credentials(
         ctx,
         args.str("UID"),
         args.str("PWD"),
         OpError::TicketGenerationNotAllowed,
     )?;
-    let session = ctx.issue_ticket(&user, "")?;
+    let session = ctx.issue_ticket(&user, language)?;
     logged_in(ctx, &user, &session)
 }
 
+pub fn authenticate_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
+    authenticate(ctx, args, "")
+}
+
 pub fn authenticate_user1(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
-    let user = check_credentials(
-        ctx,
-        args.str("UID"),
-        args.str("PWD"),
-        OpError::TicketGenerationNotAllowed,
-    )?;
-    let session = ctx.issue_ticket(&user, &language(args, "Lang"))?;
-    logged_in(ctx, &user, &session)
+    authenticate(ctx, args, &language(args, "Lang"))
 }
 
 /// The old ticket of RenewTicket / AuthenticateUserViaWindows: parameter or cookie,
