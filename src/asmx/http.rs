@@ -4,7 +4,7 @@
 use super::fault::HttpFault;
 use crate::ops::{Args, Method, ParamKind, Value};
 
-/// `HttpUtility.UrlDecode`: `+` is a space, `%XX` and `%uXXXX` are decoded as UTF-8 /
+/// `HttpUtility.UrlDecode`: `+` is a space, `%XX` and `%uNNNN` are decoded as UTF-8 /
 /// UTF-16, and a `%` that starts no valid escape stays as it is.
 pub fn url_decode(raw: &str) -> String {
     let bytes = raw.as_bytes();

@@ -69,6 +69,15 @@ fn view_model(members: &str) -> String {
     format!("<UpsertContactItemViewModel {XMLNS}>{members}</UpsertContactItemViewModel>")
 }
 
+/// GetAllTypes' fixed catalogue, in order: sub-type, type, name.
+const CATALOGUE: [(&str, &str, &str); 5] = [
+    (PRIMARY_EMAIL, "Email", "Primary Email"),
+    (SECONDARY_EMAIL, "Email", "Secondary Email"),
+    (MOBILE, "Phone", "Mobile Phone"),
+    (HOME, "Phone", "Home Phone"),
+    (WORK, "Phone", "Work Phone"),
+];
+
 #[actix_web::test]
 async fn get_all_types_is_the_fixed_catalogue() {
     let app = spawn_app().await;
@@ -87,13 +96,10 @@ async fn get_all_types_is_the_fixed_catalogue() {
     let entry = |sub: &str, kind: &str, name: &str| {
         format!("{{\"ContactSubType\":\"{sub}\",\"ContactType\":\"{kind}\",\"Name\":\"{name}\"}}")
     };
-    let expected = [
-        entry(PRIMARY_EMAIL, "Email", "Primary Email"),
-        entry(SECONDARY_EMAIL, "Email", "Secondary Email"),
-        entry(MOBILE, "Phone", "Mobile Phone"),
-        entry(HOME, "Phone", "Home Phone"),
-        entry(WORK, "Phone", "Work Phone"),
-    ];
+    let expected: Vec<String> = CATALOGUE
+        .iter()
+        .map(|(sub, kind, name)| entry(sub, kind, name))
+        .collect();
     assert_eq!(resp.body, format!("[{}]", expected.join(",")));
 
     let resp = app
@@ -111,13 +117,10 @@ async fn get_all_types_is_the_fixed_catalogue() {
     let item = |sub: &str, kind: &str, name: &str| {
         format!("<ContactItemTypeViewModel><ContactSubType>{sub}</ContactSubType><ContactType>{kind}</ContactType><Name>{name}</Name></ContactItemTypeViewModel>")
     };
-    let expected = [
-        item(PRIMARY_EMAIL, "Email", "Primary Email"),
-        item(SECONDARY_EMAIL, "Email", "Secondary Email"),
-        item(MOBILE, "Phone", "Mobile Phone"),
-        item(HOME, "Phone", "Home Phone"),
-        item(WORK, "Phone", "Work Phone"),
-    ];
+    let expected: Vec<String> = CATALOGUE
+        .iter()
+        .map(|(sub, kind, name)| item(sub, kind, name))
+        .collect();
     assert_eq!(
         resp.body,
         format!(
