@@ -42,8 +42,8 @@ pub async fn handle(
         .strip_prefix(SERVICE_PATH)
         .filter(|r| r.starts_with('/'))
     {
+        // The method name keeps its case: only the `/srv.asmx` part matches in any case.
         let name = &path[path.len() - rest.len() + 1..];
-        let _ = rest;
         method_url(&req, name, body, &state).await
     } else {
         return HttpResponse::NotFound().finish();
