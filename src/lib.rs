@@ -10,10 +10,19 @@
 //!   [`ops::Args`] and returns an [`ops::Node`], business errors in-band.
 //! - [`vendors`]: four vendor REST APIs (chatbot, Conscent, CommBox, ASP.NET Web API),
 //!   thin adapters over [`ops::vendor_users`] and [`ops::contact_items`], which share
-//!   the users with `srv.asmx` (docs/vendors.md).
+//!   the users with `srv.asmx` (README, "Vendor REST APIs").
 //! - [`store`]: the only SQL; one transaction per call.
 //! - [`model`]: plain data shared by operations and store.
 //! - [`app`], [`config`], [`state`], [`clock`]: wiring, flags, shared state, time.
+//!
+//! ## Invariants
+//! - Only `asmx` knows SOAP/ASMX and only `vendors` knows the vendors' wire shapes; each
+//!   renders its errors to bytes in one place (`asmx/fault.rs`, one `into_response` per
+//!   vendor).
+//! - `ops` never sees HTTP, XML bytes or SQL; exact in-band texts live in `ops/error.rs`.
+//! - Only `store` has SQL. Every request is at most one write transaction, committed only
+//!   when the operation succeeds, so an error leaves nothing half-written.
+//! - Time comes from [`clock::Clock`] only, so tests move it instead of sleeping.
 
 pub mod app;
 pub mod asmx;
