@@ -45,7 +45,7 @@ pub struct Config {
     #[arg(long, env = "ASMX_SYSADMIN_ACCOUNT", default_value = "sysadmin")]
     pub sysadmin_account: String,
 
-    /// Report anonymous access as on (ServerInfo) and answer ticketless calls with [2730].
+    /// Report anonymous access as on (ServerInfo) and answer ticketless calls with `[2730]`.
     #[arg(long, env = "ASMX_ANONYMOUS_ACCESS")]
     pub anonymous_access: bool,
 
