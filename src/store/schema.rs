@@ -133,6 +133,8 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX contact_items_user ON contact_items(user_id);
     ",
+    // 4: every login purges expired tickets; without this index that is a full scan.
+    "CREATE INDEX tickets_expiry ON tickets(expires_at);",
 ];
 
 /// Brings the database up to the newest schema, one transaction per migration.
