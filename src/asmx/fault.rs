@@ -76,6 +76,9 @@ pub enum PageFault {
     UnrecognizedRequestFormat,
     #[error("The length of the query string for this request exceeds the configured maxQueryStringLength value.")]
     QueryStringTooLong,
+    /// A body over `--max-body` (ASP.NET's `maxRequestLength`).
+    #[error("Maximum request length exceeded.")]
+    RequestTooLarge,
 }
 
 impl PageFault {
@@ -84,6 +87,7 @@ impl PageFault {
             PageFault::UnrecognizedUrl(_) => StatusCode::INTERNAL_SERVER_ERROR,
             PageFault::UnrecognizedRequestFormat => StatusCode::METHOD_NOT_ALLOWED,
             PageFault::QueryStringTooLong => StatusCode::BAD_REQUEST,
+            PageFault::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
         }
     }
 }

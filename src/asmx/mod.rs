@@ -28,12 +28,20 @@ use fault::{asmx_response, Fault, HttpFault, PageFault, SoapFault};
 const MAX_QUERY_STRING: usize = 2048;
 const SERVICE_PATH: &str = "/srv.asmx";
 
-/// Handles every request; anything outside `/srv.asmx` is 404.
+/// Handles every request; anything outside `/srv.asmx` is 404. A body over
+/// `--max-body` is ASP.NET's error page rather than the framework's own text.
 pub async fn handle(
     req: HttpRequest,
-    body: web::Bytes,
+    body: Result<web::Bytes, actix_web::Error>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
+    let body = match body {
+        Ok(body) => body,
+        Err(e) if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
+            return Fault::Page(PageFault::RequestTooLarge).into_response()
+        }
+        Err(e) => return e.error_response(),
+    };
     let path = req.path();
     let lower = path.to_ascii_lowercase();
     let outcome = if lower == SERVICE_PATH {

@@ -397,6 +397,8 @@ fn from_json(model: &mut Model, bytes: &[u8]) -> Option<()> {
         let text = match value {
             Value::Null => None,
             Value::String(s) => Some(s.clone()),
+            // Json.NET reads a number into a string member as its text, however large;
+            // arbitrary_precision keeps every digit (only an unsigned exponent gains `+`).
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
             Value::Array(_) | Value::Object(_) => return None,
