@@ -57,15 +57,15 @@ impl Application {
                     .commbox_rate
                     .map(|rate| Arc::new(RateLimiter::new(rate))),
             },
+            max_body: config.max_body,
+            body_timeout: config.body_timeout,
         };
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
-        let max_body = config.max_body;
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(web::Data::new(state.clone()))
-                .app_data(web::PayloadConfig::new(max_body))
                 .configure(routes)
         })
         .listen(listener)?;

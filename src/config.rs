@@ -61,6 +61,11 @@ pub struct Config {
     #[arg(long, env = "ASMX_MAX_BODY", default_value_t = 4 * 1024 * 1024)]
     pub max_body: usize,
 
+    /// How long a request body may take to arrive once its headers are in, e.g. "30s";
+    /// a body still incomplete then is answered 400 and its connection closed.
+    #[arg(long, env = "ASMX_BODY_TIMEOUT", default_value = "30s", value_parser = humantime::parse_duration)]
+    pub body_timeout: std::time::Duration,
+
     /// Throttle CommBox per API key, e.g. "10/s" or "600/min" (429 with Retry-After);
     /// off when unset.
     #[arg(long, env = "ASMX_COMMBOX_RATE", value_parser = crate::vendors::rate_limit::Rate::parse)]

@@ -1,4 +1,8 @@
-//! What every request handler shares.
+//! What every request handler shares, and the one place request bodies are read.
+
+use std::time::Duration;
+
+use actix_web::web::{self, Bytes};
 
 use crate::asmx::soap::NilMode;
 use crate::ops::Service;
@@ -8,4 +12,34 @@ pub struct AppState {
     pub service: Service,
     pub nil_mode: NilMode,
     pub vendors: crate::vendors::VendorState,
+    /// `--max-body` (ASP.NET's `maxRequestLength`): the largest ASMX request body.
+    pub max_body: usize,
+    /// `--body-timeout`: how long a body may take to arrive once its headers are in.
+    pub body_timeout: Duration,
+}
+
+/// Why a request body could not be read.
+#[derive(Debug)]
+pub enum BodyError {
+    /// Longer than the caller's limit.
+    TooLarge,
+    /// Not all there within `--body-timeout`.
+    Stalled,
+    /// The connection broke or the framing was invalid.
+    Broken(actix_web::Error),
+}
+
+impl AppState {
+    /// The whole body, up to `limit` bytes. actix-web times out only a request's head
+    /// (`client_request_timeout`), never its body, so a client that stalls mid-body
+    /// would otherwise hold its connection and a handler for ever.
+    pub async fn read_body(&self, payload: web::Payload, limit: usize) -> Result<Bytes, BodyError> {
+        match actix_web::rt::time::timeout(self.body_timeout, payload.to_bytes_limited(limit)).await
+        {
+            Err(_) => Err(BodyError::Stalled),
+            Ok(Err(_)) => Err(BodyError::TooLarge),
+            Ok(Ok(Err(e))) => Err(BodyError::Broken(e)),
+            Ok(Ok(Ok(bytes))) => Ok(bytes),
+        }
+    }
 }

@@ -137,7 +137,8 @@ pub fn read(text: &str) -> Result<Envelope, ReadError> {
             }
             Event::End(_) => walk.close(reader.buffer_position() as usize),
             Event::Text(t) => {
-                let content = t.xml_content().map_err(|_| ReadError::Malformed)?;
+                // XML 1.0 line ends, as .NET's XmlReader: U+0085 and U+2028 stay.
+                let content = t.xml10_content().map_err(|_| ReadError::Malformed)?;
                 walk.text_content(&content)?;
             }
             Event::CData(c) => {
@@ -350,6 +351,14 @@ mod tests {
         );
     }
 
+    /// Found by `props`: XML 1.0 (.NET's XmlReader) turns only CR LF and CR into LF.
+    #[test]
+    fn line_ends_are_xml_1_0() {
+        let doc = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body><M><a>1\r\n2\r3\u{85}4\u{2028}5</a></M></s:Body></s:Envelope>";
+        let params = read(doc).unwrap().request.unwrap().params;
+        assert_eq!(params[0].text, "1\n2\n3\u{85}4\u{2028}5");
+    }
+
     #[test]
     fn refuses_malformed_and_dtd() {
         for bad in [
@@ -389,5 +398,83 @@ mod tests {
         assert_eq!(next_node_position("<a><x>1</x></a>", 11), (1, 14));
         assert_eq!(next_node_position("<a><x/><y/></a>", 7), (1, 9));
         assert_eq!(next_node_position("<a><x/> </a>", 7), (1, 8));
+    }
+}
+
+/// Fuzzing by property (issue 7): whatever the bytes, the reader answers `Ok` or a
+/// `ReadError` and never panics; well-formed envelopes keep their parameter texts.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const TEMPLATE: &str = "<?xml version=\"1.0\"?>\n<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><s:Header><h s:mustUnderstand=\"1\"/></s:Header><s:Body><GetUser xmlns=\"http://tempuri.org/\"><a>x &amp; y&#233;</a><b xsi:nil=\"true\"/><c><![CDATA[<q>]]></c></GetUser></s:Body></s:Envelope>";
+
+    /// Positions the reader reports are 1-based whenever it accepts a document.
+    fn check(text: &str) {
+        if let Ok(env) = read(text) {
+            for p in env.request.iter().flat_map(|r| &r.params) {
+                assert!(p.line >= 1 && p.column >= 1, "{p:?}");
+            }
+        }
+    }
+
+    /// One edit of the template: cut a byte range, or splice bytes in at an offset.
+    fn mutated() -> impl Strategy<Value = String> {
+        let len = TEMPLATE.len();
+        let cut = (0..len, 0..len).prop_map(|(a, b)| {
+            let (a, b) = (a.min(b), a.max(b));
+            [&TEMPLATE.as_bytes()[..a], &TEMPLATE.as_bytes()[b..]].concat()
+        });
+        let splice = (0..=len, prop::collection::vec(any::<u8>(), 0..16)).prop_map(|(at, b)| {
+            [
+                &TEMPLATE.as_bytes()[..at],
+                &b[..],
+                &TEMPLATE.as_bytes()[at..],
+            ]
+            .concat()
+        });
+        let markup = (0..=len, "[<>&;/=\"'!?\\[\\]a-z#:-]{0,12}").prop_map(|(at, m)| {
+            [
+                &TEMPLATE.as_bytes()[..at],
+                m.as_bytes(),
+                &TEMPLATE.as_bytes()[at..],
+            ]
+            .concat()
+        });
+        prop_oneof![cut, splice, markup].prop_map(|b| String::from_utf8_lossy(&b).into_owned())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..512)) {
+            check(&String::from_utf8_lossy(&bytes));
+        }
+
+        #[test]
+        fn mutated_envelopes_never_panic(text in mutated()) {
+            check(&text);
+        }
+
+        #[test]
+        fn well_formed_params_keep_their_text(
+            params in prop::collection::vec(("[a-zA-Z][a-zA-Z0-9]{0,8}", "[^\\r\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\u{fffe}\\u{ffff}]{0,40}"), 0..6)
+        ) {
+            let inner: String = params
+                .iter()
+                .map(|(n, t)| {
+                    let t = t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+                    format!("<{n}>{t}</{n}>")
+                })
+                .collect();
+            let doc = format!(
+                "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body><M xmlns=\"urn:m\">{inner}</M></s:Body></s:Envelope>"
+            );
+            let env = read(&doc).expect("well-formed");
+            let got: Vec<_> = env.request.unwrap().params.into_iter().map(|p| (p.local, p.text)).collect();
+            prop_assert_eq!(got, params);
+        }
     }
 }

@@ -134,3 +134,44 @@ mod tests {
         );
     }
 }
+
+/// Fuzzing by property (issue 7): any query string or form body decodes without a
+/// panic, and binding it to any method is `Ok` or an `HttpFault`.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use crate::ops::METHODS;
+    use proptest::prelude::*;
+
+    /// Query-like text: mostly the characters that steer the decoder.
+    fn query() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            "([a-zA-Z]{0,6}(=[a-zA-Z0-9+%uU]{0,10})?&?){0,8}",
+            "[%uU0-9a-fA-F+&=]{0,40}",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_query_decodes_and_binds_or_faults(raw in query(), index in 0..METHODS.len()) {
+            let pairs = pairs(&raw);
+            prop_assert!(pairs.len() <= raw.split('&').filter(|p| p.contains('=')).count());
+            // Ok or an HttpFault are the only outcomes; a panic fails the test.
+            let _ = arguments(&METHODS[index], &pairs);
+        }
+
+        #[test]
+        fn text_without_escapes_is_kept(raw in "[^%+]{0,64}") {
+            prop_assert_eq!(url_decode(&raw), raw);
+        }
+
+        #[test]
+        fn percent_encoded_utf8_round_trips(text in any::<String>()) {
+            let encoded: String = text.bytes().map(|b| format!("%{b:02X}")).collect();
+            prop_assert_eq!(url_decode(&encoded), text);
+        }
+    }
+}

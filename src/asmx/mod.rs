@@ -19,7 +19,7 @@ use actix_web::http::{header, Method as HttpMethod, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::ops::{self, Args, Method, Node, RequestInfo};
-use crate::state::AppState;
+use crate::state::{AppState, BodyError};
 use binding::{HttpVerb, XML_CONTENT_TYPE};
 use content_type::MediaType;
 use fault::{asmx_response, Fault, HttpFault, PageFault, SoapFault};
@@ -32,15 +32,21 @@ const SERVICE_PATH: &str = "/srv.asmx";
 /// `--max-body` is ASP.NET's error page rather than the framework's own text.
 pub async fn handle(
     req: HttpRequest,
-    body: Result<web::Bytes, actix_web::Error>,
+    payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let body = match body {
+    let body = match state.read_body(payload, state.max_body).await {
         Ok(body) => body,
-        Err(e) if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Fault::Page(PageFault::RequestTooLarge).into_response()
+        Err(BodyError::TooLarge) => return Fault::Page(PageFault::RequestTooLarge).into_response(),
+        // HTTP.sys drops a connection whose body stalls (its EntityBody timer); a
+        // handler cannot drop one without answering, so this answers an empty 400 and
+        // closes the connection, which a client sees the same way: refused, then EOF.
+        Err(BodyError::Stalled) => {
+            return HttpResponse::BadRequest()
+                .insert_header((header::CONNECTION, "close"))
+                .finish()
         }
-        Err(e) => return e.error_response(),
+        Err(BodyError::Broken(e)) => return e.error_response(),
     };
     let path = req.path();
     let lower = path.to_ascii_lowercase();

@@ -7,12 +7,14 @@ use actix_web::web::{self, Bytes};
 use actix_web::HttpRequest;
 use serde_json::Value;
 
+use crate::state::AppState;
+
 /// Far above any contact update, far below the server's general limit.
 pub const MAX_BODY: usize = 256 * 1024;
 /// Deeper JSON or XML than this is refused.
 pub const MAX_DEPTH: usize = 32;
 
-/// The body could not be read whole within [`MAX_BODY`].
+/// The body could not be read whole within [`MAX_BODY`] and `--body-timeout`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unreadable;
 
@@ -29,17 +31,17 @@ pub struct Incoming {
 }
 
 impl Incoming {
-    pub async fn read(req: &HttpRequest, payload: web::Payload) -> Incoming {
+    pub async fn read(req: &HttpRequest, payload: web::Payload, state: &AppState) -> Incoming {
         let header = |name: header::HeaderName| {
             req.headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        let body = match payload.to_bytes_limited(MAX_BODY).await {
-            Ok(Ok(bytes)) => Ok(bytes),
-            _ => Err(Unreadable),
-        };
+        let body = state
+            .read_body(payload, MAX_BODY)
+            .await
+            .map_err(|_| Unreadable);
         let info = req.connection_info();
         Incoming {
             method: req.method().clone(),
@@ -133,5 +135,93 @@ mod tests {
         assert_eq!(optional_string(doc.get("c")), Ok(Some(String::new())));
         assert_eq!(optional_string(doc.get("missing")), Ok(None));
         assert_eq!(optional_string(doc.get("d")), Err(NotAString));
+    }
+}
+
+/// Fuzzing by property (issue 7): any body or query yields a value or `None`, never a
+/// panic, and an accepted JSON document is never deeper than [`MAX_DEPTH`].
+#[cfg(test)]
+pub(crate) mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Any JSON value, up to a few levels deep.
+    pub(crate) fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 32, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map(".{0,6}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Serialised JSON with some bytes spliced in.
+    pub(crate) fn mutated() -> impl Strategy<Value = Vec<u8>> {
+        (
+            value(),
+            any::<prop::sample::Index>(),
+            prop::collection::vec(any::<u8>(), 0..8),
+        )
+            .prop_map(|(v, at, junk)| {
+                let text = serde_json::to_vec(&v).unwrap();
+                let at = at.index(text.len() + 1);
+                [&text[..at], &junk[..], &text[at..]].concat()
+            })
+    }
+
+    /// A request as an adapter sees it, with this query, content type and body.
+    pub(crate) fn incoming(query: String, content_type: &str, body: Vec<u8>) -> Incoming {
+        Incoming {
+            method: Method::POST,
+            path: "/".into(),
+            query,
+            origin: "http://localhost".into(),
+            authorization: None,
+            content_type: Some(content_type.into()),
+            accept: None,
+            body: Ok(Bytes::from(body)),
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn arbitrary_bytes_are_json_or_none(bytes in prop::collection::vec(any::<u8>(), 0..256)) {
+            if let Some(v) = json(&bytes) {
+                prop_assert!(depth(&v) <= MAX_DEPTH);
+            }
+        }
+
+        #[test]
+        fn mutated_json_is_json_or_none(bytes in mutated()) {
+            if let Some(v) = json(&bytes) {
+                prop_assert!(depth(&v) <= MAX_DEPTH);
+            }
+        }
+
+        #[test]
+        fn valid_json_reads_back_and_members_bind_or_refuse(v in value()) {
+            let read = json(&serde_json::to_vec(&v).unwrap());
+            prop_assert_eq!(read.as_ref(), Some(&v));
+            if let Value::Object(map) = &v {
+                for member in map.values() {
+                    let bound = optional_string(Some(member));
+                    prop_assert_eq!(bound.is_ok(), matches!(member, Value::Null | Value::String(_)));
+                }
+            }
+        }
+
+        #[test]
+        fn arbitrary_queries_decode_or_refuse(query in prop_oneof![any::<String>(), "[a-z=&%+0-9A-F]{0,40}"]) {
+            let _ = incoming(query, "application/json", Vec::new()).query_pairs();
+        }
     }
 }

@@ -167,7 +167,7 @@ async fn handle(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let incoming = Incoming::read(&req, payload).await;
+    let incoming = Incoming::read(&req, payload, &state).await;
     let now = state.service.clock.now();
     let path = incoming.path.clone();
     match transaction(&state, move |tx| update(tx, &incoming, now)).await {

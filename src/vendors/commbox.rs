@@ -111,7 +111,7 @@ async fn handle(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let incoming = Incoming::read(&req, payload).await;
+    let incoming = Incoming::read(&req, payload, &state).await;
     let now = state.service.clock.now();
     let limiter = state.vendors.commbox_limiter.clone();
     let outcome = transaction(&state, move |tx| {
@@ -250,5 +250,46 @@ mod tests {
         assert_eq!(response_time(t), "2024-08-06T07:51:52.2581942Z");
         let whole = Utc.with_ymd_and_hms(2024, 8, 6, 7, 51, 52).unwrap();
         assert_eq!(response_time(whole), "2024-08-06T07:51:52.0000000Z");
+    }
+}
+
+/// Fuzzing by property (issue 7): any body, JSON or form, is a patch or CommBox's 400.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use crate::vendors::body::props::{incoming, mutated, value};
+    use proptest::prelude::*;
+
+    /// A body that is mostly `{"data": {...}}`, sometimes mutated, sometimes a form.
+    fn body() -> impl Strategy<Value = (&'static str, Vec<u8>)> {
+        let json = "application/json";
+        let form = "application/x-www-form-urlencoded";
+        prop_oneof![
+            value().prop_map(move |v| (
+                json,
+                serde_json::to_vec(&serde_json::json!({"data": v})).unwrap()
+            )),
+            mutated().prop_map(move |b| (json, b)),
+            value().prop_map(move |v| (
+                form,
+                serde_urlencoded::to_string([("data", v.to_string())])
+                    .unwrap()
+                    .into_bytes()
+            )),
+            prop::collection::vec(any::<u8>(), 0..128).prop_map(move |b| (form, b)),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_body_is_a_patch_or_bad_request((content_type, bytes) in body()) {
+            let req = incoming(String::new(), content_type, bytes);
+            match data(&req).and_then(|d| patch_from(&d)) {
+                Ok(_) | Err(Error::BadRequest) => {}
+                Err(other) => prop_assert!(false, "{other:?}"),
+            }
+        }
     }
 }

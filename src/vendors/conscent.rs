@@ -114,7 +114,7 @@ async fn handle(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let incoming = Incoming::read(&req, payload).await;
+    let incoming = Incoming::read(&req, payload, &state).await;
     let now = state.service.clock.now();
     match transaction(&state, move |tx| update(tx, &incoming, now)).await {
         Ok(body) => json(StatusCode::OK, &body),
@@ -376,5 +376,49 @@ mod tests {
         expect("2025-05-13T16:13:02", "2025-05-13T16:13:02.000Z");
         assert_eq!(parse_date("13/05/2025"), None);
         assert_eq!(parse_date("2025-02-30"), None);
+    }
+}
+
+/// Fuzzing by property (issue 7): any JSON object is a patch or Conscent's invalid body.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use crate::vendors::body::props::value;
+    use proptest::prelude::*;
+
+    /// An object with Conscent's member names holding any JSON.
+    fn document() -> impl Strategy<Value = Map<String, Value>> {
+        let key = prop::sample::select(vec![
+            "name",
+            "gender",
+            "dateOfBirth",
+            "address",
+            "email",
+            "countryCode",
+            "phone",
+            "shippingAddress",
+            "billingAddress",
+            "city",
+            "_id",
+            "other",
+        ]);
+        prop::collection::vec((key, value()), 0..8).prop_map(|members| {
+            members
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect()
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn any_object_is_a_patch_or_invalid_body(doc in document()) {
+            match patch_from(&doc) {
+                Ok(_) | Err(Error::InvalidBody) => {}
+                Err(other) => prop_assert!(false, "{other:?}"),
+            }
+        }
     }
 }

@@ -117,7 +117,8 @@ pub fn read(text: &str, root: &str, names: &[&str]) -> Option<Vec<Option<Member>
                 walk.close();
             }
             Event::End(_) => walk.close(),
-            Event::Text(t) => walk.content(&t.xml_content().ok()?, false)?,
+            // XML 1.0 line ends, as DCS reads: U+0085 and U+2028 stay.
+            Event::Text(t) => walk.content(&t.xml10_content().ok()?, false)?,
             Event::CData(c) => walk.content(&c.decode().ok()?, true)?,
             Event::GeneralRef(r) => {
                 let resolved = if r.is_char_ref() {
@@ -259,5 +260,51 @@ mod tests {
             array("ArrayOfX", "X", &[vec![("A", "1")], vec![("A", "2")]]),
             format!("<ArrayOfX xmlns:i=\"{XSI}\" xmlns=\"{NS}\"><X><A>1</A></X><X><A>2</A></X></ArrayOfX>")
         );
+    }
+}
+
+/// Fuzzing by property (issue 7): any text reads as a contract or `None`, never a
+/// panic, and what this module writes reads back member for member.
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    const ROOT: &str = "UpsertContactItemViewModel";
+    const NAMES: [&str; 4] = ["ContactSubType", "IsDefault", "UserId", "Value"];
+    const TEXT: &str = "[^\\r\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\u{fffe}\\u{ffff}]{0,24}";
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn written_contracts_read_back(values in prop::collection::vec(TEXT, 4)) {
+            let fields: Vec<(&str, &str)> =
+                NAMES.iter().copied().zip(values.iter().map(String::as_str)).collect();
+            let found = read(&object(ROOT, true, &fields), ROOT, &NAMES);
+            let expected: Vec<Option<Member>> = values.iter().map(|v| Some(Some(v.clone()))).collect();
+            prop_assert_eq!(found, Some(expected));
+        }
+
+        #[test]
+        fn mutated_contracts_never_panic(
+            values in prop::collection::vec(TEXT, 4),
+            at in any::<prop::sample::Index>(),
+            junk in "[<>&;/=\"'!?a-zA-Z:#\\[\\]]{0,12}",
+        ) {
+            let fields: Vec<(&str, &str)> =
+                NAMES.iter().copied().zip(values.iter().map(String::as_str)).collect();
+            let text = object(ROOT, true, &fields);
+            let mut cut = at.index(text.len() + 1);
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let _ = read(&format!("{}{junk}{}", &text[..cut], &text[cut..]), ROOT, &NAMES);
+        }
+
+        #[test]
+        fn arbitrary_text_never_panics(text in any::<String>()) {
+            let _ = read(&text, ROOT, &NAMES);
+        }
     }
 }

@@ -283,7 +283,7 @@ async fn handle(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let incoming = Incoming::read(&req, payload).await;
+    let incoming = Incoming::read(&req, payload, &state).await;
     let format = negotiate(incoming.accept.as_deref(), incoming.media_type().as_deref());
     let now = state.service.clock.now();
     match transaction(&state, move |tx| serve(tx, &incoming, now)).await {

@@ -13,7 +13,7 @@ use actix_web::rt::time::sleep;
 use futures_util::future::join_all;
 
 /// The emulator as a child process; killed if a test fails before it stops it.
-struct Server(Child);
+pub(crate) struct Server(pub(crate) Child);
 
 impl Drop for Server {
     fn drop(&mut self) {
