@@ -78,56 +78,59 @@ const CATALOGUE: [(&str, &str, &str); 5] = [
     (WORK, "Phone", "Work Phone"),
 ];
 
+/// GetAllTypes' catalogue as JSON.
+fn catalogue_json() -> String {
+    let entries: Vec<String> = CATALOGUE
+        .iter()
+        .map(|(sub, kind, name)| {
+            format!(
+                "{{\"ContactSubType\":\"{sub}\",\"ContactType\":\"{kind}\",\"Name\":\"{name}\"}}"
+            )
+        })
+        .collect();
+    format!("[{}]", entries.join(","))
+}
+
+/// GetAllTypes' catalogue as DataContract XML.
+fn catalogue_xml() -> String {
+    let items: String = CATALOGUE
+        .iter()
+        .map(|(sub, kind, name)| {
+            format!("<ContactItemTypeViewModel><ContactSubType>{sub}</ContactSubType><ContactType>{kind}</ContactType><Name>{name}</Name></ContactItemTypeViewModel>")
+        })
+        .collect();
+    format!("<ArrayOfContactItemTypeViewModel {XMLNS}>{items}</ArrayOfContactItemTypeViewModel>")
+}
+
 #[actix_web::test]
 async fn get_all_types_is_the_fixed_catalogue() {
     let app = spawn_app().await;
-    let resp = app
-        .request(
-            "GET",
+    // The route matches in any case and on v1 too; Accept picks the format.
+    let cases = [
+        (
             "/api/v2/ContactItem/GetAllTypes",
-            &[("Authorization", AUTH)],
-            "",
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.content_type.as_str()),
-        (200, "application/json; charset=utf-8")
-    );
-    let entry = |sub: &str, kind: &str, name: &str| {
-        format!("{{\"ContactSubType\":\"{sub}\",\"ContactType\":\"{kind}\",\"Name\":\"{name}\"}}")
-    };
-    let expected: Vec<String> = CATALOGUE
-        .iter()
-        .map(|(sub, kind, name)| entry(sub, kind, name))
-        .collect();
-    assert_eq!(resp.body, format!("[{}]", expected.join(",")));
-
-    let resp = app
-        .request(
-            "GET",
+            None,
+            "application/json; charset=utf-8",
+            catalogue_json(),
+        ),
+        (
             "/API/v1/contactitem/getalltypes",
-            &[("Authorization", AUTH), ("Accept", "text/xml")],
-            "",
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.content_type.as_str()),
-        (200, "text/xml; charset=utf-8")
-    );
-    let item = |sub: &str, kind: &str, name: &str| {
-        format!("<ContactItemTypeViewModel><ContactSubType>{sub}</ContactSubType><ContactType>{kind}</ContactType><Name>{name}</Name></ContactItemTypeViewModel>")
-    };
-    let expected: Vec<String> = CATALOGUE
-        .iter()
-        .map(|(sub, kind, name)| item(sub, kind, name))
-        .collect();
-    assert_eq!(
-        resp.body,
-        format!(
-            "<ArrayOfContactItemTypeViewModel {XMLNS}>{}</ArrayOfContactItemTypeViewModel>",
-            expected.concat()
-        )
-    );
+            Some("text/xml"),
+            "text/xml; charset=utf-8",
+            catalogue_xml(),
+        ),
+    ];
+    for (path, accept, content_type, body) in cases {
+        let mut headers = vec![("Authorization", AUTH)];
+        headers.extend(accept.map(|a| ("Accept", a)));
+        let resp = app.request("GET", path, &headers, "").await;
+        assert_eq!(
+            (resp.status, resp.content_type.as_str()),
+            (200, content_type),
+            "{path}"
+        );
+        assert_eq!(resp.body, body, "{path}");
+    }
 }
 
 #[actix_web::test]
