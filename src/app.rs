@@ -22,6 +22,7 @@ pub struct Application {
     port: u16,
     server: Server,
     clock: Clock,
+    store: Store,
 }
 
 impl Application {
@@ -43,7 +44,7 @@ impl Application {
         };
         let state = AppState {
             service: Service {
-                store,
+                store: store.clone(),
                 clock: clock.clone(),
                 settings: Arc::new(settings),
             },
@@ -76,6 +77,7 @@ impl Application {
             port,
             server: server.run(),
             clock,
+            store,
         })
     }
 
@@ -88,8 +90,15 @@ impl Application {
         self.clock.clone()
     }
 
+    /// Serves until a stop signal; then writes back the ticket slides kept in memory,
+    /// so a restart honours every ticket exactly as this run left it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        self.server.await?;
+        match self.store.flush_slides() {
+            Ok(n) => tracing::info!(tickets = n, "stored deferred ticket expiries"),
+            Err(e) => tracing::error!(error = %e, "could not store deferred ticket expiries"),
+        }
+        Ok(())
     }
 }
 

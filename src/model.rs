@@ -139,6 +139,8 @@ pub struct Session {
     pub ticket: String,
     pub user_id: UserId,
     pub expires_at: DateTime<Utc>,
+    /// The expiry on disk; `expires_at` runs ahead of it while slides are deferred.
+    pub stored_expires_at: DateTime<Utc>,
 }
 
 /// A mail the emulator "sent": recorded instead of delivered (Part A21).

@@ -6,6 +6,7 @@
 pub mod binding;
 mod content_type;
 mod disco;
+mod documents;
 mod envelope;
 mod envelope_reader;
 pub mod fault;
@@ -15,6 +16,7 @@ pub mod soap;
 pub mod wsdl;
 pub mod xml;
 
+use actix_web::body::MessageBody;
 use actix_web::http::{header, Method as HttpMethod, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
@@ -22,6 +24,7 @@ use crate::ops::{self, Args, Method, Node, RequestInfo};
 use crate::state::{AppState, BodyError};
 use binding::{HttpVerb, XML_CONTENT_TYPE};
 use content_type::MediaType;
+use documents::Document;
 use fault::{asmx_response, Fault, HttpFault, PageFault, SoapFault};
 
 /// ASP.NET's default `maxQueryStringLength`.
@@ -77,7 +80,7 @@ fn request_info(req: &HttpRequest) -> RequestInfo {
     }
 }
 
-fn ok_xml(content_type: &'static str, body: String) -> HttpResponse {
+fn ok_xml(content_type: &'static str, body: impl MessageBody + 'static) -> HttpResponse {
     asmx_response(StatusCode::OK, true)
         .content_type(content_type)
         .body(body)
@@ -111,20 +114,20 @@ fn describe(req: &HttpRequest) -> Result<HttpResponse, Fault> {
         })
     };
     if flag("wsdl") {
-        return Ok(ok_xml(XML_CONTENT_TYPE, wsdl::document(&base)));
+        return Ok(ok_xml(XML_CONTENT_TYPE, Document::Wsdl.bytes(&base)));
     }
     if flag("disco") {
-        return Ok(ok_xml(XML_CONTENT_TYPE, disco::document(&base)));
+        return Ok(ok_xml(XML_CONTENT_TYPE, Document::Disco.bytes(&base)));
     }
     let op = http::pairs(query)
         .into_iter()
         .find(|(k, _)| k.eq_ignore_ascii_case("op"))
         .map(|(_, v)| v);
     let page = match op.as_deref().and_then(ops::find) {
-        Some(method) => help::operation_page(method, &base),
-        None => help::service_page(&base),
+        Some(method) => Document::operation(method),
+        None => Document::ServiceHelp,
     };
-    Ok(ok_xml(binding::HTML_CONTENT_TYPE, page))
+    Ok(ok_xml(binding::HTML_CONTENT_TYPE, page.bytes(&base)))
 }
 
 async fn soap_call(
@@ -219,5 +222,5 @@ async fn invoke(
     info: RequestInfo,
 ) -> Result<Node, actix_web::error::BlockingError> {
     let service = state.service.clone();
-    web::block(move || service.invoke(method, &args, &info)).await
+    web::block(move || service.invoke(method, &args, &info).node).await
 }

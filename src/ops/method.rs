@@ -39,6 +39,14 @@ impl Root {
     }
 }
 
+/// Whether a method may change the store. Reads run on a read-only snapshot in
+/// parallel with everything else; writes take the single writer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    Write,
+}
+
 type Handler = fn(&Ctx, &Args) -> Result<Reply, OpError>;
 
 pub struct MethodSpec {
@@ -46,6 +54,7 @@ pub struct MethodSpec {
     pub params: &'static [Param],
     pub root: Root,
     pub summary: &'static str,
+    pub access: Access,
     pub(super) run: Handler,
 }
 
@@ -80,12 +89,16 @@ const fn b(name: &'static str) -> Param {
 }
 
 macro_rules! method {
+    (read $($spec:tt)*) => {
+        MethodSpec { access: Access::Read, ..method!($($spec)*) }
+    };
     ($name:literal, $root:ident, [$($param:expr),* $(,)?], $run:path, $summary:literal) => {
         MethodSpec {
             name: $name,
             params: &[$($param),*],
             root: Root::$root,
             summary: $summary,
+            access: Access::Write,
             run: $run,
         }
     };
@@ -106,7 +119,7 @@ pub static METHODS: &[MethodSpec] = &[
     method!("CreateTicketforUser", Root, [s("TrustedUserPwd"), s("UserName")],
         auth::create_ticket_for_user,
         "Issues a ticket for a user on behalf of a trusted application."),
-    method!("isValidTicket", Root, [s("AuthenticationTicket")], auth::is_valid_ticket,
+    method!(read "isValidTicket", Root, [s("AuthenticationTicket")], auth::is_valid_ticket,
         "Tells whether a ticket is valid, without extending it."),
     method!("LogOut", Root, [s("AuthenticationTicket")], auth::log_out,
         "Ends the session of a ticket."),
@@ -123,41 +136,41 @@ pub static METHODS: &[MethodSpec] = &[
         [s("userName"), s("secretText"), s("newPassword")],
         passwords::change_password_using_secret_text,
         "Sets a new password with the secret of a password-reset mail."),
-    method!("GetUser", Response, [s("AuthenticationTicket"), s("UserName")], users::get_user,
+    method!(read "GetUser", Response, [s("AuthenticationTicket"), s("UserName")], users::get_user,
         "Returns a user's profile and preferences (the caller's own when UserName is empty)."),
-    method!("GetCurrentUser", Root, [s("authenticationTicket")], users::get_current_user,
+    method!(read "GetCurrentUser", Root, [s("authenticationTicket")], users::get_current_user,
         "Returns the profile and preferences of the ticket's user."),
-    method!("UserExists", Response, [s("AuthenticationTicket"), s("UserName")],
+    method!(read "UserExists", Response, [s("AuthenticationTicket"), s("UserName")],
         users::user_exists,
         "Tells whether a user name exists."),
-    method!("GetAllUsers", Response, [s("AuthenticationTicket")], listing::get_all_users,
+    method!(read "GetAllUsers", Response, [s("AuthenticationTicket")], listing::get_all_users,
         "Returns every user with full details, by first name then last name. System administrators only."),
-    method!("GetAllUsers1", Response,
+    method!(read "GetAllUsers1", Response,
         [s("AuthenticationTicket"), i("StartingRowNumber"), i("NumbeOfRow"), s("firstNameFilter"),
          s("lastNameFilter"), s("userNameFilter"), s("emailFilter"), s("authenticationSourceFilter"),
          s("domainNameFilter"), i("StatusFilter"), i("SortBy"), b("SortAscending")],
         listing::get_all_users1,
         "Returns a filtered, sorted page of users with full details and the total count. System administrators only."),
-    method!("GetAllUsers2", Response,
+    method!(read "GetAllUsers2", Response,
         [s("AuthenticationTicket"), i("StartingRowNumber"), i("NumberOfRow"), s("firstNameFilter"),
          s("lastNameFilter"), s("userNameFilter"), s("emailFilter"), s("authenticationSourceFilter"),
          s("domainNameFilter"), i("UserStatusFilter"), i("UserTypeFilter"), i("SortBy"),
          b("SortAscending")],
         listing::get_all_users2,
         "Like GetAllUsers1, with a user type filter. System administrators only."),
-    method!("GetAllUsersWithoutDetails", Response,
+    method!(read "GetAllUsersWithoutDetails", Response,
         [s("AuthenticationTicket"), i("StartingRowNumber"), i("NumberOfRow"), s("firstNameFilter"),
          s("lastNameFilter"), s("userNameFilter"), s("emailFilter"), s("authenticationSourceFilter"),
          s("domainNameFilter"), i("UserStatusFilter"), i("UserTypeFilter"), i("SortBy"),
          b("SortAscending")],
         listing::get_all_users_without_details,
         "Like GetAllUsers2, with identity attributes only. System administrators only."),
-    method!("GetLocalUsers", Response, [s("AuthenticationTicket"), s("DomainName")],
+    method!(read "GetLocalUsers", Response, [s("AuthenticationTicket"), s("DomainName")],
         domains::get_local_users,
         "Returns the users whose default domain is the given one. System administrators and the domain's managers."),
-    method!("GetCoWorkers", Response, [s("AuthenticationTicket")], domains::get_co_workers,
+    method!(read "GetCoWorkers", Response, [s("AuthenticationTicket")], domains::get_co_workers,
         "Returns the other members of the caller's domains, by first name then last name."),
-    method!("GetCoWorkers1", Response,
+    method!(read "GetCoWorkers1", Response,
         [s("AuthenticationTicket"), i("SortBy"), b("SortAscending"), b("DetailMode")],
         domains::get_co_workers1,
         "Returns the caller's co-workers in a chosen order, in full or identity only."),
@@ -197,7 +210,7 @@ pub static METHODS: &[MethodSpec] = &[
     method!("SendWelcomeEmailForUser", Root, [s("authenticationTicket"), s("userName")],
         welcome::send_welcome_email_for_user,
         "Mails a user a welcome message, with a 48-hour password link for native users. System administrators only."),
-    method!("ServerInfo", Root, [], server_info::server_info,
+    method!(read "ServerInfo", Root, [], server_info::server_info,
         "Returns the server's version, time and feature switches. No ticket needed."),
 ];
 

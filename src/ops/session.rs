@@ -3,7 +3,7 @@
 
 use super::error::OpError;
 use super::secrets::{new_guid, parse_guid};
-use super::Ctx;
+use super::{Ctx, Slide};
 use crate::model::{Session, User};
 
 /// An authenticated caller.
@@ -54,9 +54,19 @@ impl Ctx<'_> {
         };
         let mut caller = self.session(ticket)?.ok_or(OpError::SessionExpired)?;
         caller.session.expires_at = self.now + self.settings.ticket_lifetime;
-        self.tx
-            .extend_ticket(&caller.session.ticket, caller.session.expires_at, None)?;
+        let mut effects = self.effects.borrow_mut();
+        effects.slide = Some(Slide {
+            ticket: caller.session.ticket.clone(),
+            stored: caller.session.stored_expires_at,
+            to: caller.session.expires_at,
+        });
+        effects.user = Some(caller.user.user_name.clone());
         Ok(caller)
+    }
+
+    /// Names the user a call acted as, for the request journal.
+    pub fn act_as(&self, user: &User) {
+        self.effects.borrow_mut().user = Some(user.user_name.clone());
     }
 
     /// The caller of a method only system administrators may call; `refused` is the
@@ -76,10 +86,12 @@ impl Ctx<'_> {
     /// Starts a new session for `user`.
     pub fn issue_ticket(&self, user: &User, language: &str) -> Result<Session, OpError> {
         self.tx.purge_expired_tickets(self.now)?;
+        let expires_at = self.now + self.settings.ticket_lifetime;
         let session = Session {
             ticket: new_guid(),
             user_id: user.id,
-            expires_at: self.now + self.settings.ticket_lifetime,
+            expires_at,
+            stored_expires_at: expires_at,
         };
         self.tx.insert_ticket(
             &session.ticket,

@@ -8,16 +8,19 @@ mod fixtures;
 mod listing;
 mod mail;
 mod schema;
+mod sliding;
 mod tickets;
 mod users;
 mod vendor_fixtures;
 mod vendors;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{Connection, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+
+use sliding::DeferredSlides;
 
 pub use fixtures::FixtureError;
 pub use listing::{Page, Scope, SortKey, UserFilter, UserQuery};
@@ -37,11 +40,46 @@ pub enum StoreError {
 #[derive(Clone)]
 pub struct Store {
     writer: Arc<Mutex<Connection>>,
+    readers: Arc<ReadPool>,
+    slides: Arc<DeferredSlides>,
 }
 
 /// The view of the database an operation works through, inside one transaction.
 pub struct Tx<'a> {
     conn: &'a Connection,
+    slides: &'a DeferredSlides,
+}
+
+/// Read-only connections, reused so their prepared statements stay cached. In WAL mode
+/// readers never wait for the writer, so reads run in parallel with each other and
+/// with the one write transaction.
+struct ReadPool {
+    path: PathBuf,
+    idle: Mutex<Vec<Connection>>,
+}
+
+/// Idle read connections kept; more are opened under a burst and closed after it.
+const IDLE_READERS: usize = 32;
+
+impl ReadPool {
+    fn take(&self) -> Result<Connection, StoreError> {
+        if let Some(conn) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
+            return Ok(conn);
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        Ok(conn)
+    }
+
+    fn put(&self, conn: Connection) {
+        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < IDLE_READERS {
+            idle.push(conn);
+        }
+    }
 }
 
 impl Store {
@@ -56,7 +94,33 @@ impl Store {
         schema::migrate(&mut conn)?;
         Ok(Store {
             writer: Arc::new(Mutex::new(conn)),
+            readers: Arc::new(ReadPool {
+                path: path.to_owned(),
+                idle: Mutex::default(),
+            }),
+            slides: Arc::default(),
         })
+    }
+
+    /// Runs `f` on a consistent snapshot, on a read-only connection: a write inside
+    /// fails. Use [`Store::write`] for anything that may write.
+    pub fn read<T, E>(&self, f: impl FnOnce(&Tx) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let conn = self.readers.take()?;
+        let out = {
+            let txn = conn.unchecked_transaction().map_err(StoreError::from)?;
+            let out = f(&Tx {
+                conn: &txn,
+                slides: &self.slides,
+            });
+            // Dropping the transaction only ends the snapshot: nothing was written.
+            drop(txn);
+            out
+        };
+        self.readers.put(conn);
+        out
     }
 
     /// Runs `f` in one immediate transaction: committed when `f` returns `Ok`,
@@ -71,7 +135,10 @@ impl Store {
         let txn = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StoreError::from)?;
-        let out = f(&Tx { conn: &txn })?;
+        let out = f(&Tx {
+            conn: &txn,
+            slides: &self.slides,
+        })?;
         txn.commit().map_err(StoreError::from)?;
         Ok(out)
     }

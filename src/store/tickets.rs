@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::{from_epoch, to_epoch, StoreError, Tx};
+use super::{from_epoch, to_epoch, Store, StoreError, Tx};
 use crate::model::{Session, UserId};
 
 impl Tx<'_> {
@@ -30,26 +30,27 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The session for `ticket` if it exists and has not expired at `now`.
+    /// The session for `ticket` if it exists and has not expired at `now`, counting
+    /// its deferred slides.
     pub fn live_session(
         &self,
         ticket: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Session>, StoreError> {
-        Ok(self
+        let row = self
             .conn
-            .prepare_cached(
-                "SELECT ticket, user_id, expires_at FROM tickets
-                 WHERE ticket = ?1 AND expires_at > ?2",
-            )?
-            .query_row(params![ticket, to_epoch(now)], |r| {
-                Ok(Session {
-                    ticket: r.get(0)?,
-                    user_id: r.get(1)?,
-                    expires_at: from_epoch(r.get(2)?),
-                })
+            .prepare_cached("SELECT user_id, expires_at FROM tickets WHERE ticket = ?1")?
+            .query_row([ticket], |r| Ok((r.get(0)?, from_epoch(r.get(1)?))))
+            .optional()?;
+        Ok(row.and_then(|(user_id, stored)| {
+            let expires_at = self.slides.effective(ticket, stored);
+            (expires_at > now).then(|| Session {
+                ticket: ticket.to_owned(),
+                user_id,
+                expires_at,
+                stored_expires_at: stored,
             })
-            .optional()?)
+        }))
     }
 
     pub fn extend_ticket(
@@ -69,6 +70,7 @@ impl Tx<'_> {
 
     /// Removes a ticket; true when it existed.
     pub fn delete_ticket(&self, ticket: &str) -> Result<bool, StoreError> {
+        self.slides.forget(ticket);
         Ok(self
             .conn
             .prepare_cached("DELETE FROM tickets WHERE ticket = ?1")?
@@ -78,9 +80,32 @@ impl Tx<'_> {
 
     /// Forgets tickets that expired before `now`, so the table does not grow forever.
     pub fn purge_expired_tickets(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
+        self.slides.forget_expired(now);
         Ok(self
             .conn
             .prepare_cached("DELETE FROM tickets WHERE expires_at <= ?1")?
             .execute([to_epoch(now)])?)
+    }
+}
+
+impl Store {
+    /// Moves `ticket`'s expiry to `expires_at` in memory only (see `sliding`).
+    pub fn defer_slide(&self, ticket: &str, expires_at: DateTime<Utc>) {
+        self.slides.defer(ticket, expires_at);
+    }
+
+    /// Writes every deferred slide to disk, in one transaction; a stopping server
+    /// calls this so a restart sees the exact expiries.
+    pub fn flush_slides(&self) -> Result<usize, StoreError> {
+        let slides = self.slides.drain();
+        self.write(|tx| {
+            let mut stmt = tx.conn.prepare_cached(
+                "UPDATE tickets SET expires_at = MAX(expires_at, ?2) WHERE ticket = ?1",
+            )?;
+            for (ticket, at) in &slides {
+                stmt.execute(params![ticket, to_epoch(*at)])?;
+            }
+            Ok(slides.len())
+        })
     }
 }

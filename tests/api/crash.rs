@@ -214,3 +214,48 @@ async fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     );
     assert_eq!(exit_code(&mut child).await, Some(0));
 }
+
+fn stored_expiry(db: &Path, ticket: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT expires_at FROM tickets WHERE ticket = ?1",
+            [ticket],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+/// A slide small enough to stay in memory (issue 8) reaches the disk when the server
+/// is stopped, so the next run honours the ticket exactly as this one left it.
+#[actix_web::test]
+async fn sigterm_stores_the_ticket_slides_kept_in_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("slides.db");
+    let (mut child, base) = start(&db);
+    let client = client();
+    let ticket = login(&client, &base).await;
+    let at_login = stored_expiry(&db, &ticket);
+    // Expiries are stored in whole seconds: let the next one differ.
+    sleep(Duration::from_millis(1100)).await;
+    let user = get_text(
+        &client,
+        &format!("{base}/srv.asmx/GetUser?AuthenticationTicket={ticket}&UserName="),
+    )
+    .await;
+    assert!(user.contains("<response success=\"true\""), "{user}");
+    assert_eq!(
+        stored_expiry(&db, &ticket),
+        at_login,
+        "a read wrote the disk"
+    );
+
+    let pid = child.0.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    assert_eq!(exit_code(&mut child).await, Some(0));
+    assert!(stored_expiry(&db, &ticket) > at_login);
+}

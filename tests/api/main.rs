@@ -19,6 +19,7 @@ mod passwords;
 mod permissions;
 mod preferences;
 mod protocol;
+mod sliding;
 mod slow_body;
 mod users;
 mod vendors_chatbot;
