@@ -2,6 +2,7 @@
 //! transaction on the single writer connection, so a failed operation leaves nothing
 //! half-written and no client ever sees `database is locked`.
 
+mod bulk;
 mod contact_items;
 mod domains;
 mod fixtures;
@@ -13,15 +14,18 @@ mod tickets;
 mod users;
 mod vendor_fixtures;
 mod vendors;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, OpenFlags};
 
 use sliding::DeferredSlides;
+use writer::Writer;
 
+pub use bulk::{bulk_user_name, bulk_vendor_ids};
 pub use fixtures::FixtureError;
 pub use listing::{Page, Scope, SortKey, UserFilter, UserQuery};
 pub use users::NewUser;
@@ -34,12 +38,14 @@ pub enum StoreError {
     SchemaTooNew { found: usize, known: usize },
     #[error("user name already exists")]
     Conflict,
+    #[error("the transaction with this write did not commit: {0}")]
+    CommitFailed(String),
 }
 
 /// A cheap-to-clone handle to the database.
 #[derive(Clone)]
 pub struct Store {
-    writer: Arc<Mutex<Connection>>,
+    writer: Arc<Writer>,
     readers: Arc<ReadPool>,
     slides: Arc<DeferredSlides>,
 }
@@ -93,7 +99,7 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut conn)?;
         Ok(Store {
-            writer: Arc::new(Mutex::new(conn)),
+            writer: Arc::new(Writer::new(conn)),
             readers: Arc::new(ReadPool {
                 path: path.to_owned(),
                 idle: Mutex::default(),
@@ -123,24 +129,19 @@ impl Store {
         out
     }
 
-    /// Runs `f` in one immediate transaction: committed when `f` returns `Ok`,
-    /// rolled back (nothing written) when it returns `Err`.
+    /// Runs `f` as one atomic write: committed when `f` returns `Ok`, rolled back
+    /// (nothing written) when it returns `Err`. Concurrent writes share a commit
+    /// (group commit); this returns only once the write is durable.
     pub fn write<T, E>(&self, f: impl FnOnce(&Tx) -> Result<T, E>) -> Result<T, E>
     where
         E: From<StoreError>,
     {
-        // A panic cannot leave a transaction open (it rolls back on drop), so a
-        // poisoned lock still guards a consistent connection.
-        let mut conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let txn = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let out = f(&Tx {
-            conn: &txn,
-            slides: &self.slides,
-        })?;
-        txn.commit().map_err(StoreError::from)?;
-        Ok(out)
+        self.writer.run(|conn| {
+            f(&Tx {
+                conn,
+                slides: &self.slides,
+            })
+        })
     }
 
     /// Loads the fixture directory when the database has no users yet.

@@ -1,0 +1,119 @@
+//! Bulk-generated users for benchmarks (`examples/gen_users.rs`): many rows in one
+//! transaction with prepared statements, shaped like users the fixture loader or
+//! CreateUser would write (a users row, its preferences row, its default domain's
+//! membership).
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::model::Vendor;
+
+/// Names cycled through so the name indexes see realistic, repeating keys.
+const FIRST: [&str; 12] = [
+    "Ada", "Brian", "Chen", "Dana", "Emil", "Fatima", "Goran", "Hana", "Ivan", "Jun", "Kofi",
+    "Lena",
+];
+const LAST: [&str; 10] = [
+    "Anderson", "Baker", "Carlsson", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ito",
+    "Johnson",
+];
+
+/// The user name of the `n`th generated user (1-based): `user0000001`, …
+pub fn bulk_user_name(n: usize) -> String {
+    format!("user{n:07}")
+}
+
+/// The `n`th generated user's ids at Conscent (an ObjectId), the Web API (a GUID) and
+/// the chatbot (a chat link), for the users given vendor ids.
+pub fn bulk_vendor_ids(n: usize) -> [(Vendor, String); 3] {
+    [
+        (Vendor::Conscent, format!("bb{n:022x}")),
+        (Vendor::WebApi, format!("00000000-0000-4000-8000-{n:012x}")),
+        (Vendor::Chatbot, format!("bench-{n}")),
+    ]
+}
+
+impl Store {
+    /// Inserts `count` enabled native users named [`bulk_user_name`]`(1..=count)`, all
+    /// with `password_hash` (hash one password and reuse it: hashing is deliberately
+    /// slow), spread over `domains` (created when missing). One transaction; durability
+    /// is relaxed for its duration and the WAL is checkpointed afterwards, so a server
+    /// starts on a compact file. The first `with_vendor_ids` of them also get the ids of
+    /// [`bulk_vendor_ids`]. Returns the number of users inserted.
+    pub fn bulk_insert_users(
+        &self,
+        count: usize,
+        password_hash: &str,
+        domains: &[&str],
+        with_vendor_ids: usize,
+    ) -> Result<usize, StoreError> {
+        self.writer
+            .exclusive(|conn| bulk_insert(conn, count, password_hash, domains, with_vendor_ids))
+    }
+}
+
+fn bulk_insert(
+    conn: &mut rusqlite::Connection,
+    count: usize,
+    password_hash: &str,
+    domains: &[&str],
+    with_vendor_ids: usize,
+) -> Result<usize, StoreError> {
+    conn.pragma_update(None, "synchronous", "OFF")?;
+    conn.pragma_update(None, "cache_size", -262_144)?;
+    let txn = conn.transaction()?;
+    {
+        let mut domain_ids = Vec::with_capacity(domains.len());
+        for name in domains {
+            txn.execute(
+                "INSERT INTO domains (name) VALUES (?1) ON CONFLICT (name) DO NOTHING",
+                [name],
+            )?;
+            domain_ids.push(txn.query_row(
+                "SELECT id FROM domains WHERE name = ?1",
+                [name],
+                |r| r.get::<_, i64>(0),
+            )?);
+        }
+        let mut user = txn.prepare(
+            "INSERT INTO users (user_name, first_name, last_name, email, mobile,
+                                    domain_id, password_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut preferences = txn.prepare("INSERT INTO preferences (user_id) VALUES (?1)")?;
+        let mut member = txn.prepare(
+            "INSERT INTO domain_members (domain_id, user_id, manager) VALUES (?1, ?2, 0)",
+        )?;
+        let mut vendor_id = txn
+            .prepare("INSERT INTO vendor_ids (user_id, vendor, external_id) VALUES (?1, ?2, ?3)")?;
+        for n in 1..=count {
+            let name = bulk_user_name(n);
+            let email = format!("{name}@example.com");
+            let mobile = format!("555-{:04}", n % 10_000);
+            let domain = domain_ids.get(n % domain_ids.len().max(1)).copied();
+            user.execute(params![
+                name,
+                FIRST[n % FIRST.len()],
+                LAST[(n / 7) % LAST.len()],
+                email,
+                mobile,
+                domain,
+                password_hash,
+            ])?;
+            let id = txn.last_insert_rowid();
+            preferences.execute([id])?;
+            if let Some(domain) = domain {
+                member.execute(params![domain, id])?;
+            }
+            if n <= with_vendor_ids {
+                for (vendor, external_id) in bulk_vendor_ids(n) {
+                    vendor_id.execute(params![id, vendor.key(), external_id])?;
+                }
+            }
+        }
+    }
+    txn.commit()?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(count)
+}

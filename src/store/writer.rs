@@ -1,0 +1,207 @@
+//! The single writer connection, with group commit. Each write runs in its own
+//! savepoint inside a shared transaction; the last writer in line commits it, so one
+//! fsync makes a whole queue of writes durable at once. Nobody returns before the
+//! transaction holding their write has committed: an acknowledged write is on disk.
+
+use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// Writes per transaction at most, so a steady stream of writers still commits.
+const MAX_BATCH: usize = 256;
+/// Failed batches remembered for their writers to read (a failure is a disk error:
+/// rare, and each writer reads it as soon as it wakes).
+const FAILURES_KEPT: usize = 64;
+
+pub(super) struct Writer {
+    state: Mutex<State>,
+    /// Signalled whenever a batch ends.
+    ended: Condvar,
+    /// Writers waiting for `state`: while there are some, the batch stays open for them.
+    queued: AtomicUsize,
+}
+
+struct State {
+    conn: Connection,
+    /// Writes in the open transaction; 0 when none is open.
+    jobs: usize,
+    /// The number of the open (or next) batch.
+    batch: u64,
+    /// The last batch that ended.
+    ended: u64,
+    /// Recent batches that did not commit, and why.
+    failures: Vec<(u64, String)>,
+}
+
+impl Writer {
+    pub fn new(conn: Connection) -> Writer {
+        Writer {
+            state: Mutex::new(State {
+                conn,
+                jobs: 0,
+                batch: 1,
+                ended: 0,
+                failures: Vec::new(),
+            }),
+            ended: Condvar::new(),
+            queued: AtomicUsize::new(0),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A write that panicked was rolled back to its savepoint before the panic went
+        // on (see `run`), so a poisoned lock still guards a consistent connection.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` on the writer connection in its own savepoint: kept when `f` returns
+    /// `Ok`, rolled back when it returns `Err` or panics. Returns once the batch with
+    /// the write has committed.
+    pub fn run<T, E>(&self, f: impl FnOnce(&Connection) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.queued.fetch_add(1, SeqCst);
+        let mut st = self.lock();
+        self.queued.fetch_sub(1, SeqCst);
+        if st.jobs == 0 {
+            st.conn
+                .execute_batch("BEGIN IMMEDIATE")
+                .map_err(StoreError::from)?;
+        }
+        st.jobs += 1;
+        let out = match st.conn.execute_batch("SAVEPOINT job") {
+            Ok(()) => catch_unwind(AssertUnwindSafe(|| f(&st.conn))),
+            Err(e) => Ok(Err(StoreError::from(e).into())),
+        };
+        let keep = matches!(out, Ok(Ok(_)));
+        let closed = if keep {
+            st.conn.execute_batch("RELEASE job")
+        } else {
+            st.conn.execute_batch("ROLLBACK TO job; RELEASE job")
+        };
+        let batch = st.batch;
+        match closed {
+            // The transaction may now hold part of this write: none of it may commit.
+            Err(e) => self.end(&mut st, Some(e.to_string())),
+            Ok(()) if self.queued.load(SeqCst) == 0 || st.jobs >= MAX_BATCH => {
+                let failure = st.conn.execute_batch("COMMIT").err();
+                self.end(&mut st, failure.map(|e| e.to_string()));
+            }
+            Ok(()) => {}
+        }
+        while st.ended < batch {
+            st = self.ended.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        let failure = st.failures.iter().find(|(b, _)| *b == batch).cloned();
+        drop(st);
+        let out = out.unwrap_or_else(|panic| resume_unwind(panic));
+        match failure {
+            Some((_, message)) if keep => Err(StoreError::CommitFailed(message).into()),
+            _ => out,
+        }
+    }
+
+    /// Runs `f` with the connection to itself, outside any batch (an open one is
+    /// committed first): for bulk loads that set their own pragmas and transaction.
+    pub fn exclusive<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
+        let mut st = self.lock();
+        if st.jobs > 0 {
+            let failure = st.conn.execute_batch("COMMIT").err();
+            self.end(&mut st, failure.map(|e| e.to_string()));
+        }
+        f(&mut st.conn)
+    }
+
+    /// Ends the open batch; a failed one is rolled back whole and remembered.
+    fn end(&self, st: &mut State, failure: Option<String>) {
+        if let Some(message) = failure {
+            let _ = st.conn.execute_batch("ROLLBACK");
+            if st.failures.len() == FAILURES_KEPT {
+                st.failures.remove(0);
+            }
+            st.failures.push((st.batch, message));
+        }
+        st.ended = st.batch;
+        st.batch += 1;
+        st.jobs = 0;
+        self.ended.notify_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn writer() -> (tempfile::TempDir, Arc<Writer>) {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("w.db")).unwrap();
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL; CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)",
+        )
+        .unwrap();
+        (dir, Arc::new(Writer::new(conn)))
+    }
+
+    fn insert(w: &Writer, k: i64, fail: bool) -> Result<(), StoreError> {
+        w.run(|conn| {
+            conn.execute("INSERT INTO t (k, v) VALUES (?1, 'x')", [k])?;
+            if fail {
+                return Err(StoreError::Conflict);
+            }
+            Ok(())
+        })
+    }
+
+    fn keys(w: &Writer) -> Vec<i64> {
+        w.exclusive(|conn| {
+            let mut stmt = conn.prepare("SELECT k FROM t ORDER BY k").unwrap();
+            let rows = stmt.query_map([], |r| r.get(0)).unwrap();
+            rows.collect::<Result<_, _>>().unwrap()
+        })
+    }
+
+    #[test]
+    fn concurrent_writes_all_commit_and_failed_ones_leave_nothing() {
+        let (_dir, w) = writer();
+        let threads: Vec<_> = (0..16)
+            .map(|t| {
+                let w = Arc::clone(&w);
+                std::thread::spawn(move || {
+                    for n in 0..50 {
+                        let k = t * 1000 + n;
+                        let fail = n % 5 == 0;
+                        assert_eq!(insert(&w, k, fail).is_err(), fail);
+                    }
+                })
+            })
+            .collect();
+        for t in threads {
+            t.join().unwrap();
+        }
+        let expected: Vec<i64> = (0..16)
+            .flat_map(|t| (0..50).filter(|n| n % 5 != 0).map(move |n| t * 1000 + n))
+            .collect();
+        assert_eq!(keys(&w), expected);
+    }
+
+    #[test]
+    fn a_panicking_write_is_rolled_back_and_the_writer_goes_on() {
+        let (_dir, w) = writer();
+        let panicked = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            let _ = w.run(|conn| -> Result<(), StoreError> {
+                conn.execute("INSERT INTO t (k, v) VALUES (1, 'x')", [])?;
+                panic!("boom");
+            });
+        }));
+        assert!(panicked.is_err());
+        insert(&w, 2, false).unwrap();
+        assert_eq!(keys(&w), vec![2]);
+    }
+}
