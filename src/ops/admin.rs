@@ -5,7 +5,6 @@
 use super::args::Args;
 use super::error::OpError;
 use super::reply::Reply;
-use super::secrets::{hash_password, verify_password};
 use super::session::Caller;
 use super::Ctx;
 use crate::model::{Preferences, ProfilePatch, User, NATIVE_AUTHORITY};
@@ -73,7 +72,7 @@ pub fn create_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     let password_hash = args
         .str("Password")
         .filter(|p| !p.is_empty() && auth_source == NATIVE_AUTHORITY)
-        .map(hash_password);
+        .map(|p| ctx.hash_password(p));
     let id = ctx.tx.insert_user(&NewUser {
         id: None,
         user_name: &user_name,
@@ -111,7 +110,7 @@ pub fn delete_user1(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     let hash = Some(&caller.user)
         .filter(|u| u.is_native())
         .and_then(|u| u.password_hash.as_deref());
-    if !verify_password(args.str("UserPassword").unwrap_or(""), hash) {
+    if !ctx.verify_password(args.str("UserPassword").unwrap_or(""), hash) {
         return Err(OpError::AuthenticationFailed);
     }
     if !caller.user.sysadmin {

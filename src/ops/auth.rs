@@ -4,7 +4,7 @@
 use super::args::Args;
 use super::error::OpError;
 use super::reply::Reply;
-use super::secrets::{parse_guid, secrets_equal, verify_password};
+use super::secrets::{parse_guid, secrets_equal};
 use super::session::Caller;
 use super::user_view::login_attrs;
 use super::Ctx;
@@ -26,7 +26,7 @@ fn check_credentials(
         .as_ref()
         .filter(|u| u.is_native())
         .and_then(|u| u.password_hash.as_deref());
-    if !verify_password(pwd.unwrap_or(""), hash) {
+    if !ctx.verify_password(pwd.unwrap_or(""), hash) {
         return Err(OpError::AuthenticationFailed);
     }
     let user = user.ok_or(OpError::AuthenticationFailed)?;

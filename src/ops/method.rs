@@ -45,6 +45,9 @@ impl Root {
 pub enum Access {
     Read,
     Write,
+    /// A write that hashes or checks a password: rehearsed on a snapshot first, so
+    /// the hashing does not hold up every other write (see `hashing`).
+    HashThenWrite,
 }
 
 type Handler = fn(&Ctx, &Args) -> Result<Reply, OpError>;
@@ -92,6 +95,9 @@ macro_rules! method {
     (read $($spec:tt)*) => {
         MethodSpec { access: Access::Read, ..method!($($spec)*) }
     };
+    (hashing $($spec:tt)*) => {
+        MethodSpec { access: Access::HashThenWrite, ..method!($($spec)*) }
+    };
     ($name:literal, $root:ident, [$($param:expr),* $(,)?], $run:path, $summary:literal) => {
         MethodSpec {
             name: $name,
@@ -106,14 +112,14 @@ macro_rules! method {
 
 /// In declaration order, which is the order of the WSDL and the help page.
 pub static METHODS: &[MethodSpec] = &[
-    method!("AuthenticateUser", Root, [s("UID"), s("PWD")], auth::authenticate_user,
+    method!(hashing "AuthenticateUser", Root, [s("UID"), s("PWD")], auth::authenticate_user,
         "Logs a user in and returns an authentication ticket."),
-    method!("AuthenticateUser1", Root, [s("UID"), s("PWD"), s("Lang")], auth::authenticate_user1,
+    method!(hashing "AuthenticateUser1", Root, [s("UID"), s("PWD"), s("Lang")], auth::authenticate_user1,
         "Logs a user in with a session language and returns an authentication ticket."),
     method!("AuthenticateUserViaWindows", Root, [s("language"), s("oldTicket")],
         auth::authenticate_user_via_windows,
         "Logs in the Windows identity of the request (none exists on this server)."),
-    method!("RenewTicket", Root, [s("UID"), s("PWD"), s("Lang"), s("OldTicket")],
+    method!(hashing "RenewTicket", Root, [s("UID"), s("PWD"), s("Lang"), s("OldTicket")],
         auth::renew_ticket,
         "Re-validates credentials and renews the old ticket, or issues a new one."),
     method!("CreateTicketforUser", Root, [s("TrustedUserPwd"), s("UserName")],
@@ -123,7 +129,7 @@ pub static METHODS: &[MethodSpec] = &[
         "Tells whether a ticket is valid, without extending it."),
     method!("LogOut", Root, [s("AuthenticationTicket")], auth::log_out,
         "Ends the session of a ticket."),
-    method!("ChangeUserPassword", Root,
+    method!(hashing "ChangeUserPassword", Root,
         [s("AuthenticationTicket"), s("UserName"), s("NewPassword")],
         passwords::change_user_password,
         "Sets a new password for the caller or, for a user manager, another user."),
@@ -174,14 +180,14 @@ pub static METHODS: &[MethodSpec] = &[
         [s("AuthenticationTicket"), i("SortBy"), b("SortAscending"), b("DetailMode")],
         domains::get_co_workers1,
         "Returns the caller's co-workers in a chosen order, in full or identity only."),
-    method!("CreateUser", Response,
+    method!(hashing "CreateUser", Response,
         [s("AuthenticationTicket"), s("DomainName"), s("UserName"), s("FirstName"), s("LastName"),
          s("EmailAddress"), s("Password"), b("ReadOnlyUser"), s("AuthenticationSource")],
         admin::create_user,
         "Creates a user and returns its id. System administrators only."),
     method!("DeleteUser", Response, [s("AuthenticationTicket"), s("UserName")], admin::delete_user,
         "Deletes a user, named by login name or as ID:123. System administrators only."),
-    method!("DeleteUser1", Response,
+    method!(hashing "DeleteUser1", Response,
         [s("AuthenticationTicket"), s("UserPassword"), s("UserName")], admin::delete_user1,
         "Deletes a user after checking the caller's own password. System administrators only."),
     method!("UpdateUserEmail", Response,

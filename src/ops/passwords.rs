@@ -5,7 +5,7 @@ use super::args::Args;
 use super::error::OpError;
 use super::mails::{self, AccountMail};
 use super::reply::Reply;
-use super::secrets::{hash_password, parse_guid, verify_password};
+use super::secrets::parse_guid;
 use super::Ctx;
 use crate::model::User;
 
@@ -15,11 +15,11 @@ fn set_password(ctx: &Ctx, user: &User, new_password: Option<&str>) -> Result<()
     if new_password.is_empty() {
         return Err(OpError::EmptyPassword);
     }
-    if verify_password(new_password, user.password_hash.as_deref()) {
+    if ctx.verify_password(new_password, user.password_hash.as_deref()) {
         return Err(OpError::SamePassword);
     }
     ctx.tx
-        .set_password(user.id, &hash_password(new_password), ctx.now)?;
+        .set_password(user.id, &ctx.hash_password(new_password), ctx.now)?;
     Ok(())
 }
 

@@ -2,8 +2,9 @@
 //! (Part A7, A14, A15).
 
 use super::error::OpError;
+use super::invoke::Slide;
 use super::secrets::{new_guid, parse_guid};
-use super::{Ctx, Slide};
+use super::Ctx;
 use crate::model::{Session, User};
 
 /// An authenticated caller.
