@@ -20,7 +20,7 @@ use actix_web::body::MessageBody;
 use actix_web::http::{header, Method as HttpMethod, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::ops::{self, Args, Method, Node, RequestInfo};
+use crate::ops::{self, Access, Args, Method, Node, RequestInfo};
 use crate::state::{AppState, BodyError};
 use binding::{HttpVerb, XML_CONTENT_TYPE};
 use content_type::MediaType;
@@ -214,13 +214,25 @@ fn find_method(name: &str) -> Result<Method, HttpFault> {
     })
 }
 
-/// Runs the method off the async workers: SQLite and password hashing block.
+/// Runs the method. A lookup (a few rows by key, on a snapshot that never waits)
+/// runs right here: a hop to the blocking pool would cost more than the lookup.
+/// Everything else runs off the async workers, since scans, the writer and password
+/// hashing block.
 async fn invoke(
     state: &AppState,
     method: Method,
     args: Args,
     info: RequestInfo,
 ) -> Result<Node, actix_web::error::BlockingError> {
-    let service = state.service.clone();
-    web::block(move || service.invoke(method, &args, &info).node).await
+    let done = if method.access == Access::Lookup {
+        state.service.invoke(method, &args, &info)
+    } else {
+        let service = state.service.clone();
+        web::block(move || service.invoke(method, &args, &info)).await?
+    };
+    if let Some(owed) = done.owed {
+        let service = state.service.clone();
+        web::block(move || service.settle(owed)).await?;
+    }
+    Ok(done.node)
 }

@@ -28,7 +28,12 @@ pub(super) struct Slide {
 pub struct Invocation {
     pub node: Node,
     pub user: Option<String>,
+    /// A write the call still owes before its answer may go out: see [`Service::settle`].
+    pub owed: Option<Owed>,
 }
+
+/// A reading call's ticket slide that must reach the disk before the call is answered.
+pub struct Owed(Slide);
 
 impl Service {
     /// Runs a method in one transaction (rolled back on any error) and returns its
@@ -48,14 +53,14 @@ impl Service {
                 hashes: &hashes,
             };
             let reply = (method.run)(&ctx, args)?;
-            if method.access != Access::Read {
+            if method.access.writes() {
                 self.persist_stale_slide(tx, &mut effects.borrow_mut().slide)?;
             }
             Ok(reply)
         };
         let effects = RefCell::default();
         let outcome = match method.access {
-            Access::Read => self.store.read(|tx| run(tx, &effects)),
+            Access::Lookup | Access::Read => self.store.read(|tx| run(tx, &effects)),
             Access::Write => self.store.write(|tx| run(tx, &effects)),
             Access::HashThenWrite => {
                 // Only the hashes are kept: the rehearsal stops at its first write
@@ -65,41 +70,45 @@ impl Service {
             }
         };
         let effects = effects.into_inner();
-        if let (Ok(_), Some(slide)) = (&outcome, effects.slide) {
-            self.finish_slide(slide);
-        }
+        let owed = match (&outcome, effects.slide) {
+            (Ok(_), Some(slide)) if self.urgent(&slide) => Some(Owed(slide)),
+            (Ok(_), Some(slide)) => {
+                self.store.defer_slide(&slide.ticket, slide.to);
+                None
+            }
+            _ => None,
+        };
         Invocation {
             node: reply::render(method.root, outcome),
             user: effects.user,
+            owed,
         }
     }
 
-    /// How far a slide may run ahead of the stored expiry before it is written: a
-    /// crash can cost a ticket at most this much of its life, and a ticket used
-    /// continuously is written about once per slack instead of on every call.
-    fn slack(&self) -> Duration {
-        (self.settings.ticket_lifetime / 100).min(Duration::minutes(1))
+    /// Whether a slide runs so far ahead of the stored expiry that it must be written
+    /// now: by min(lifetime / 100, 1 minute). So a crash can cost a ticket at most that
+    /// much of its life, and a ticket in continuous use is written about once per
+    /// minute instead of on every call.
+    fn urgent(&self, slide: &Slide) -> bool {
+        slide.to - slide.stored > (self.settings.ticket_lifetime / 100).min(Duration::minutes(1))
     }
 
-    /// Inside a write transaction: a slide that must be stored is stored with it.
+    /// Inside a write transaction: an urgent slide is stored with the write.
     fn persist_stale_slide(&self, tx: &Tx, slide: &mut Option<Slide>) -> Result<(), OpError> {
-        if let Some(s) = slide.take_if(|s| s.to - s.stored > self.slack()) {
+        if let Some(s) = slide.take_if(|s| self.urgent(s)) {
             tx.extend_ticket(&s.ticket, s.to, None)?;
         }
         Ok(())
     }
 
-    /// After a successful call: keep a small slide in memory, store a large one.
-    fn finish_slide(&self, slide: Slide) {
-        if slide.to - slide.stored <= self.slack() {
-            self.store.defer_slide(&slide.ticket, slide.to);
-            return;
-        }
+    /// Writes what a reading call owes. It blocks on the writer, so the protocol layer
+    /// runs it off its async workers; a reading call itself never waits for a write.
+    pub fn settle(&self, Owed(slide): Owed) {
         let stored = self
             .store
             .write(|tx| tx.extend_ticket(&slide.ticket, slide.to, None));
         if let Err(e) = stored {
-            // The call itself succeeded; its ticket keeps its previous expiry.
+            // The call itself succeeded; the slide stays in memory.
             tracing::warn!(error = %e, "could not store a ticket's new expiry");
             self.store.defer_slide(&slide.ticket, slide.to);
         }

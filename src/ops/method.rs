@@ -43,11 +43,20 @@ impl Root {
 /// parallel with everything else; writes take the single writer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
+    /// A read of a few rows by key: cheap enough to run on the request's own worker.
+    Lookup,
+    /// A read that may scan many rows (the listings).
     Read,
     Write,
     /// A write that hashes or checks a password: rehearsed on a snapshot first, so
     /// the hashing does not hold up every other write (see `hashing`).
     HashThenWrite,
+}
+
+impl Access {
+    pub fn writes(self) -> bool {
+        matches!(self, Access::Write | Access::HashThenWrite)
+    }
 }
 
 type Handler = fn(&Ctx, &Args) -> Result<Reply, OpError>;
@@ -92,6 +101,9 @@ const fn b(name: &'static str) -> Param {
 }
 
 macro_rules! method {
+    (lookup $($spec:tt)*) => {
+        MethodSpec { access: Access::Lookup, ..method!($($spec)*) }
+    };
     (read $($spec:tt)*) => {
         MethodSpec { access: Access::Read, ..method!($($spec)*) }
     };
@@ -125,7 +137,7 @@ pub static METHODS: &[MethodSpec] = &[
     method!("CreateTicketforUser", Root, [s("TrustedUserPwd"), s("UserName")],
         auth::create_ticket_for_user,
         "Issues a ticket for a user on behalf of a trusted application."),
-    method!(read "isValidTicket", Root, [s("AuthenticationTicket")], auth::is_valid_ticket,
+    method!(lookup "isValidTicket", Root, [s("AuthenticationTicket")], auth::is_valid_ticket,
         "Tells whether a ticket is valid, without extending it."),
     method!("LogOut", Root, [s("AuthenticationTicket")], auth::log_out,
         "Ends the session of a ticket."),
@@ -142,11 +154,11 @@ pub static METHODS: &[MethodSpec] = &[
         [s("userName"), s("secretText"), s("newPassword")],
         passwords::change_password_using_secret_text,
         "Sets a new password with the secret of a password-reset mail."),
-    method!(read "GetUser", Response, [s("AuthenticationTicket"), s("UserName")], users::get_user,
+    method!(lookup "GetUser", Response, [s("AuthenticationTicket"), s("UserName")], users::get_user,
         "Returns a user's profile and preferences (the caller's own when UserName is empty)."),
-    method!(read "GetCurrentUser", Root, [s("authenticationTicket")], users::get_current_user,
+    method!(lookup "GetCurrentUser", Root, [s("authenticationTicket")], users::get_current_user,
         "Returns the profile and preferences of the ticket's user."),
-    method!(read "UserExists", Response, [s("AuthenticationTicket"), s("UserName")],
+    method!(lookup "UserExists", Response, [s("AuthenticationTicket"), s("UserName")],
         users::user_exists,
         "Tells whether a user name exists."),
     method!(read "GetAllUsers", Response, [s("AuthenticationTicket")], listing::get_all_users,
@@ -216,7 +228,7 @@ pub static METHODS: &[MethodSpec] = &[
     method!("SendWelcomeEmailForUser", Root, [s("authenticationTicket"), s("userName")],
         welcome::send_welcome_email_for_user,
         "Mails a user a welcome message, with a 48-hour password link for native users. System administrators only."),
-    method!(read "ServerInfo", Root, [], server_info::server_info,
+    method!(lookup "ServerInfo", Root, [], server_info::server_info,
         "Returns the server's version, time and feature switches. No ticket needed."),
 ];
 

@@ -34,7 +34,7 @@ use invoke::Effects;
 
 pub use args::{Args, Value};
 pub use error::OpError;
-pub use invoke::Invocation;
+pub use invoke::{Invocation, Owed};
 pub use method::{
     find, find_ignoring_case, Access, Method, MethodSpec, Param, ParamKind, Root, METHODS,
 };

@@ -1,13 +1,17 @@
 //! Deferred ticket slides. Every successful ticketed call moves its ticket's expiry;
-//! writing that to disk each time would turn every read into an fsync. Slides that
-//! move a ticket only a little past its stored expiry are kept here instead, and the
-//! ticket's effective expiry is the later of the two. The store writes them back on a
-//! graceful stop; a crash loses at most the caller's slack (see `ops::Service`).
+//! writing that to disk each time would turn every read into an fsync. Small slides
+//! (the caller decides what is small) are kept here instead, and a ticket's effective
+//! expiry is the later of the stored one and its slide. They are written back on a
+//! graceful stop, so a crash costs a ticket at most one small slide of its life.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
+use rusqlite::params;
+
+use super::writer::Writer;
+use super::{to_epoch, StoreError};
 
 #[derive(Default)]
 pub(super) struct DeferredSlides {
@@ -47,9 +51,27 @@ impl DeferredSlides {
         self.map().retain(|_, at| *at > now);
     }
 
-    /// Every deferred slide, for writing back.
-    pub fn drain(&self) -> Vec<(String, DateTime<Utc>)> {
-        self.map().drain().collect()
+    /// Writes every slide in one transaction; on failure they stay deferred.
+    pub fn flush(&self, writer: &Writer) -> Result<usize, StoreError> {
+        let due: Vec<_> = self.map().drain().collect();
+        if due.is_empty() {
+            return Ok(0);
+        }
+        let written = writer.run(|conn| {
+            let mut stmt = conn.prepare_cached(
+                "UPDATE tickets SET expires_at = MAX(expires_at, ?2) WHERE ticket = ?1",
+            )?;
+            for (ticket, at) in &due {
+                stmt.execute(params![ticket, to_epoch(*at)])?;
+            }
+            Ok::<_, StoreError>(due.len())
+        });
+        if written.is_err() {
+            for (ticket, at) in &due {
+                self.defer(ticket, *at);
+            }
+        }
+        written
     }
 }
 

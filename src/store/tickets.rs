@@ -97,15 +97,6 @@ impl Store {
     /// Writes every deferred slide to disk, in one transaction; a stopping server
     /// calls this so a restart sees the exact expiries.
     pub fn flush_slides(&self) -> Result<usize, StoreError> {
-        let slides = self.slides.drain();
-        self.write(|tx| {
-            let mut stmt = tx.conn.prepare_cached(
-                "UPDATE tickets SET expires_at = MAX(expires_at, ?2) WHERE ticket = ?1",
-            )?;
-            for (ticket, at) in &slides {
-                stmt.execute(params![ticket, to_epoch(*at)])?;
-            }
-            Ok(slides.len())
-        })
+        self.slides.flush(&self.writer)
     }
 }

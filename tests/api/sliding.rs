@@ -92,6 +92,7 @@ async fn a_slide_far_past_the_stored_expiry_is_written() {
     app.clock.advance(Duration::days(2));
     let node = app.get_user(&ticket, "jdoe").await;
     assert!(node.starts_with("<response success=\"true\""), "{node}");
+    // Written before the answer went out.
     let stored = stored_expiry(&app, &ticket);
     assert!(
         (stored - (t0() + Duration::days(32))).num_seconds().abs() <= 2,
