@@ -208,6 +208,16 @@ impl ContactType {
             .into_iter()
             .find(|t| t.name() == name)
     }
+
+    /// Two values of this type are the same item value when their keys are equal:
+    /// emails case-insensitively, phone numbers by their digits (spec D-21).
+    pub fn match_key(self, value: &str) -> String {
+        let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+        match self {
+            ContactType::Phone if !digits.is_empty() => digits,
+            _ => value.trim().to_lowercase(),
+        }
+    }
 }
 
 /// The user field a contact item sub-type stands for.

@@ -22,20 +22,7 @@ pub struct Upserted {
 
 /// Emails compare case-insensitively, phone numbers by their digits (spec D-21).
 fn same_value(contact_type: ContactType, a: &str, b: &str) -> bool {
-    let digits = |s: &str| s.chars().filter(char::is_ascii_digit).collect::<String>();
-    match contact_type {
-        ContactType::Phone if !digits(a).is_empty() || !digits(b).is_empty() => {
-            digits(a) == digits(b)
-        }
-        _ => a.trim().to_lowercase() == b.trim().to_lowercase(),
-    }
-}
-
-fn type_of(types: &[ContactItemType], sub_type: &str) -> Option<ContactType> {
-    types
-        .iter()
-        .find(|t| t.sub_type == sub_type)
-        .map(|t| t.contact_type)
+    contact_type.match_key(a) == contact_type.match_key(b)
 }
 
 /// The sub-type an item made from `field` gets.
@@ -71,10 +58,10 @@ pub fn reconcile(tx: &Tx, user: &User, phone2: &str) -> Result<(), StoreError> {
     let Some(sub_type) = linked_sub_type(&types, LinkedField::Phone2) else {
         return Ok(());
     };
-    let items = tx.contact_items(user.id)?;
-    if !items
+    if !tx
+        .contact_items_like(user.id, ContactType::Phone, phone2)?
         .iter()
-        .any(|i| i.sub_type == sub_type && same_value(ContactType::Phone, &i.value, phone2))
+        .any(|i| i.sub_type == sub_type)
     {
         tx.save_contact_item(
             user.id,
@@ -84,6 +71,7 @@ pub fn reconcile(tx: &Tx, user: &User, phone2: &str) -> Result<(), StoreError> {
                 value: phone2.to_string(),
                 is_default: false,
             },
+            ContactType::Phone,
         )?;
     }
     Ok(())
@@ -100,19 +88,14 @@ fn settle_default(
     value: &str,
     field: LinkedField,
 ) -> Result<(), StoreError> {
-    let items: Vec<ContactItem> = tx
-        .contact_items(user_id)?
-        .into_iter()
-        .filter(|i| type_of(types, &i.sub_type) == Some(contact_type))
-        .collect();
-    let current = items.iter().find(|i| i.is_default);
+    let current = tx.default_contact_item(user_id, contact_type)?;
     if value.is_empty() {
         if let Some(item) = current {
             let cleared = ContactItem {
                 is_default: false,
-                ..item.clone()
+                ..item
             };
-            tx.save_contact_item(user_id, &cleared)?;
+            tx.save_contact_item(user_id, &cleared, contact_type)?;
         }
         return Ok(());
     }
@@ -120,19 +103,18 @@ fn settle_default(
         if item.value != value {
             let respelled = ContactItem {
                 value: value.to_string(),
-                ..item.clone()
+                ..item
             };
-            tx.save_contact_item(user_id, &respelled)?;
+            tx.save_contact_item(user_id, &respelled, contact_type)?;
         }
         return Ok(());
     }
     let linked = linked_sub_type(types, field);
-    let matching = |i: &&ContactItem| same_value(contact_type, &i.value, value);
-    let existing = items
+    let matching = tx.contact_items_like(user_id, contact_type, value)?;
+    let existing = matching
         .iter()
-        .filter(matching)
         .find(|i| Some(i.sub_type.as_str()) == linked)
-        .or_else(|| items.iter().find(matching));
+        .or(matching.first());
     let item = match (existing, linked) {
         (Some(item), _) => ContactItem {
             value: value.to_string(),
@@ -148,7 +130,7 @@ fn settle_default(
         // A catalogue without a sub-type for the field keeps no items for it.
         (None, None) => return Ok(()),
     };
-    tx.save_contact_item(user_id, &item)?;
+    tx.save_contact_item(user_id, &item, contact_type)?;
     tx.clear_other_defaults(user_id, contact_type, &item.id)
 }
 
@@ -170,21 +152,19 @@ pub fn upsert(
         .ok_or(VendorOpError::UnknownSubType)?;
     let contact_type = kind.contact_type;
     reconcile(tx, &current.user, &current.profile.phone2)?;
-    let items = tx.contact_items(user_id)?;
-    let first_of_type = !items
-        .iter()
-        .any(|i| type_of(&types, &i.sub_type) == Some(contact_type));
-    let existing = items
-        .iter()
-        .find(|i| i.sub_type == sub_type && same_value(contact_type, &i.value, value));
-    let was_default = existing.is_some_and(|i| i.is_default);
+    let first_of_type = !tx.has_contact_item(user_id, contact_type)?;
+    let existing = tx
+        .contact_items_like(user_id, contact_type, value)?
+        .into_iter()
+        .find(|i| i.sub_type == sub_type);
+    let was_default = existing.as_ref().is_some_and(|i| i.is_default);
     let item = ContactItem {
-        id: existing.map_or_else(new_guid, |i| i.id.clone()),
+        id: existing.as_ref().map_or_else(new_guid, |i| i.id.clone()),
         sub_type: sub_type.to_string(),
         value: value.to_string(),
         is_default: is_default || first_of_type,
     };
-    tx.save_contact_item(user_id, &item)?;
+    tx.save_contact_item(user_id, &item, contact_type)?;
     let mut patch = VendorPatch::default();
     let mirrored = match contact_type {
         ContactType::Email => &mut patch.email,

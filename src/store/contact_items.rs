@@ -1,6 +1,6 @@
 //! The Web API's contact items and the catalogue of their sub-types.
 
-use rusqlite::{params, Row};
+use rusqlite::{params, Connection, OptionalExtension, Row};
 
 use super::{StoreError, Tx};
 use crate::model::{ContactItem, ContactItemType, ContactType, LinkedField, UserId};
@@ -58,33 +58,84 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// The user's items, oldest first.
-    pub fn contact_items(&self, user_id: UserId) -> Result<Vec<ContactItem>, StoreError> {
+    /// The user's items of `contact_type` whose value is the same as `value` (see
+    /// [`ContactType::match_key`]), oldest first.
+    pub fn contact_items_like(
+        &self,
+        user_id: UserId,
+        contact_type: ContactType,
+        value: &str,
+    ) -> Result<Vec<ContactItem>, StoreError> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT id, sub_type, value, is_default FROM contact_items
-             WHERE user_id = ?1 ORDER BY rowid",
+            "SELECT i.id, i.sub_type, i.value, i.is_default FROM contact_items i
+             JOIN contact_item_types t ON t.sub_type = i.sub_type
+             WHERE i.user_id = ?1 AND i.match_key = ?2 AND t.contact_type = ?3
+             ORDER BY i.rowid",
         )?;
+        let key = contact_type.match_key(value);
         let items = stmt
-            .query_map([user_id], item_from_row)?
+            .query_map(params![user_id, key, contact_type.name()], item_from_row)?
             .collect::<Result<_, _>>()?;
         Ok(items)
     }
 
-    /// Inserts the item, or updates the one with its id.
-    pub fn save_contact_item(&self, user_id: UserId, item: &ContactItem) -> Result<(), StoreError> {
+    /// The user's first default item of `contact_type`.
+    pub fn default_contact_item(
+        &self,
+        user_id: UserId,
+        contact_type: ContactType,
+    ) -> Result<Option<ContactItem>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT i.id, i.sub_type, i.value, i.is_default FROM contact_items i
+                 JOIN contact_item_types t ON t.sub_type = i.sub_type
+                 WHERE i.user_id = ?1 AND i.is_default = 1 AND t.contact_type = ?2
+                 ORDER BY i.rowid LIMIT 1",
+            )?
+            .query_row(params![user_id, contact_type.name()], item_from_row)
+            .optional()?)
+    }
+
+    /// Whether the user has any item of `contact_type`.
+    pub fn has_contact_item(
+        &self,
+        user_id: UserId,
+        contact_type: ContactType,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM contact_items i
+                 JOIN contact_item_types t ON t.sub_type = i.sub_type
+                 WHERE i.user_id = ?1 AND t.contact_type = ?2)",
+            )?
+            .query_row(params![user_id, contact_type.name()], |r| r.get(0))?)
+    }
+
+    /// Inserts the item, or updates the one with its id; `contact_type` is its
+    /// sub-type's.
+    pub fn save_contact_item(
+        &self,
+        user_id: UserId,
+        item: &ContactItem,
+        contact_type: ContactType,
+    ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT INTO contact_items (id, user_id, sub_type, value, is_default)
-                 VALUES (?1, ?2, ?3, ?4, ?5)
+                "INSERT INTO contact_items (id, user_id, sub_type, value, is_default, match_key)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(id) DO UPDATE SET sub_type = excluded.sub_type,
-                     value = excluded.value, is_default = excluded.is_default",
+                     value = excluded.value, is_default = excluded.is_default,
+                     match_key = excluded.match_key",
             )?
             .execute(params![
                 item.id,
                 user_id,
                 item.sub_type,
                 item.value,
-                item.is_default
+                item.is_default,
+                contact_type.match_key(&item.value)
             ])?;
         Ok(())
     }
@@ -105,4 +156,22 @@ impl Tx<'_> {
             .execute(params![user_id, keep, contact_type.name()])?;
         Ok(())
     }
+}
+
+/// Computes `match_key` for items stored before it existed (migration 5).
+pub(super) fn fill_match_keys(conn: &Connection) -> Result<(), StoreError> {
+    let rows: Vec<(i64, String, String)> = conn
+        .prepare(
+            "SELECT i.rowid, t.contact_type, i.value FROM contact_items i
+             JOIN contact_item_types t ON t.sub_type = i.sub_type",
+        )?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut update = conn.prepare("UPDATE contact_items SET match_key = ?2 WHERE rowid = ?1")?;
+    for (rowid, contact_type, value) in rows {
+        if let Some(t) = ContactType::from_name(&contact_type) {
+            update.execute(params![rowid, t.match_key(&value)])?;
+        }
+    }
+    Ok(())
 }

@@ -135,7 +135,21 @@ const MIGRATIONS: &[&str] = &[
     ",
     // 4: every login purges expired tickets; without this index that is a full scan.
     "CREATE INDEX tickets_expiry ON tickets(expires_at);",
+    // 5: a user's items are found by value and by default flag through indexes, not by
+    // reading all of them: a user written with many values keeps many items.
+    "ALTER TABLE contact_items ADD COLUMN match_key TEXT NOT NULL DEFAULT '';
+    CREATE INDEX contact_items_key ON contact_items(user_id, match_key);
+    CREATE INDEX contact_items_default ON contact_items(user_id) WHERE is_default = 1;",
 ];
+
+/// Work a migration needs beyond its SQL, in its transaction: `match_key` is computed
+/// in Rust, as every later write computes it.
+fn after(version: usize, tx: &rusqlite::Transaction) -> Result<(), StoreError> {
+    if version == 5 {
+        super::contact_items::fill_match_keys(tx)?;
+    }
+    Ok(())
+}
 
 /// Brings the database up to the newest schema, one transaction per migration.
 pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
@@ -149,8 +163,40 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(applied) {
         let tx = conn.transaction()?;
         tx.execute_batch(sql)?;
+        after(index + 1, &tx)?;
         tx.pragma_update(None, "user_version", index + 1)?;
         tx.commit()?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migration_5_keys_the_items_stored_before_it() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..4] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 4;
+             INSERT INTO users (id, user_name) VALUES (1, 'jdoe');
+             INSERT INTO contact_item_types VALUES ('e', 'Email', 'Primary Email', 'email'),
+                                                   ('p', 'Phone', 'Mobile', 'mobile');
+             INSERT INTO contact_items (id, user_id, sub_type, value, is_default)
+                 VALUES ('a', 1, 'e', ' John@Example.COM ', 1), ('b', 1, 'p', '+1 (555) 0100', 1);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let keys: Vec<String> = conn
+            .prepare("SELECT match_key FROM contact_items ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(keys, ["john@example.com", "15550100"]);
+    }
 }
