@@ -150,7 +150,7 @@ impl Tx<'_> {
         self.conn
             .prepare_cached(
                 "UPDATE contact_items SET is_default = 0
-                 WHERE user_id = ?1 AND id <> ?2 AND sub_type IN
+                 WHERE user_id = ?1 AND is_default = 1 AND id <> ?2 AND sub_type IN
                      (SELECT sub_type FROM contact_item_types WHERE contact_type = ?3)",
             )?
             .execute(params![user_id, keep, contact_type.name()])?;
