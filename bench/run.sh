@@ -1,0 +1,372 @@
+#!/usr/bin/env bash
+# Server benchmark (issue 8; BENCHMARKS.md): bench/run.sh [--quick]
+#
+# Builds the release server and the examples, generates stores of 1,000, 1,000,000 and
+# 100,000 users, measures the baselines (the actix floor, examples/floor.rs, and raw SQLite
+# single-row transactions, examples/sqlite_floor.rs), then drives the server with wrk
+# (bench/lua/*.lua) and writes a Markdown table to stdout and target/bench/results.md.
+# It reports; it never fails on a target. Exit status 1 means a workload answered errors
+# (its figures are invalid) or the harness itself broke.
+#
+# --quick         3 s per workload instead of 8 (for working on the harness)
+# Environment:
+#   SERVER_BIN    server binary to measure (default: the release build of this tree)
+#   DURATION      seconds per wrk workload        CONNS       wrk connections (64)
+#   SERVER_CPUS   cores for the server and the baselines (default 0)
+#   WRK_CPUS      cores for wrk (default 1; 0 as well on a one-core machine)
+#   WORKERS       HTTP workers of the server and the floor (default: one per server core)
+#   BIG_USERS     users of the big store (1000000)  BENCH_PORT  port to use (18480)
+set -euo pipefail
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+QUICK=0
+for arg in "$@"; do
+    case $arg in
+        --quick) QUICK=1 ;;
+        -h | --help) usage; exit 0 ;;
+        *) echo "bench/run.sh: unknown argument $arg" >&2; usage >&2; exit 2 ;;
+    esac
+done
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+case $TARGET_DIR in /*) ;; *) TARGET_DIR=$ROOT/$TARGET_DIR ;; esac
+OUT=$TARGET_DIR/bench
+if ((QUICK)); then DURATION=${DURATION:-3}; SQLITE_SECONDS=1; else DURATION=${DURATION:-8}; SQLITE_SECONDS=3; fi
+CONNS=${CONNS:-64}
+NPROC=$(nproc)
+SERVER_CPUS=${SERVER_CPUS:-0}
+if ((NPROC >= 2)); then WRK_CPUS=${WRK_CPUS:-1}; else WRK_CPUS=${WRK_CPUS:-0}; fi
+# One worker per core the server may use, as the server's own default does for the
+# whole machine.
+WORKERS=${WORKERS:-$(taskset -c "$SERVER_CPUS" nproc)}
+SMALL_USERS=1000
+BIG_USERS=${BIG_USERS:-1000000}
+LIST_USERS=100000
+PORT=${BENCH_PORT:-18480}
+BASE="http://127.0.0.1:$PORT"
+export BENCH_LUA=$ROOT/bench/lua
+
+log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+SERVER_PID=
+WORK=
+stop_server() {
+    if [[ -n $SERVER_PID ]]; then
+        kill "$SERVER_PID" 2>/dev/null || true
+        local i
+        for ((i = 0; i < 100; i++)); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.05
+        done
+        kill -9 "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+        SERVER_PID=
+    fi
+}
+# shellcheck disable=SC2317  # called by the EXIT trap
+cleanup() {
+    stop_server
+    if [[ -n $WORK && -d $WORK ]]; then rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
+    die "port $PORT is already in use (set BENCH_PORT)"
+fi
+
+# --- tools -----------------------------------------------------------------------------
+for tool in curl taskset cargo; do
+    command -v "$tool" >/dev/null || die "$tool is required"
+done
+if ! command -v wrk >/dev/null; then
+    command -v apt-get >/dev/null || die "wrk is required (no apt-get to install it)"
+    SUDO=
+    if ((EUID != 0)); then SUDO=sudo; fi
+    log "installing wrk"
+    $SUDO apt-get update -qq >&2
+    $SUDO apt-get install -y -qq wrk >&2
+fi
+
+# --- build -----------------------------------------------------------------------------
+BUILD=(cargo build --release --examples)
+if [[ -z ${SERVER_BIN:-} ]]; then
+    BUILD+=(--bin asmx-emulator)
+    SERVER_BIN=$TARGET_DIR/release/asmx-emulator
+    SERVER_LABEL="release build of this tree"
+else
+    SERVER_LABEL="SERVER_BIN=$(basename "$SERVER_BIN")"
+fi
+log "building: ${BUILD[*]}"
+(cd "$ROOT" && "${BUILD[@]}" >&2)
+[[ -x $SERVER_BIN ]] || die "no server binary at $SERVER_BIN"
+EX=$TARGET_DIR/release/examples
+
+mkdir -p "$OUT"
+WORK=$(mktemp -d "$OUT/work.XXXXXX")
+
+# --- stores ----------------------------------------------------------------------------
+declare -A GEN_SECONDS GENERATED FIRST_ID
+gen() { # name users
+    local started=$EPOCHREALTIME out
+    out=$("$EX/gen_users" "$WORK/$1.db" "$2" "$ROOT/fixtures" 2>>"$WORK/gen.log")
+    GENERATED[$1]=${out% *}
+    FIRST_ID[$1]=${out#* }
+    GEN_SECONDS[$1]=$(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }')
+    log "store $1: $2 users in ${GEN_SECONDS[$1]} s"
+}
+gen small "$SMALL_USERS"
+gen big "$BIG_USERS"
+gen list "$LIST_USERS"
+
+# --- servers ---------------------------------------------------------------------------
+STARTED_AT=
+start_server() { # db log
+    STARTED_AT=$EPOCHREALTIME
+    taskset -c "$SERVER_CPUS" "$SERVER_BIN" --db "$1" --fixtures "$ROOT/fixtures" \
+        --bind "127.0.0.1:$PORT" --workers "$WORKERS" >"$2" 2>&1 &
+    SERVER_PID=$!
+}
+
+# 0 when GET $1 answers 200 with a body containing $2. Bash's /dev/tcp: no process per
+# poll. Sets ANSWERED_AT when the server answered anything at all.
+ANSWERED_AT=
+probe() {
+    local resp=
+    { exec 3<>"/dev/tcp/127.0.0.1/$PORT"; } 2>/dev/null || return 1
+    printf 'GET %s HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nConnection: close\r\n\r\n' "$1" "$PORT" >&3 2>/dev/null ||
+        { exec 3>&-; return 1; }
+    IFS= read -r -d '' -t 5 resp <&3 || true
+    exec 3>&-
+    if [[ -z $ANSWERED_AT && $resp == HTTP/* ]]; then ANSWERED_AT=$EPOCHREALTIME; fi
+    [[ $resp == "HTTP/1.1 200"* && $resp == *"$2"* ]]
+}
+
+# Polls GET $1 every 2 ms until it succeeds (at most 30 s); prints ms since start_server.
+wait_ready() {
+    local deadline=$((${EPOCHREALTIME%.*} + 30))
+    ANSWERED_AT=
+    until probe "$1" "$2"; do
+        kill -0 "$SERVER_PID" 2>/dev/null || die "server exited; log: $(tail -5 "$WORK"/*.log)"
+        ((${EPOCHREALTIME%.*} < deadline)) || die "server not answering $1 after 30 s"
+        sleep 0.002
+    done
+    awk -v a="$STARTED_AT" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }'
+}
+
+proc_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }
+mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+# Logs in as admin on a first start of the store, so the timed start can poll GetUser.
+declare -A TICKET
+login() { # name
+    start_server "$WORK/$1.db" "$WORK/$1-login.log"
+    wait_ready /srv.asmx "" >/dev/null
+    TICKET[$1]=$(curl -sf "$BASE/srv.asmx/AuthenticateUser?UID=admin&PWD=admin" |
+        sed -n 's/.*ticket="\([^"]*\)".*/\1/p')
+    [[ -n ${TICKET[$1]} ]] || die "login on store $1 failed"
+    stop_server
+}
+
+declare -A STARTUP_MS ANSWER_MS RSS_IDLE RSS_PEAK
+# Timed start: spawn → first successful GetUser (and → first answer of any kind); then
+# the idle resident set. Not in a subshell, so ANSWERED_AT survives.
+timed_start() { # name
+    start_server "$WORK/$1.db" "$WORK/$1.log"
+    wait_ready "/srv.asmx/GetUser?authenticationTicket=${TICKET[$1]}&UserName=user0000001" 'success="true"' >"$WORK/ready"
+    STARTUP_MS[$1]=$(<"$WORK/ready")
+    ANSWER_MS[$1]=$(awk -v a="$STARTED_AT" -v b="$ANSWERED_AT" 'BEGIN { printf "%.0f", (b - a) * 1000 }')
+    RSS_IDLE[$1]=$(proc_kb VmRSS)
+    log "server on store $1: first answer after ${ANSWER_MS[$1]} ms, first GetUser after ${STARTUP_MS[$1]} ms, RSS $(mb "${RSS_IDLE[$1]}") MB"
+}
+end_server() { # name
+    RSS_PEAK[$1]=$(proc_kb VmHWM)
+    stop_server
+}
+
+# --- wrk -------------------------------------------------------------------------------
+declare -A RPS P50 P99 BAD SOCK FIRST_BAD
+INVALID=0
+# run KEY SCRIPT EXPECT [CONNS] with BENCH_* set by the caller's environment.
+run() {
+    local key=$1 script=$2 expect=$3 conns=${4:-$CONNS} out line
+    out=$(BENCH_EXPECT=$expect taskset -c "$WRK_CPUS" wrk -t1 -c"$conns" -d"${DURATION}s" \
+        --timeout 10s -s "$BENCH_LUA/$script.lua" "$BASE" 2>&1) || die "wrk failed on $key: $out"
+    line=$(grep '^BENCH_RESULT' <<<"$out") || die "no result from wrk on $key: $out"
+    IFS=$'\t' read -r _ "RPS[$key]" "P50[$key]" "P99[$key]" _ "BAD[$key]" "SOCK[$key]" timeouts <<<"$line"
+    SOCK[$key]=$((SOCK[$key] + timeouts))
+    FIRST_BAD[$key]=$(grep '^BENCH_FIRST_BAD' <<<"$out" | cut -f2- | cut -c1-200 || true)
+    if ((BAD[$key] + SOCK[$key] > 0)); then
+        INVALID=1
+        log "$key: INVALID, ${BAD[$key]} bad responses, ${SOCK[$key]} socket errors ${FIRST_BAD[$key]}"
+    else
+        log "$key: ${RPS[$key]} req/s, p50 ${P50[$key]} ms, p99 ${P99[$key]} ms"
+    fi
+}
+
+# Body markers of a successful answer.
+OK_ASMX='success="true"'
+OK_CHATBOT='updated successfully'
+OK_CONSCENT='"userData"'
+OK_COMMBOX='Operation successful'
+OK_WEBAPI='"ResultCode":'
+OK_WSDL='</wsdl:definitions>'
+OK_HELP='</html>'
+
+for name in small big list; do login "$name"; done
+
+# Response sizes of the real server, for the floor.
+start_server "$WORK/small.db" "$WORK/sizes.log"
+wait_ready /srv.asmx "" >/dev/null
+size() { curl -sf -o /dev/null -w '%{size_download}' "$@"; }
+T=${TICKET[small]}
+SOAP_BYTES=$(size -H 'Content-Type: text/xml; charset=utf-8' -H 'SOAPAction: "http://tempuri.org/GetUser"' \
+    --data "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><GetUser xmlns=\"http://tempuri.org/\"><authenticationTicket>$T</authenticationTicket><UserName>user0000001</UserName></GetUser></soap:Body></soap:Envelope>" \
+    "$BASE/srv.asmx")
+GET_BYTES=$(size "$BASE/srv.asmx/GetUser?authenticationTicket=$T&UserName=user0000001")
+WSDL_BYTES=$(size "$BASE/srv.asmx?WSDL")
+HELP_BYTES=$(size "$BASE/srv.asmx")
+stop_server
+
+# --- baselines -------------------------------------------------------------------------
+log "actix floor: $WORKERS worker(s) on cpu $SERVER_CPUS; bytes: soap $SOAP_BYTES, get $GET_BYTES, wsdl $WSDL_BYTES, help $HELP_BYTES"
+STARTED_AT=$EPOCHREALTIME
+taskset -c "$SERVER_CPUS" "$EX/floor" "127.0.0.1:$PORT" "$WORKERS" \
+    "$SOAP_BYTES" "$GET_BYTES" "$WSDL_BYTES" "$HELP_BYTES" >"$WORK/floor.log" 2>&1 &
+SERVER_PID=$!
+wait_ready /srv.asmx "" >/dev/null
+export BENCH_TICKET=$T BENCH_USERS=${GENERATED[small]} BENCH_VENDOR_USERS=1000 BENCH_FIRST_ID=${FIRST_ID[small]}
+run floor_soap soap_getuser ""
+run floor_get get_getuser ""
+run floor_wsdl wsdl ""
+run floor_help help ""
+stop_server
+
+# fsync latency swings widely on a shared disk, so the raw SQLite rate is measured three
+# times, spread over the run (before, between and after the servers' write workloads);
+# the median run is the baseline.
+sqlite_baseline() { # run number
+    local key=sqlite$1 line
+    line=$(taskset -c "$SERVER_CPUS" "$EX/sqlite_floor" "$WORK/sqlite-floor.db" "$SQLITE_SECONDS")
+    IFS=$'\t' read -r _ "RPS[$key]" "P50[$key]" "P99[$key]" _ <<<"$line"
+    BAD[$key]=0 SOCK[$key]=0
+    log "raw SQLite run $1: ${RPS[$key]} tx/s, p50 ${P50[$key]} ms, p99 ${P99[$key]} ms (${SQLITE_SECONDS} s, 1 thread on cpu $SERVER_CPUS)"
+}
+sqlite_baseline 1
+
+# --- the server --------------------------------------------------------------------------
+timed_start small
+run soap_getuser_small soap_getuser "$OK_ASMX"
+run get_getuser_small get_getuser "$OK_ASMX"
+run form_update_small form_update "$OK_ASMX"
+run soap_update_small soap_update "$OK_ASMX"
+run chatbot_small vendor_chatbot "$OK_CHATBOT"
+run conscent_small vendor_conscent "$OK_CONSCENT"
+run commbox_small vendor_commbox "$OK_COMMBOX"
+run webapi_small vendor_webapi "$OK_WEBAPI"
+run wsdl_small wsdl "$OK_WSDL"
+run help_small help "$OK_HELP"
+end_server small
+sqlite_baseline 2
+
+timed_start big
+export BENCH_TICKET=${TICKET[big]} BENCH_USERS=${GENERATED[big]} BENCH_FIRST_ID=${FIRST_ID[big]}
+run soap_getuser_big soap_getuser "$OK_ASMX"
+run get_getuser_big get_getuser "$OK_ASMX"
+run form_update_big form_update "$OK_ASMX"
+run soap_update_big soap_update "$OK_ASMX"
+end_server big
+
+timed_start list
+export BENCH_TICKET=${TICKET[list]} BENCH_USERS=${GENERATED[list]} BENCH_FIRST_ID=${FIRST_ID[list]}
+BENCH_METHOD=GetAllUsers2 BENCH_START=0 BENCH_ROWS=25 run list2_first listing "$OK_ASMX"
+BENCH_METHOD=GetAllUsers1 BENCH_START=$((LIST_USERS - 25)) BENCH_ROWS=25 run list1_last listing "$OK_ASMX"
+BENCH_METHOD=GetAllUsersWithoutDetails BENCH_START=0 BENCH_ROWS=25 run listwd_first listing "$OK_ASMX"
+# Every user with details: tens of megabytes and seconds per answer, so 1 connection.
+BENCH_METHOD=GetAllUsers run listall listing "$OK_ASMX" 1
+end_server list
+sqlite_baseline 3
+median=$(for i in 1 2 3; do echo "${RPS[sqlite$i]} $i"; done | sort -g | sed -n 2p | cut -d' ' -f2)
+RPS[sqlite]=${RPS[sqlite$median]} P50[sqlite]=${P50[sqlite$median]} P99[sqlite]=${P99[sqlite$median]}
+BAD[sqlite]=0 SOCK[sqlite]=0
+
+# --- report ----------------------------------------------------------------------------
+disk_kind() {
+    local dev rot
+    dev=$(basename "$(df "$WORK" | awk 'NR == 2 { print $1 }')")
+    rot=$(cat "/sys/class/block/$dev/queue/rotational" 2>/dev/null || echo '?')
+    case $rot in 0) echo "$dev, non-rotational" ;; 1) echo "$dev, reported rotational" ;; *) echo "$dev" ;; esac
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "—" }'; }
+verdict() { # value target op(ge|lt) [invalid]
+    if [[ ${4:-0} != 0 ]]; then echo "INVALID"; return; fi
+    awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
+        ok = (op == "ge") ? (v >= t) : (v < t); print (ok ? "PASS" : "FAIL") }'
+}
+fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.2f"), v }'; }
+
+{
+    echo "### Results"
+    echo
+    echo "- When: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' + local changes'); server: $SERVER_LABEL"
+    echo "- Machine: $NPROC cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), Linux $(uname -r); stores on $(df -T "$WORK" | awk 'NR == 2 { print $2 }') ($(disk_kind))"
+    echo "- Pinning: server and baselines on cpu $SERVER_CPUS ($WORKERS HTTP worker(s)), wrk on cpu $WRK_CPUS; wrk -t1 -c$CONNS -d${DURATION}s"
+    echo "- Stores generated: 1k users ${GEN_SECONDS[small]} s, $BIG_USERS users ${GEN_SECONDS[big]} s, $LIST_USERS users ${GEN_SECONDS[list]} s"
+    echo
+    echo "| workload | users | req/s | p50 ms | p99 ms | baseline | × baseline | target | result |"
+    echo "|---|---|---|---|---|---|---|---|---|"
+    row() { # key label users baseline_key baseline_label target
+        local key=$1 r t="${6:-}" res="" invalid=0
+        if ((BAD[$key] + SOCK[$key] > 0)); then invalid=1; fi
+        if [[ -n $4 ]]; then r=$(ratio "${RPS[$key]}" "${RPS[$4]}"); else r="—"; fi
+        if [[ -n $t ]]; then
+            res=$(verdict "$r" "$t" ge "$invalid")
+            t="≥ $t"
+        elif ((invalid)); then
+            res=INVALID
+        fi
+        if ((invalid)); then res="$res (${BAD[$key]} bad, ${SOCK[$key]} socket errors)"; fi
+        echo "| $2 | $3 | $(fmt "${RPS[$key]}") | ${P50[$key]} | ${P99[$key]} | ${5:-—} | $r | ${t:-—} | $res |"
+    }
+    row floor_soap "actix floor: \`POST /srv.asmx\`, $SOAP_BYTES bytes" — "" "" ""
+    row floor_get "actix floor: \`GET\`, $GET_BYTES bytes" — "" "" ""
+    row floor_wsdl "actix floor: \`GET\`, $WSDL_BYTES bytes (WSDL size)" — "" "" ""
+    row floor_help "actix floor: \`GET\`, $HELP_BYTES bytes (help page size)" — "" "" ""
+    row sqlite "raw SQLite: single-row UPDATE tx/s, 1 thread (median of $(fmt "${RPS[sqlite1]}") / $(fmt "${RPS[sqlite2]}") / $(fmt "${RPS[sqlite3]}"))" — "" "" ""
+    row soap_getuser_small "SOAP 1.1 GetUser" 1k floor_soap "floor POST" 0.5
+    row get_getuser_small "HTTP GET GetUser" 1k floor_get "floor GET" 0.6
+    row soap_update_small "SOAP UpdateUserContactInfo" 1k sqlite "SQLite tx/s" 0.5
+    row form_update_small "form POST UpdateUserContactInfo" 1k sqlite "SQLite tx/s" 0.5
+    row chatbot_small "chatbot updateUserContactDetails" 1k sqlite "SQLite tx/s" ""
+    row conscent_small "Conscent PATCH update-user" 1k sqlite "SQLite tx/s" ""
+    row commbox_small "CommBox POST /users/{id}" 1k sqlite "SQLite tx/s" ""
+    row webapi_small "Web API PUT UserContactItem" 1k sqlite "SQLite tx/s" ""
+    row wsdl_small "\`GET ?WSDL\`" 1k floor_wsdl "floor, same size" 0.8
+    row help_small "help page \`GET /srv.asmx\`" 1k floor_help "floor, same size" 0.8
+    row soap_getuser_big "SOAP 1.1 GetUser" "$BIG_USERS" soap_getuser_small "same, 1k users" 0.8
+    row get_getuser_big "HTTP GET GetUser" "$BIG_USERS" get_getuser_small "same, 1k users" 0.8
+    row soap_update_big "SOAP UpdateUserContactInfo" "$BIG_USERS" soap_update_small "same, 1k users" 0.8
+    row form_update_big "form POST UpdateUserContactInfo" "$BIG_USERS" form_update_small "same, 1k users" 0.8
+    row list2_first "GetAllUsers2, first page of 25" "$LIST_USERS" floor_soap "floor POST" ""
+    row list1_last "GetAllUsers1, last page of 25" "$LIST_USERS" floor_soap "floor POST" ""
+    row listwd_first "GetAllUsersWithoutDetails, first page of 25" "$LIST_USERS" floor_soap "floor POST" ""
+    row listall "GetAllUsers, all users (1 connection)" "$LIST_USERS" floor_soap "floor POST" ""
+    echo
+    echo "| server | users | start → first answer | start → first GetUser | target | RSS idle | RSS peak (after load) | target |"
+    echo "|---|---|---|---|---|---|---|---|"
+    for name in small big list; do
+        case $name in small) users=1k ;; big) users=$BIG_USERS ;; list) users=$LIST_USERS ;; esac
+        st="—"
+        if [[ $name == big ]]; then st="< 500 ms: $(verdict "${STARTUP_MS[$name]}" 500 lt)"; fi
+        echo "| $name | $users | ${ANSWER_MS[$name]} ms | ${STARTUP_MS[$name]} ms | $st | $(mb "${RSS_IDLE[$name]}") MB | $(mb "${RSS_PEAK[$name]}") MB | < 100 MB: $(verdict "${RSS_PEAK[$name]}" 102400 lt) |"
+    done
+    echo
+    echo "Bad responses (non-200, or a body without the success marker) and socket errors make a workload INVALID."
+    for key in "${!FIRST_BAD[@]}"; do
+        if [[ -n ${FIRST_BAD[$key]} ]]; then echo "- $key, first bad response: \`${FIRST_BAD[$key]//\`/\'}\`"; fi
+    done
+} | tee "$OUT/results.md"
+log "written to ${OUT#"$ROOT"/}/results.md"
+exit "$INVALID"
