@@ -12,6 +12,9 @@ use crate::asmx;
 use crate::asmx::soap::NilMode;
 use crate::clock::Clock;
 use crate::config::Config;
+use crate::control::auth::AdminAuth;
+use crate::control::observe::Observe;
+use crate::control::Control;
 use crate::ops::{hash_password, Service, Settings};
 use crate::state::AppState;
 use crate::store::Store;
@@ -33,6 +36,8 @@ impl Application {
             tracing::info!(fixtures = %config.fixtures.display(), "seeded an empty database");
         }
         let clock = Clock::default();
+        let control = Control::new(config.journal_size, clock.clone(), config.fixtures.clone())
+            .context("registering metrics")?;
         let settings = Settings {
             ticket_lifetime: chrono::Duration::from_std(config.ticket_lifetime)
                 .context("ticket lifetime out of range")?,
@@ -60,7 +65,9 @@ impl Application {
             },
             max_body: config.max_body,
             body_timeout: config.body_timeout,
+            control,
         };
+        let admin_token = config.admin_token.clone();
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -68,6 +75,8 @@ impl Application {
             App::new()
                 .app_data(web::Data::new(state.clone()))
                 .configure(routes)
+                .wrap(Observe(state.control.clone()))
+                .wrap(AdminAuth::new(admin_token.as_deref()))
         })
         .listen(listener)?;
         if let Some(workers) = config.workers {
@@ -104,6 +113,8 @@ impl Application {
 
 /// Every route of the emulator.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.configure(crate::vendors::routes)
+    cfg.configure(crate::openapi::routes)
+        .configure(crate::control::routes)
+        .configure(crate::vendors::routes)
         .default_service(web::to(asmx::handle));
 }

@@ -23,6 +23,16 @@ impl Clock {
             .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
     }
 
+    /// Back to real time.
+    pub fn reset(&self) {
+        self.offset_ms.store(0, Ordering::Relaxed);
+    }
+
+    /// How far the clock is ahead of real time (behind when negative).
+    pub fn offset_ms(&self) -> i64 {
+        self.offset_ms.load(Ordering::Relaxed)
+    }
+
     /// Makes `now()` return `at` from this moment on (and keep running from there).
     pub fn set(&self, at: DateTime<Utc>) {
         let offset = at - Utc::now();

@@ -74,4 +74,23 @@ pub struct Config {
     /// HTTP worker threads (default: one per core).
     #[arg(long, env = "ASMX_WORKERS")]
     pub workers: Option<usize>,
+
+    /// Require `Authorization: Bearer <token>` on every `/__emulator/` request (the admin
+    /// API); open when unset.
+    #[arg(long, env = "ASMX_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+
+    /// How many emulated requests the journal (`/__emulator/requests`) keeps; 0 turns it off.
+    #[arg(long, env = "ASMX_JOURNAL_SIZE", default_value_t = 1000)]
+    pub journal_size: usize,
+
+    /// Log line format: human-readable text or one JSON object per line.
+    #[arg(long, env = "ASMX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }

@@ -13,7 +13,12 @@
 //!   the users with `srv.asmx` (README, "Vendor REST APIs").
 //! - [`store`]: the only SQL; one transaction per call.
 //! - [`model`]: plain data shared by operations and store.
+//! - [`control`]: the admin API under `/__emulator/` (reset, journal, clock, mails,
+//!   faults), health checks and metrics. Handlers of `asmx` and `vendors` report each
+//!   call to it (`control::exchange`) and ask it for faults (`control::faults`); each
+//!   renders an injected fault in its own wire format.
 //! - [`app`], [`config`], [`state`], [`clock`]: wiring, flags, shared state, time.
+//! - [`openapi`]: serves `openapi/openapi.yaml`, the OpenAPI document of the REST APIs.
 //!
 //! ## Invariants
 //! - Only `asmx` knows SOAP/ASMX and only `vendors` knows the vendors' wire shapes; each
@@ -28,7 +33,10 @@ pub mod app;
 pub mod asmx;
 pub mod clock;
 pub mod config;
+pub mod control;
+pub mod logging;
 pub mod model;
+pub mod openapi;
 pub mod ops;
 pub mod state;
 pub mod store;

@@ -3,8 +3,11 @@
 use std::time::Duration;
 
 use actix_web::web::{self, Bytes};
+use actix_web::HttpRequest;
 
 use crate::asmx::soap::NilMode;
+use crate::control::exchange::Exchange;
+use crate::control::Control;
 use crate::ops::Service;
 
 #[derive(Clone)]
@@ -16,6 +19,8 @@ pub struct AppState {
     pub max_body: usize,
     /// `--body-timeout`: how long a body may take to arrive once its headers are in.
     pub body_timeout: Duration,
+    /// The admin API's state: journal, fault rules, metrics.
+    pub control: Control,
 }
 
 /// Why a request body could not be read.
@@ -32,14 +37,25 @@ pub enum BodyError {
 impl AppState {
     /// The whole body, up to `limit` bytes. actix-web times out only a request's head
     /// (`client_request_timeout`), never its body, so a client that stalls mid-body
-    /// would otherwise hold its connection and a handler for ever.
-    pub async fn read_body(&self, payload: web::Payload, limit: usize) -> Result<Bytes, BodyError> {
+    /// would otherwise hold its connection and a handler for ever. While the request
+    /// journal is on, the body is also kept (shared, not copied) for it.
+    pub async fn read_body(
+        &self,
+        req: &HttpRequest,
+        payload: web::Payload,
+        limit: usize,
+    ) -> Result<Bytes, BodyError> {
         match actix_web::rt::time::timeout(self.body_timeout, payload.to_bytes_limited(limit)).await
         {
             Err(_) => Err(BodyError::Stalled),
             Ok(Err(_)) => Err(BodyError::TooLarge),
             Ok(Ok(Err(e))) => Err(BodyError::Broken(e)),
-            Ok(Ok(Ok(bytes))) => Ok(bytes),
+            Ok(Ok(Ok(bytes))) => {
+                if self.control.journal.is_some() {
+                    Exchange::update(req, |x| x.request_body = Some(bytes.clone()));
+                }
+                Ok(bytes)
+            }
         }
     }
 }

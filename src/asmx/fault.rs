@@ -29,6 +29,9 @@ pub enum SoapFault {
     },
     #[error("SOAP header {0} was not understood.")]
     NotUnderstood(String),
+    /// A fault rule of the admin API fired (`soap_fault`): its message, as the server's.
+    #[error("{0}")]
+    Injected(String),
     #[error("Possible SOAP version mismatch: Envelope namespace {0} was unexpected. Expecting {soap11}.", soap11 = SoapVersion::Soap11.envelope_ns())]
     VersionMismatch(String),
 }
@@ -40,8 +43,12 @@ impl SoapFault {
         match (self, version) {
             (SoapFault::NotUnderstood(_), _) => "soap:MustUnderstand",
             (SoapFault::VersionMismatch(_), _) => "soap:VersionMismatch",
-            (SoapFault::Unprocessable(_), SoapVersion::Soap11) => "soap:Server",
-            (SoapFault::Unprocessable(_), SoapVersion::Soap12) => "soap:Receiver",
+            (SoapFault::Unprocessable(_) | SoapFault::Injected(_), SoapVersion::Soap11) => {
+                "soap:Server"
+            }
+            (SoapFault::Unprocessable(_) | SoapFault::Injected(_), SoapVersion::Soap12) => {
+                "soap:Receiver"
+            }
             (_, SoapVersion::Soap11) => "soap:Client",
             (_, SoapVersion::Soap12) => "soap:Sender",
         }
@@ -65,6 +72,9 @@ pub enum HttpFault {
     MethodNameCase { given: String, actual: &'static str },
     #[error("Request format is invalid: {0}.")]
     InvalidRequestFormat(String),
+    /// A fault rule of the admin API fired (`soap_fault` on GET/POST): its message.
+    #[error("{0}")]
+    Injected(String),
 }
 
 /// Errors ASP.NET raises before a protocol is chosen: sent as an HTML error page.

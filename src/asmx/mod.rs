@@ -12,6 +12,7 @@ mod envelope_reader;
 pub mod fault;
 mod help;
 pub mod http;
+mod injection;
 pub mod soap;
 pub mod wsdl;
 pub mod xml;
@@ -20,9 +21,10 @@ use actix_web::body::MessageBody;
 use actix_web::http::{header, Method as HttpMethod, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::control::exchange::Exchange;
 use crate::ops::{self, Access, Args, Method, Node, RequestInfo};
 use crate::state::{AppState, BodyError};
-use binding::{HttpVerb, XML_CONTENT_TYPE};
+use binding::{Binding, HttpVerb, XML_CONTENT_TYPE};
 use content_type::MediaType;
 use documents::Document;
 use fault::{asmx_response, Fault, HttpFault, PageFault, SoapFault};
@@ -38,7 +40,7 @@ pub async fn handle(
     payload: web::Payload,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    let body = match state.read_body(payload, state.max_body).await {
+    let body = match state.read_body(&req, payload, state.max_body).await {
         Ok(body) => body,
         Err(BodyError::TooLarge) => return Fault::Page(PageFault::RequestTooLarge).into_response(),
         // HTTP.sys drops a connection whose body stalls (its EntityBody timer); a
@@ -143,7 +145,11 @@ async fn soap_call(
         state.nil_mode,
     )?;
     let version = call.version;
-    let node = invoke(state, call.method, call.args, request_info(req))
+    if let Some(answer) = injection::injected(req, state, call.method, Binding::Soap(version)).await
+    {
+        return answer;
+    }
+    let node = invoke(req, state, call.method, call.args, request_info(req))
         .await
         .map_err(|_| {
             Fault::Soap(
@@ -176,6 +182,9 @@ async fn method_url(
         return Err(Fault::Page(PageFault::QueryStringTooLong));
     }
     let method = find_method(name).map_err(Fault::Http)?;
+    if let Some(answer) = injection::injected(req, state, method, Binding::Http(verb)).await {
+        return answer;
+    }
     let pairs = match verb {
         HttpVerb::Get => http::pairs(req.query_string()),
         HttpVerb::Post => {
@@ -198,7 +207,7 @@ async fn method_url(
         }
     };
     let args = http::arguments(method, &pairs).map_err(Fault::Http)?;
-    let node = invoke(state, method, args, request_info(req))
+    let node = invoke(req, state, method, args, request_info(req))
         .await
         .map_err(|_| Fault::Http(HttpFault::InvalidRequestFormat(String::new())))?;
     Ok(ok_xml(XML_CONTENT_TYPE, xml::document(&node)))
@@ -214,11 +223,12 @@ fn find_method(name: &str) -> Result<Method, HttpFault> {
     })
 }
 
-/// Runs the method. A lookup (a few rows by key, on a snapshot that never waits)
-/// runs right here: a hop to the blocking pool would cost more than the lookup.
-/// Everything else runs off the async workers, since scans, the writer and password
-/// hashing block.
+/// Runs the method, and tells the request journal who made the call. A lookup (a
+/// few rows by key, on a snapshot that never waits) runs right here: a hop to the
+/// blocking pool would cost more than the lookup. Everything else runs off the async
+/// workers, since scans, the writer and password hashing block.
 async fn invoke(
+    req: &HttpRequest,
     state: &AppState,
     method: Method,
     args: Args,
@@ -233,6 +243,9 @@ async fn invoke(
     if let Some(owed) = done.owed {
         let service = state.service.clone();
         web::block(move || service.settle(owed)).await?;
+    }
+    if let Some(user) = done.user {
+        Exchange::update(req, |x| x.user = Some(user));
     }
     Ok(done.node)
 }

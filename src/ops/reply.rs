@@ -32,6 +32,13 @@ impl Node {
         self.children.push(child);
         self
     }
+
+    /// An in-band error in the method's root element: `success="false" error="…"`.
+    pub fn failure(root: Root, error: impl Into<String>) -> Node {
+        Node::new(root.element())
+            .attr("success", "false")
+            .attr("error", error)
+    }
 }
 
 /// What a successful method adds to its root element.
@@ -68,10 +75,9 @@ impl Reply {
 
 /// Wraps an operation's outcome in the method's root element.
 pub fn render(root: Root, outcome: Result<Reply, OpError>) -> Node {
-    let node = Node::new(root.element());
     match outcome {
         Ok(reply) => {
-            let mut node = node.attr("success", "true");
+            let mut node = Node::new(root.element()).attr("success", "true");
             node.attrs.extend(reply.head);
             if root == Root::Response {
                 node = node.attr("error", "");
@@ -80,9 +86,7 @@ pub fn render(root: Root, outcome: Result<Reply, OpError>) -> Node {
             node.children = reply.children;
             node
         }
-        Err(error) => node
-            .attr("success", "false")
-            .attr("error", error.to_string()),
+        Err(error) => Node::failure(root, error.to_string()),
     }
 }
 

@@ -5,11 +5,14 @@
 mod bulk;
 mod contact_items;
 mod domains;
+mod export;
 mod fixtures;
 mod listing;
 mod mail;
+mod reset;
 mod schema;
 mod sliding;
+mod stats;
 mod tickets;
 mod users;
 mod vendor_fixtures;
@@ -26,7 +29,7 @@ use sliding::DeferredSlides;
 use writer::Writer;
 
 pub use bulk::{bulk_user_name, bulk_vendor_ids};
-pub use fixtures::FixtureError;
+pub use fixtures::{FixtureError, FixtureSet, FixtureUser};
 pub use listing::{Page, Scope, SortKey, UserFilter, UserQuery};
 pub use users::NewUser;
 

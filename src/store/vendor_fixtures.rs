@@ -12,6 +12,16 @@ use crate::model::{Address, ContactItemType, ContactType, LinkedField, UserId, V
 
 pub const FILE: &str = "vendors.json";
 
+/// What a vendor user whose id is not among the loaded users means.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum VendorUsers {
+    /// The fixture directory is inconsistent: an error.
+    #[default]
+    Required,
+    /// A posted document left that user out: skipped.
+    IfPresent,
+}
+
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct VendorFixtures {
@@ -89,7 +99,7 @@ fn time(text: Option<&str>, what: &str) -> Result<Option<DateTime<Utc>>, Fixture
     .transpose()
 }
 
-pub fn load(tx: &Tx, set: &VendorFixtures) -> Result<(), FixtureError> {
+pub fn load(tx: &Tx, set: &VendorFixtures, users: VendorUsers) -> Result<(), FixtureError> {
     for c in &set.credentials {
         let vendor = Vendor::from_key(&c.vendor)
             .ok_or_else(|| invalid(format!("unknown vendor {:?}", c.vendor)))?;
@@ -113,6 +123,9 @@ pub fn load(tx: &Tx, set: &VendorFixtures) -> Result<(), FixtureError> {
         })?;
     }
     for u in &set.users {
+        if users == VendorUsers::IfPresent && tx.user_by_id(u.id)?.is_none() {
+            continue;
+        }
         load_user(tx, u)?;
     }
     Ok(())

@@ -39,7 +39,7 @@ impl Incoming {
                 .map(str::to_string)
         };
         let body = state
-            .read_body(payload, MAX_BODY)
+            .read_body(req, payload, MAX_BODY)
             .await
             .map_err(|_| Unreadable);
         let info = req.connection_info();

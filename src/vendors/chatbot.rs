@@ -11,7 +11,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::body::{self, optional_string, Incoming};
-use super::{credentials, transaction, Interrupted};
+use super::{credentials, observe, transaction, Interrupted};
+use crate::control::exchange::VendorEndpoint;
 use crate::model::{Vendor, VendorPatch};
 use crate::ops::vendor_users::{self, VendorOpError};
 use crate::state::AppState;
@@ -168,6 +169,15 @@ async fn handle(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let incoming = Incoming::read(&req, payload, &state).await;
+    let endpoint = (incoming.path == ENDPOINT && incoming.method == Method::POST)
+        .then_some(VendorEndpoint::ChatbotUpdateContact);
+    // The uid is in the body: read once more here, for the journal only.
+    let uid = endpoint.and(incoming.body.as_ref().ok()).and_then(|bytes| {
+        non_empty_string(body::json(bytes)?.pointer("/conversationRequest/userInfo/uid"))
+    });
+    if let Some(res) = observe(&req, &state, Vendor::Chatbot, endpoint, uid).await {
+        return res;
+    }
     let now = state.service.clock.now();
     let path = incoming.path.clone();
     match transaction(&state, move |tx| update(tx, &incoming, now)).await {

@@ -9,7 +9,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::body::{self, optional_string, Incoming};
-use super::{credentials, transaction, Interrupted};
+use super::{credentials, observe, transaction, Interrupted};
+use crate::control::exchange::VendorEndpoint;
 use crate::model::{UserId, Vendor, VendorPatch};
 use crate::ops::vendor_users::{self, VendorOpError};
 use crate::state::AppState;
@@ -112,6 +113,13 @@ async fn handle(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let incoming = Incoming::read(&req, payload, &state).await;
+    let user_id = route(&incoming).ok();
+    let endpoint = user_id
+        .is_some()
+        .then_some(VendorEndpoint::CommBoxUpdateUser);
+    if let Some(res) = observe(&req, &state, Vendor::CommBox, endpoint, user_id).await {
+        return res;
+    }
     let now = state.service.clock.now();
     let limiter = state.vendors.commbox_limiter.clone();
     let outcome = transaction(&state, move |tx| {

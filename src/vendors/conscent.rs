@@ -10,7 +10,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::body::{self, optional_string, Incoming};
-use super::{credentials, transaction, Interrupted};
+use super::{credentials, observe, transaction, Interrupted};
+use crate::control::exchange::VendorEndpoint;
 use crate::model::{Address, Vendor, VendorPatch};
 use crate::ops::vendor_users::{self, VendorOpError, VendorUser};
 use crate::state::AppState;
@@ -115,6 +116,15 @@ async fn handle(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let incoming = Incoming::read(&req, payload, &state).await;
+    let endpoint = (incoming.method == Method::PATCH && is_endpoint(&incoming))
+        .then_some(VendorEndpoint::ConscentUpdateUser);
+    let user_id = incoming
+        .query_pairs()
+        .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "userId"))
+        .map(|(_, v)| v);
+    if let Some(res) = observe(&req, &state, Vendor::Conscent, endpoint, user_id).await {
+        return res;
+    }
     let now = state.service.clock.now();
     match transaction(&state, move |tx| update(tx, &incoming, now)).await {
         Ok(body) => json(StatusCode::OK, &body),

@@ -16,8 +16,11 @@ mod webapi;
 
 use std::sync::Arc;
 
-use actix_web::web;
+use actix_web::{web, HttpRequest, HttpResponse};
 
+use crate::control::exchange::{Exchange, VendorEndpoint};
+use crate::control::faults::{begin, Injected};
+use crate::model::Vendor;
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 use rate_limit::RateLimiter;
@@ -36,6 +39,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     conscent::routes(cfg);
     commbox::routes(cfg);
     webapi::routes(cfg);
+}
+
+/// Tells the admin API which endpoint a call reached and for which user id (the id the
+/// call names: the journal shows vendor ids as given, not mapped to user names); a
+/// fault rule that fires answers instead. `endpoint` is `None` for paths and methods
+/// the vendor does not serve.
+async fn observe(
+    req: &HttpRequest,
+    state: &AppState,
+    vendor: Vendor,
+    endpoint: Option<VendorEndpoint>,
+    user: Option<String>,
+) -> Option<HttpResponse> {
+    Exchange::update(req, |x| {
+        x.binding = Some(vendor.into());
+        x.user = user;
+    });
+    // SOAP faults and in-band errors never fire on a vendor binding.
+    match begin(req, state, endpoint?.name(), vendor.into()).await? {
+        Injected::Respond(res) => Some(res),
+        Injected::SoapFault(_) | Injected::InBandError(_) => None,
+    }
 }
 
 /// The worker running a request's transaction stopped; nothing was written.

@@ -12,7 +12,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::body::{self, Incoming};
-use super::{credentials, datacontract, transaction, Interrupted};
+use super::{credentials, datacontract, observe, transaction, Interrupted};
+use crate::control::exchange::VendorEndpoint;
 use crate::model::{ContactItemType, Vendor};
 use crate::ops::contact_items::{self, Upserted};
 use crate::ops::vendor_users::{self, VendorOpError};
@@ -284,6 +285,18 @@ async fn handle(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let incoming = Incoming::read(&req, payload, &state).await;
+    let (endpoint, user_id) = match action(&incoming.path) {
+        Some((Action::Upsert(id), method)) if method == incoming.method => {
+            (Some(VendorEndpoint::WebApiPutContactItem), Some(id))
+        }
+        Some((Action::AllTypes, method)) if method == incoming.method => {
+            (Some(VendorEndpoint::WebApiGetAllTypes), None)
+        }
+        _ => (None, None),
+    };
+    if let Some(res) = observe(&req, &state, Vendor::WebApi, endpoint, user_id).await {
+        return res;
+    }
     let format = negotiate(incoming.accept.as_deref(), incoming.media_type().as_deref());
     let now = state.service.clock.now();
     match transaction(&state, move |tx| serve(tx, &incoming, now)).await {

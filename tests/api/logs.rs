@@ -186,7 +186,14 @@ async fn no_secret_reaches_the_logs_at_debug_level() {
         assert_ne!(res.status().as_u16(), 401, "{url}");
     }
 
-    server.0.kill().unwrap();
+    // A graceful stop: log lines are written in batches, and SIGKILL would lose the
+    // last few milliseconds of them.
+    let pid = server.0.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
     server.0.wait().unwrap();
     let printed = stdout.join().unwrap() + &stderr.join().unwrap();
     // Proof that the logs were captured: a vendor update logs a line.

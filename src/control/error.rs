@@ -1,0 +1,94 @@
+//! Every error of the admin API, rendered once as `{"error": "..."}` with its status.
+
+use actix_web::http::{header, StatusCode};
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+
+use crate::store::{FixtureError, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ControlError {
+    /// The request is malformed; the message says what to fix.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("missing or wrong admin token: send `Authorization: Bearer <token>`")]
+    Unauthorized,
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    MethodNotAllowed(String),
+    #[error("the body is larger than {0} bytes")]
+    TooLarge(usize),
+    #[error("the body did not arrive in time")]
+    Stalled,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("the request journal is off (--journal-size 0)")]
+    JournalOff,
+    #[error("fixtures: {0}")]
+    Fixtures(#[from] FixtureError),
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("the request's worker stopped")]
+    Interrupted,
+    #[error("metrics: {0}")]
+    Metrics(#[from] prometheus::Error),
+}
+
+impl From<actix_web::error::BlockingError> for ControlError {
+    fn from(_: actix_web::error::BlockingError) -> Self {
+        ControlError::Interrupted
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    error: &'a str,
+}
+
+impl ResponseError for ControlError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ControlError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ControlError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ControlError::NotFound(_) => StatusCode::NOT_FOUND,
+            ControlError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ControlError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ControlError::Stalled => StatusCode::REQUEST_TIMEOUT,
+            ControlError::Conflict(_) | ControlError::JournalOff => StatusCode::CONFLICT,
+            // A fixture document that does not load is the caller's to fix.
+            ControlError::Fixtures(
+                FixtureError::Store(StoreError::Conflict) | FixtureError::IdTaken { .. },
+            ) => StatusCode::CONFLICT,
+            ControlError::Fixtures(FixtureError::Store(_)) => StatusCode::INTERNAL_SERVER_ERROR,
+            ControlError::Fixtures(_) => StatusCode::BAD_REQUEST,
+            ControlError::Store(StoreError::Conflict) => StatusCode::CONFLICT,
+            ControlError::Store(_) | ControlError::Interrupted | ControlError::Metrics(_) => {
+                StatusCode::INTERNAL_SERVER_ERROR
+            }
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let status = self.status_code();
+        if status.is_server_error() {
+            tracing::error!(error = %self, "admin request failed");
+        }
+        let mut res = HttpResponse::build(status).json(Body {
+            error: &self.to_string(),
+        });
+        if status == StatusCode::UNAUTHORIZED {
+            res.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"asmx-emulator\""),
+            );
+        }
+        res
+    }
+}
+
+/// A query string as `T`, or a 400 saying why not.
+pub fn parse_query<T: serde::de::DeserializeOwned>(query: &str) -> Result<T, ControlError> {
+    serde_urlencoded::from_str(query)
+        .map_err(|e| ControlError::BadRequest(format!("invalid query string: {e}")))
+}

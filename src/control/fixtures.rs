@@ -1,0 +1,81 @@
+//! The data: `POST /__emulator/reset` (back to the fixture directory the server started
+//! with), `GET|POST /__emulator/fixtures` (export, or replace everything with a
+//! document) and `POST /__emulator/users` (one more user).
+
+use actix_web::{web, HttpRequest, HttpResponse};
+use serde::Serialize;
+
+use super::body;
+use super::error::ControlError;
+use crate::ops::hash_password;
+use crate::state::AppState;
+use crate::store::{FixtureSet, FixtureUser};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(super::resource("/reset").route(web::post().to(reset)))
+        .service(
+            super::resource("/fixtures")
+                .route(web::get().to(export))
+                .route(web::post().to(load)),
+        )
+        .service(super::resource("/users").route(web::post().to(create_user)));
+}
+
+#[derive(Serialize)]
+struct Loaded {
+    users: usize,
+}
+
+/// Hashes the set's passwords, then swaps all data for it in one transaction.
+async fn replace(state: &AppState, mut set: FixtureSet) -> Result<HttpResponse, ControlError> {
+    let store = state.service.store.clone();
+    let users = web::block(move || {
+        set.hash_passwords(&hash_password)?;
+        store.replace_all(&set, &hash_password)?;
+        Ok::<_, ControlError>(set.user_count())
+    })
+    .await??;
+    Ok(HttpResponse::Ok().json(Loaded { users }))
+}
+
+async fn reset(state: web::Data<AppState>) -> Result<HttpResponse, ControlError> {
+    let dir = state.control.fixtures.clone();
+    let set = web::block(move || FixtureSet::from_dir(&dir)).await??;
+    replace(&state, set).await
+}
+
+async fn load(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let document = body::read(&req, payload, &state).await?;
+    let set = FixtureSet::parse(&document, &state.control.fixtures)?;
+    replace(&state, set).await
+}
+
+async fn export(state: web::Data<AppState>) -> Result<HttpResponse, ControlError> {
+    let store = state.service.store.clone();
+    let set = web::block(move || store.read(|tx| tx.export_fixtures())).await??;
+    Ok(HttpResponse::Ok().json(set))
+}
+
+#[derive(Serialize)]
+struct Created {
+    id: i64,
+}
+
+async fn create_user(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ControlError> {
+    let mut user: FixtureUser = body::json(&req, payload, &state).await?;
+    let store = state.service.store.clone();
+    let id = web::block(move || {
+        user.hash_password(&hash_password)?;
+        Ok::<_, ControlError>(store.write(|tx| tx.insert_fixture_user(&user, &hash_password))?)
+    })
+    .await??;
+    Ok(HttpResponse::Created().json(Created { id }))
+}

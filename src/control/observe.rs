@@ -1,0 +1,180 @@
+//! The middleware that watches every emulated call (not `/__emulator/*`, `/healthz`,
+//! `/readyz` or `/metrics`): it counts it in the metrics, logs one line, and, when the
+//! journal is on, records it. Cheap on the hot path: no box per request, the body
+//! bytes are shared, and with the journal off nothing is captured or allocated here.
+
+use std::future::{ready, Ready};
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::Instant;
+
+use actix_web::body::{EitherBody, MessageBody};
+use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
+use actix_web::web::Bytes;
+use actix_web::HttpMessage;
+use chrono::{DateTime, Utc};
+use pin_project_lite::pin_project;
+
+use super::exchange::Exchange;
+use super::faults::FaultKind;
+use super::journal::{safe_headers, Captured, Entry};
+use super::Control;
+
+/// Paths that are the emulator's own, not emulated APIs.
+fn is_own(path: &str) -> bool {
+    (path.starts_with(super::PREFIX)
+        && path
+            .as_bytes()
+            .get(super::PREFIX.len())
+            .is_none_or(|b| *b == b'/'))
+        || matches!(path, "/healthz" | "/readyz" | "/metrics")
+}
+
+/// `App::wrap(Observe(control))`.
+pub struct Observe(pub Control);
+
+impl<S, B> Transform<S, ServiceRequest> for Observe
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B, Bytes>>;
+    type Error = actix_web::Error;
+    type Transform = ObserveService<S>;
+    type InitError = ();
+    type Future = Ready<Result<Self::Transform, Self::InitError>>;
+
+    fn new_transform(&self, service: S) -> Self::Future {
+        ready(Ok(ObserveService {
+            service,
+            control: Rc::new(self.0.clone()),
+        }))
+    }
+}
+
+pub struct ObserveService<S> {
+    service: S,
+    control: Rc<Control>,
+}
+
+impl<S, B> Service<ServiceRequest> for ObserveService<S>
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
+    B: MessageBody,
+{
+    type Response = ServiceResponse<EitherBody<B, Bytes>>;
+    type Error = actix_web::Error;
+    type Future = Observed<S::Future>;
+
+    forward_ready!(service);
+
+    fn call(&self, req: ServiceRequest) -> Self::Future {
+        let watch = (!is_own(req.path())).then(|| Watch {
+            control: self.control.clone(),
+            start: Instant::now(),
+            // The journal's time is when the request came in, on the emulator clock.
+            time: self
+                .control
+                .journal
+                .as_ref()
+                .map(|_| self.control.clock.now()),
+        });
+        Observed {
+            inner: self.service.call(req),
+            watch,
+        }
+    }
+}
+
+struct Watch {
+    control: Rc<Control>,
+    start: Instant,
+    time: Option<DateTime<Utc>>,
+}
+
+pin_project! {
+    pub struct Observed<F> {
+        #[pin]
+        inner: F,
+        watch: Option<Watch>,
+    }
+}
+
+impl<F, B> std::future::Future for Observed<F>
+where
+    F: std::future::Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
+    B: MessageBody,
+{
+    type Output = Result<ServiceResponse<EitherBody<B, Bytes>>, actix_web::Error>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let res = match this.inner.poll(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(res) => res?,
+        };
+        Poll::Ready(Ok(match this.watch.take() {
+            Some(watch) => watch.finish(res),
+            None => res.map_into_left_body(),
+        }))
+    }
+}
+
+impl Watch {
+    fn finish<B: MessageBody>(
+        self,
+        res: ServiceResponse<B>,
+    ) -> ServiceResponse<EitherBody<B, Bytes>> {
+        let duration = self.start.elapsed();
+        let exchange = res
+            .request()
+            .extensions_mut()
+            .remove::<Exchange>()
+            .unwrap_or_default();
+        let status = (exchange.fault != Some(FaultKind::Drop)).then(|| res.status());
+        let binding = exchange.binding.map(|b| b.as_str());
+        self.control
+            .metrics
+            .observe(exchange.operation, binding, status, duration);
+        tracing::info!(
+            method = %res.request().method(),
+            path = res.request().path(),
+            operation = exchange.operation,
+            binding,
+            user = exchange.user.as_deref(),
+            status = status.map(|s| s.as_u16()),
+            fault = exchange.fault.map(FaultKind::as_str),
+            duration_ms = duration.as_secs_f64() * 1e3,
+            "emulated request"
+        );
+        let Some(journal) = self.control.journal.as_deref() else {
+            return res.map_into_left_body();
+        };
+        let mut response_body = None;
+        let res = res.map_body(|_, body| match body.try_into_bytes() {
+            Ok(bytes) => {
+                response_body = Some(Captured::new(&bytes));
+                EitherBody::right(bytes)
+            }
+            // A streamed body (a dropped connection) is not captured.
+            Err(body) => EitherBody::left(body),
+        });
+        let req = res.request();
+        journal.push(Entry {
+            time: self.time.unwrap_or_else(|| self.control.clock.now()),
+            method: req.method().clone(),
+            uri: req.uri().clone(),
+            binding: exchange.binding,
+            operation: exchange.operation,
+            user: exchange.user,
+            fault: exchange.fault,
+            headers: safe_headers(req.headers()),
+            request_body: exchange.request_body.as_ref().map(Captured::new),
+            status,
+            response_body,
+            duration,
+        });
+        res
+    }
+}
