@@ -116,5 +116,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.configure(crate::openapi::routes)
         .configure(crate::control::routes)
         .configure(crate::vendors::routes)
-        .default_service(web::to(asmx::handle));
+        .default_service(web::to(unrouted));
+}
+
+/// What no route claimed: the Web API's paths, then `srv.asmx` and the 404s.
+async fn unrouted(
+    req: actix_web::HttpRequest,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> actix_web::HttpResponse {
+    if crate::vendors::is_web_api_path(req.path()) {
+        crate::vendors::web_api(req, payload, state).await
+    } else {
+        asmx::handle(req, payload, state).await
+    }
 }

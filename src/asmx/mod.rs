@@ -115,6 +115,8 @@ fn describe(req: &HttpRequest) -> Result<HttpResponse, Fault> {
                 .is_some_and(|k| k.eq_ignore_ascii_case(name))
         })
     };
+    // Every answer from here on is a document kept in memory.
+    Exchange::update(req, |x| x.lasting_response = true);
     if flag("wsdl") {
         return Ok(ok_xml(XML_CONTENT_TYPE, Document::Wsdl.bytes(&base)));
     }

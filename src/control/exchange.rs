@@ -114,6 +114,9 @@ pub struct Exchange {
     pub fault: Option<FaultKind>,
     /// Kept only while the journal is on; a clone of the body the handler read.
     pub request_body: Option<Bytes>,
+    /// The answer is a document kept in memory for the life of the process (WSDL,
+    /// disco, help pages), so the journal may share it rather than copy it.
+    pub lasting_response: bool,
 }
 
 impl Exchange {

@@ -30,6 +30,14 @@ pub struct Captured {
 }
 
 impl Captured {
+    /// A body that lives as long as the process anyway: kept without a copy.
+    pub fn shared(bytes: &Bytes) -> Captured {
+        Captured {
+            bytes: bytes.slice(..bytes.len().min(MAX_BODY)),
+            truncated: bytes.len() > MAX_BODY,
+        }
+    }
+
     /// A body short enough is shared, not copied; a longer one is copied in part so
     /// the journal never pins a large buffer.
     pub fn new(bytes: &Bytes) -> Captured {

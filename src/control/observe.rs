@@ -154,7 +154,11 @@ impl Watch {
         let mut response_body = None;
         let res = res.map_body(|_, body| match body.try_into_bytes() {
             Ok(bytes) => {
-                response_body = Some(Captured::new(&bytes));
+                response_body = Some(if exchange.lasting_response {
+                    Captured::shared(&bytes)
+                } else {
+                    Captured::new(&bytes)
+                });
                 EitherBody::right(bytes)
             }
             // A streamed body (a dropped connection) is not captured.

@@ -8,7 +8,11 @@ use crate::model::{
     ContactPatch, Notification, Preferences, PreferencesPatch, ProfilePatch, User, UserId,
 };
 
-pub(super) const SELECT_USER: &str = "
+/// A literal, so the lookups below are whole `&'static str`s: no SQL text is built per
+/// call on the hot path (issue 8).
+macro_rules! select_user {
+    () => {
+        "
     SELECT u.id, u.user_name, u.first_name, u.last_name, u.email, u.mobile, u.enabled,
            u.read_only, u.sysadmin, d.name, u.auth_source, u.password_hash, u.last_logon,
            u.last_password_change,
@@ -16,7 +20,11 @@ pub(super) const SELECT_USER: &str = "
            p.notification_type, p.email_type, p.attach_document_to_mail
     FROM users u
     LEFT JOIN domains d ON d.id = u.domain_id
-    LEFT JOIN preferences p ON p.user_id = u.id";
+    LEFT JOIN preferences p ON p.user_id = u.id"
+    };
+}
+
+pub(super) const SELECT_USER: &str = select_user!();
 
 pub(super) fn user_from_row(row: &Row) -> rusqlite::Result<User> {
     let defaults = Preferences::default();
@@ -82,27 +90,27 @@ impl Tx<'_> {
 
     /// Looks a user up by login name, case-insensitively (Part A19).
     pub fn user_by_name(&self, user_name: &str) -> Result<Option<User>, StoreError> {
-        let sql = format!("{SELECT_USER} WHERE u.user_name = ?1");
         Ok(self
             .conn
-            .prepare_cached(&sql)?
+            .prepare_cached(concat!(select_user!(), " WHERE u.user_name = ?1"))?
             .query_row([user_name], user_from_row)
             .optional()?)
     }
 
     pub fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        let sql = format!("{SELECT_USER} WHERE u.id = ?1");
         Ok(self
             .conn
-            .prepare_cached(&sql)?
+            .prepare_cached(concat!(select_user!(), " WHERE u.id = ?1"))?
             .query_row([id], user_from_row)
             .optional()?)
     }
 
     /// Every user with this e-mail address (case-insensitive), in id order.
     pub fn users_by_email(&self, email: &str) -> Result<Vec<User>, StoreError> {
-        let sql = format!("{SELECT_USER} WHERE u.email = ?1 COLLATE NOCASE ORDER BY u.id");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut stmt = self.conn.prepare_cached(concat!(
+            select_user!(),
+            " WHERE u.email = ?1 COLLATE NOCASE ORDER BY u.id"
+        ))?;
         let users = stmt
             .query_map([email], user_from_row)?
             .collect::<Result<_, _>>()?;

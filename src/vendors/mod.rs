@@ -38,8 +38,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     chatbot::routes(cfg);
     conscent::routes(cfg);
     commbox::routes(cfg);
-    webapi::routes(cfg);
 }
+
+pub use webapi::{handle as web_api, is_api_path as is_web_api_path};
 
 /// Tells the admin API which endpoint a call reached and for which user id (the id the
 /// call names: the journal shows vendor ids as given, not mapped to user names); a

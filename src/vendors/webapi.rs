@@ -5,7 +5,7 @@
 //! action's own errors are `ResultWithGuid`s, the framework's are `HttpError`s.
 
 use actix_web::http::{header, Method, StatusCode};
-use actix_web::{guard, web, HttpRequest, HttpResponse};
+use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::Value;
@@ -30,17 +30,14 @@ const NULL_ID_DETAIL: &str =
     'APIWebRole.Controllers.UsersController'. An optional parameter must be a reference type, \
     a nullable type, or be declared as an optional parameter.";
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/{tail:.*}")
-            .guard(guard::fn_guard(|ctx| is_api_path(ctx.head().uri.path())))
-            .to(handle),
-    );
-}
-
-fn is_api_path(path: &str) -> bool {
-    let path = path.to_ascii_lowercase();
-    path == "/api" || path.starts_with("/api/")
+/// Everything under `/api/` in any case (ASP.NET routes ignore case) that the chatbot
+/// and Conscent scopes did not take. The app's fallback asks this before the ASMX
+/// layer: a catch-all route would cost every request a regex match.
+pub fn is_api_path(path: &str) -> bool {
+    let path = path.as_bytes();
+    path.get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case(b"/api"))
+        && path.get(4).is_none_or(|&b| b == b'/')
 }
 
 enum Action {
@@ -279,7 +276,7 @@ enum Reply {
     Types(Vec<ContactItemType>),
 }
 
-async fn handle(
+pub async fn handle(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
