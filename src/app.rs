@@ -21,6 +21,11 @@ use crate::store::Store;
 use crate::vendors::rate_limit::RateLimiter;
 use crate::vendors::VendorState;
 
+/// Threads per HTTP worker for what blocks (writes, scans, password hashing). Enough
+/// for group commit to gather sizeable batches; actix's default (512 / workers) let a
+/// write load start dozens, each with its own stack and allocator heap, for no gain.
+const BLOCKING_THREADS: usize = 16;
+
 pub struct Application {
     port: u16,
     server: Server,
@@ -78,6 +83,7 @@ impl Application {
                 .wrap(Observe(state.control.clone()))
                 .wrap(AdminAuth::new(admin_token.as_deref()))
         })
+        .worker_max_blocking_threads(BLOCKING_THREADS)
         .listen(listener)?;
         if let Some(workers) = config.workers {
             server = server.workers(workers);
