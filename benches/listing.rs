@@ -10,21 +10,13 @@ use std::time::{Duration, Instant};
 
 use asmx_emulator::model::Preferences;
 use asmx_emulator::store::{
-    NewUser, Page, Scope, SortKey, Store, StoreError, UserFilter, UserQuery,
+    NewUser, Page, Scope, SortKey, Store, StoreError, UserFilter, UserQuery, FIRST_NAMES as FIRST,
+    LAST_NAMES as LAST,
 };
 
 const USERS: usize = 100_000;
 const DOMAINS: usize = 20;
 const PAGE: u32 = 25;
-const FIRST: [&str; 12] = [
-    "Ada", "Brian", "Chen", "Dana", "Emil", "Fatima", "Goran", "Hana", "Ivan", "Jun", "Kofi",
-    "Lena",
-];
-const LAST: [&str; 10] = [
-    "Anderson", "Baker", "Carlsson", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ito",
-    "Johnson",
-];
-
 fn build(store: &Store) -> Result<(), StoreError> {
     let preferences = Preferences::default();
     store.write(|tx| {

@@ -8,12 +8,13 @@ use rusqlite::params;
 use super::{Store, StoreError};
 use crate::model::Vendor;
 
-/// Names cycled through so the name indexes see realistic, repeating keys.
-const FIRST: [&str; 12] = [
+/// Names cycled through so the name indexes see realistic, repeating keys (also by
+/// the listing bench).
+pub const FIRST_NAMES: [&str; 12] = [
     "Ada", "Brian", "Chen", "Dana", "Emil", "Fatima", "Goran", "Hana", "Ivan", "Jun", "Kofi",
     "Lena",
 ];
-const LAST: [&str; 10] = [
+pub const LAST_NAMES: [&str; 10] = [
     "Anderson", "Baker", "Carlsson", "Dubois", "Evans", "Fischer", "Garcia", "Hansen", "Ito",
     "Johnson",
 ];
@@ -93,8 +94,8 @@ fn bulk_insert(
             let domain = domain_ids.get(n % domain_ids.len().max(1)).copied();
             user.execute(params![
                 name,
-                FIRST[n % FIRST.len()],
-                LAST[(n / 7) % LAST.len()],
+                FIRST_NAMES[n % FIRST_NAMES.len()],
+                LAST_NAMES[(n / 7) % LAST_NAMES.len()],
                 email,
                 mobile,
                 domain,

@@ -28,7 +28,7 @@ use rusqlite::{Connection, OpenFlags};
 use sliding::DeferredSlides;
 use writer::Writer;
 
-pub use bulk::{bulk_user_name, bulk_vendor_ids};
+pub use bulk::{bulk_user_name, bulk_vendor_ids, FIRST_NAMES, LAST_NAMES};
 pub use fixtures::{FixtureError, FixtureSet, FixtureUser};
 pub use listing::{Page, Scope, SortKey, UserFilter, UserQuery};
 pub use users::NewUser;
