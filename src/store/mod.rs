@@ -9,6 +9,7 @@ mod export;
 mod fixtures;
 mod listing;
 mod mail;
+mod read_cache;
 mod reset;
 mod schema;
 mod sliding;
@@ -25,6 +26,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{Connection, OpenFlags};
 
+use read_cache::{CacheView, ReadCache};
 use sliding::DeferredSlides;
 use writer::Writer;
 
@@ -51,12 +53,15 @@ pub struct Store {
     writer: Arc<Writer>,
     readers: Arc<ReadPool>,
     slides: Arc<DeferredSlides>,
+    cache: Arc<ReadCache>,
 }
 
 /// The view of the database an operation works through, inside one transaction.
 pub struct Tx<'a> {
     conn: &'a Connection,
     slides: &'a DeferredSlides,
+    /// Read transactions only: writes must see their own, uncommitted rows.
+    cache: Option<CacheView<'a>>,
 }
 
 /// Read-only connections, reused so their prepared statements stay cached. In WAL mode
@@ -101,13 +106,15 @@ impl Store {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut conn)?;
+        let cache = Arc::new(ReadCache::default());
         Ok(Store {
-            writer: Arc::new(Writer::new(conn)),
+            writer: Arc::new(Writer::new(conn, Arc::clone(&cache))),
             readers: Arc::new(ReadPool {
                 path: path.to_owned(),
                 idle: Mutex::default(),
             }),
             slides: Arc::default(),
+            cache,
         })
     }
 
@@ -118,6 +125,8 @@ impl Store {
         E: From<StoreError>,
     {
         let conn = self.readers.take()?;
+        // Taken before the snapshot begins: see `read_cache`.
+        let cache = Some(self.cache.view());
         // Prepared once per connection: parsing BEGIN and ROLLBACK showed in the profile.
         conn.prepare_cached("BEGIN")
             .and_then(|mut begin| begin.execute([]))
@@ -125,6 +134,7 @@ impl Store {
         let out = f(&Tx {
             conn: &conn,
             slides: &self.slides,
+            cache,
         });
         // Ends the snapshot (nothing was written). If that fails the connection is in
         // an unknown state: it is dropped rather than pooled.
@@ -149,6 +159,7 @@ impl Store {
             f(&Tx {
                 conn,
                 slides: &self.slides,
+                cache: None,
             })
         })
     }

@@ -37,11 +37,20 @@ impl Tx<'_> {
         ticket: &str,
         now: DateTime<Utc>,
     ) -> Result<Option<Session>, StoreError> {
-        let row = self
-            .conn
-            .prepare_cached("SELECT user_id, expires_at FROM tickets WHERE ticket = ?1")?
-            .query_row([ticket], |r| Ok((r.get(0)?, from_epoch(r.get(1)?))))
-            .optional()?;
+        let row = match self.cache.and_then(|c| c.session(ticket)) {
+            Some(row) => Some(row),
+            None => {
+                let row = self
+                    .conn
+                    .prepare_cached("SELECT user_id, expires_at FROM tickets WHERE ticket = ?1")?
+                    .query_row([ticket], |r| Ok((r.get(0)?, from_epoch(r.get(1)?))))
+                    .optional()?;
+                if let (Some(cache), Some(row)) = (self.cache, row) {
+                    cache.put_session(ticket, row);
+                }
+                row
+            }
+        };
         Ok(row.and_then(|(user_id, stored)| {
             let expires_at = self.slides.effective(ticket, stored);
             (expires_at > now).then(|| Session {

@@ -90,19 +90,35 @@ impl Tx<'_> {
 
     /// Looks a user up by login name, case-insensitively (Part A19).
     pub fn user_by_name(&self, user_name: &str) -> Result<Option<User>, StoreError> {
-        Ok(self
+        if let Some(user) = self.cache.and_then(|c| c.user_named(user_name)) {
+            return Ok(Some(user));
+        }
+        let user = self
             .conn
             .prepare_cached(concat!(select_user!(), " WHERE u.user_name = ?1"))?
             .query_row([user_name], user_from_row)
-            .optional()?)
+            .optional()?;
+        Ok(self.remember(user))
     }
 
     pub fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
-        Ok(self
+        if let Some(user) = self.cache.and_then(|c| c.user(id)) {
+            return Ok(Some(user));
+        }
+        let user = self
             .conn
             .prepare_cached(concat!(select_user!(), " WHERE u.id = ?1"))?
             .query_row([id], user_from_row)
-            .optional()?)
+            .optional()?;
+        Ok(self.remember(user))
+    }
+
+    /// A user a read transaction found, kept for the next reads (see `read_cache`).
+    fn remember(&self, user: Option<User>) -> Option<User> {
+        if let (Some(cache), Some(user)) = (self.cache, &user) {
+            cache.put_user(user);
+        }
+        user
     }
 
     /// Every user with this e-mail address (case-insensitive), in id order.

@@ -5,10 +5,11 @@
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
-use std::sync::{Condvar, Mutex, MutexGuard};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+use super::read_cache::ReadCache;
 use super::StoreError;
 
 /// Writes per transaction at most, so a steady stream of writers still commits.
@@ -23,6 +24,8 @@ pub(super) struct Writer {
     ended: Condvar,
     /// Writers waiting for `state`: while there are some, the batch stays open for them.
     queued: AtomicUsize,
+    /// Told of every commit, before and after.
+    cache: Arc<ReadCache>,
 }
 
 struct State {
@@ -38,7 +41,7 @@ struct State {
 }
 
 impl Writer {
-    pub fn new(conn: Connection) -> Writer {
+    pub fn new(conn: Connection, cache: Arc<ReadCache>) -> Writer {
         Writer {
             state: Mutex::new(State {
                 conn,
@@ -49,6 +52,7 @@ impl Writer {
             }),
             ended: Condvar::new(),
             queued: AtomicUsize::new(0),
+            cache,
         }
     }
 
@@ -89,7 +93,7 @@ impl Writer {
             // The transaction may now hold part of this write: none of it may commit.
             Err(e) => self.end(&mut st, Some(e.to_string())),
             Ok(()) if self.queued.load(SeqCst) == 0 || st.jobs >= MAX_BATCH => {
-                let failure = st.conn.execute_batch("COMMIT").err();
+                let failure = self.commit(&st.conn);
                 self.end(&mut st, failure.map(|e| e.to_string()));
             }
             Ok(()) => {}
@@ -111,10 +115,22 @@ impl Writer {
     pub fn exclusive<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
         let mut st = self.lock();
         if st.jobs > 0 {
-            let failure = st.conn.execute_batch("COMMIT").err();
+            let failure = self.commit(&st.conn);
             self.end(&mut st, failure.map(|e| e.to_string()));
         }
-        f(&mut st.conn)
+        self.cache.invalidate();
+        let out = f(&mut st.conn);
+        self.cache.invalidate();
+        out
+    }
+
+    /// Commits the open transaction; cached reads are void from before it starts
+    /// until after it is done.
+    fn commit(&self, conn: &Connection) -> Option<rusqlite::Error> {
+        self.cache.invalidate();
+        let failure = conn.execute_batch("COMMIT").err();
+        self.cache.invalidate();
+        failure
     }
 
     /// Ends the open batch; a failed one is rolled back whole and remembered.
@@ -135,8 +151,6 @@ impl Writer {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
 
     fn writer() -> (tempfile::TempDir, Arc<Writer>) {
@@ -146,7 +160,7 @@ mod tests {
             "PRAGMA journal_mode = WAL; CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)",
         )
         .unwrap();
-        (dir, Arc::new(Writer::new(conn)))
+        (dir, Arc::new(Writer::new(conn, Arc::default())))
     }
 
     fn insert(w: &Writer, k: i64, fail: bool) -> Result<(), StoreError> {

@@ -105,3 +105,67 @@ async fn concurrent_writes_on_every_protocol_are_all_acknowledged_and_serializab
         assert_eq!(attr(&node, "Email").as_deref(), Some(email));
     }
 }
+
+/// Reads beside writes (issue 8's read cache): a read that starts after a write was
+/// acknowledged sees that write or a later one, never an older value.
+#[actix_web::test]
+async fn a_read_after_an_acknowledged_write_never_sees_an_older_value() {
+    const WRITES: usize = 40;
+    let app = spawn_app().await;
+    let ticket = app.login("jdoe", "jdoe").await;
+    let acked = std::cell::Cell::new(0usize);
+    let writer = async {
+        for n in 1..=WRITES {
+            let resp = app
+                .call(
+                    Binding::Soap11,
+                    "UpdateUserContactInfo",
+                    &[
+                        ("authenticationTicket", P::V(&ticket)),
+                        ("userName", P::V("jdoe")),
+                        ("emailAddress", P::V(&format!("v{n}@example.com"))),
+                        ("mobileNumber", P::Nil),
+                    ],
+                )
+                .await;
+            assert_eq!(
+                result_node(Binding::Soap11, "UpdateUserContactInfo", &resp),
+                RESPONSE_OK
+            );
+            acked.set(n);
+        }
+    };
+    let reader = |binding: Binding| {
+        let (app, ticket, acked) = (&app, &ticket, &acked);
+        async move {
+            let mut reads = 0;
+            while acked.get() < WRITES {
+                let floor = acked.get();
+                let node = app
+                    .node(
+                        binding,
+                        "GetUser",
+                        &[
+                            ("AuthenticationTicket", P::V(ticket)),
+                            ("UserName", P::V("jdoe")),
+                        ],
+                    )
+                    .await;
+                let email = attr(&node, "Email").unwrap_or_else(|| panic!("{node}"));
+                let seen: usize = email
+                    .strip_prefix('v')
+                    .and_then(|e| e.strip_suffix("@example.com"))
+                    .map_or(0, |n| n.parse().unwrap());
+                assert!(
+                    seen >= floor,
+                    "read {email} after write {floor} was acknowledged"
+                );
+                reads += 1;
+            }
+            reads
+        }
+    };
+    let (_, a, b) =
+        futures_util::future::join3(writer, reader(Binding::Soap11), reader(Binding::Get)).await;
+    assert!(a + b > 0, "the readers ran");
+}
