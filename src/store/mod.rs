@@ -20,6 +20,7 @@ mod vendor_fixtures;
 mod vendors;
 mod writer;
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -58,10 +59,57 @@ pub struct Store {
 
 /// The view of the database an operation works through, inside one transaction.
 pub struct Tx<'a> {
-    conn: &'a Connection,
+    conn: Conn<'a>,
     slides: &'a DeferredSlides,
     /// Read transactions only: writes must see their own, uncommitted rows.
     cache: Option<CacheView<'a>>,
+}
+
+/// The connection a transaction works through. A read snapshot begins with its first
+/// statement, so a read the cache answers whole never touches SQLite.
+enum Conn<'a> {
+    Writer(&'a Connection),
+    Reader {
+        conn: &'a Connection,
+        begun: Cell<bool>,
+    },
+}
+
+impl std::ops::Deref for Conn<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Conn::Writer(conn) => conn,
+            Conn::Reader { conn, begun } => {
+                if !begun.replace(true) {
+                    // Prepared once per connection: parsing BEGIN showed in the
+                    // profile. Should it fail, each statement still reads committed
+                    // rows, one statement at a time.
+                    if let Err(e) = conn.prepare_cached("BEGIN").and_then(|mut s| s.execute([])) {
+                        tracing::warn!(error = %e, "read snapshot not begun");
+                    }
+                }
+                conn
+            }
+        }
+    }
+}
+
+impl Conn<'_> {
+    /// Ends a read snapshot; false when the connection is no longer fit for reuse.
+    fn end(&self) -> bool {
+        match self {
+            Conn::Writer(_) => true,
+            Conn::Reader { conn, begun } => {
+                !begun.get()
+                    || conn
+                        .prepare_cached("ROLLBACK")
+                        .and_then(|mut s| s.execute([]))
+                        .is_ok()
+            }
+        }
+    }
 }
 
 /// Read-only connections, reused so their prepared statements stay cached. In WAL mode
@@ -127,22 +175,18 @@ impl Store {
         let conn = self.readers.take()?;
         // Taken before the snapshot begins: see `read_cache`.
         let cache = Some(self.cache.view());
-        // Prepared once per connection: parsing BEGIN and ROLLBACK showed in the profile.
-        conn.prepare_cached("BEGIN")
-            .and_then(|mut begin| begin.execute([]))
-            .map_err(StoreError::from)?;
-        let out = f(&Tx {
-            conn: &conn,
+        let tx = Tx {
+            conn: Conn::Reader {
+                conn: &conn,
+                begun: Cell::new(false),
+            },
             slides: &self.slides,
             cache,
-        });
+        };
+        let out = f(&tx);
         // Ends the snapshot (nothing was written). If that fails the connection is in
         // an unknown state: it is dropped rather than pooled.
-        if conn
-            .prepare_cached("ROLLBACK")
-            .and_then(|mut end| end.execute([]))
-            .is_ok()
-        {
+        if tx.conn.end() {
             self.readers.put(conn);
         }
         out
@@ -157,7 +201,7 @@ impl Store {
     {
         self.writer.run(|conn| {
             f(&Tx {
-                conn,
+                conn: Conn::Writer(conn),
                 slides: &self.slides,
                 cache: None,
             })
