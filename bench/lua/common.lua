@@ -79,3 +79,17 @@ function done(summary, latency, requests)
     io.write("BENCH_FIRST_BAD\t" .. string.gsub(sample, "[\r\n\t]", " ") .. "\n")
   end
 end
+
+-- A SOAP 1.1 request for `method` whose body element holds `inner`.
+function soap_request(method, inner)
+  local body = '<?xml version="1.0" encoding="utf-8"?>'
+    .. '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"'
+    .. ' xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Body>'
+    .. '<' .. method .. ' xmlns="http://tempuri.org/">' .. inner .. '</' .. method .. '>'
+    .. '</soap:Body></soap:Envelope>'
+  local headers = {
+    ["Content-Type"] = "text/xml; charset=utf-8",
+    ["SOAPAction"] = '"http://tempuri.org/' .. method .. '"',
+  }
+  return wrk.format("POST", "/srv.asmx", headers, body)
+end

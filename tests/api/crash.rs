@@ -15,6 +15,18 @@ use futures_util::future::join_all;
 /// The emulator as a child process; killed if a test fails before it stops it.
 pub(crate) struct Server(pub(crate) Child);
 
+impl Server {
+    /// Asks for a graceful stop, as a service manager would (SIGTERM).
+    pub(crate) fn terminate(&self) {
+        let pid = self.0.id().to_string();
+        assert!(Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success());
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         if let Ok(None) = self.0.try_wait() {
@@ -197,12 +209,7 @@ async fn sigterm_finishes_the_request_in_flight_and_exits_0() {
           Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 17\r\n\r\nUID=jdoe&PWD=jd",
     )
     .unwrap();
-    let pid = child.0.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    child.terminate();
     // The rest of the body comes once the server has begun shutting down.
     sleep(Duration::from_millis(100)).await;
     conn.write_all(b"oe").unwrap();
@@ -250,12 +257,7 @@ async fn sigterm_stores_the_ticket_slides_kept_in_memory() {
         "a read wrote the disk"
     );
 
-    let pid = child.0.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    child.terminate();
     assert_eq!(exit_code(&mut child).await, Some(0));
     assert!(stored_expiry(&db, &ticket) > at_login);
 }

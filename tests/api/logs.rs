@@ -188,12 +188,7 @@ async fn no_secret_reaches_the_logs_at_debug_level() {
 
     // A graceful stop: log lines are written in batches, and SIGKILL would lose the
     // last few milliseconds of them.
-    let pid = server.0.id().to_string();
-    assert!(Command::new("kill")
-        .args(["-TERM", &pid])
-        .status()
-        .unwrap()
-        .success());
+    server.terminate();
     server.0.wait().unwrap();
     let printed = stdout.join().unwrap() + &stderr.join().unwrap();
     // Proof that the logs were captured: a vendor update logs a line.
