@@ -395,6 +395,7 @@ async fn remove(
     state: web::Data<AppState>,
     id: web::Path<String>,
 ) -> Result<HttpResponse, ControlError> {
+    let id = id.into_inner();
     let id: u64 = id
         .parse()
         .map_err(|_| ControlError::BadRequest(format!("fault id {id:?} is not a number")))?;

@@ -236,8 +236,8 @@ async fn rules_are_listed_removed_and_validated() {
     let (status, body) = admin(&app, "DELETE", "/__emulator/faults/1", None).await;
     assert_eq!((status, body), (404, json!({"error": "no fault rule 1"})));
     assert_eq!(
-        admin(&app, "DELETE", "/__emulator/faults/x", None).await.0,
-        400
+        admin(&app, "DELETE", "/__emulator/faults/x", None).await,
+        (400, json!({"error": "fault id \"x\" is not a number"}))
     );
     assert_eq!(
         admin(&app, "DELETE", "/__emulator/faults", None).await.0,
