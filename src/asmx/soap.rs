@@ -57,7 +57,7 @@ pub fn decode(
     let version = envelope.version;
     let fault = |f: SoapFault| Fault::Soap(version, f);
     let method = route(&envelope, &media, soap_action).map_err(fault)?;
-    let args = arguments(method, envelope.request.as_ref(), nil).map_err(fault)?;
+    let args = arguments(method, envelope.request.as_ref(), nil, &text).map_err(fault)?;
     if let Some(header) = envelope.must_understand {
         return Err(fault(SoapFault::NotUnderstood(header)));
     }
@@ -113,6 +113,7 @@ fn arguments(
     method: Method,
     request: Option<&RequestElement>,
     nil: NilMode,
+    text: &str,
 ) -> Result<Args, SoapFault> {
     let params: &[ParamElement] = match request {
         Some(r) if r.ns.as_deref() == Some(SERVICE_NS) && r.local == method.name => &r.params,
@@ -127,18 +128,27 @@ fn arguments(
             });
             match element {
                 None => Ok(Value::absent(param.kind)),
-                Some(e) => value(param.kind, e, nil),
+                Some(e) => value(param.kind, e, nil, text),
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Args::new(method, values))
 }
 
-fn value(kind: ParamKind, element: &ParamElement, nil: NilMode) -> Result<Value, SoapFault> {
-    let unreadable = |reason: String| SoapFault::Unreadable {
-        line: element.line,
-        column: element.column,
-        reason,
+/// `document` is the text the element was read from, for the position a fault reports.
+fn value(
+    kind: ParamKind,
+    element: &ParamElement,
+    nil: NilMode,
+    document: &str,
+) -> Result<Value, SoapFault> {
+    let unreadable = |reason: String| {
+        let (line, column) = envelope_reader::position(document, element.end);
+        SoapFault::Unreadable {
+            line,
+            column,
+            reason,
+        }
     };
     if element.nil {
         return Ok(match (kind, nil) {

@@ -25,7 +25,7 @@ fn update_contact(
         mobile: patch.mobile,
         ..VendorPatch::default()
     };
-    vendor_users::apply(ctx.tx, target.id, &change, ctx.now)?;
+    vendor_users::apply_to(ctx.tx, target, &change, ctx.now)?;
     Ok(Reply::ok())
 }
 

@@ -33,29 +33,34 @@ fn linked_sub_type(types: &[ContactItemType], field: LinkedField) -> Option<&str
         .map(|t| t.sub_type.as_str())
 }
 
-/// Makes the items agree with the user's email, mobile and `phone2`.
-pub fn reconcile(tx: &Tx, user: &User, phone2: &str) -> Result<(), StoreError> {
-    let types = tx.contact_item_types()?;
-    settle_default(
-        tx,
-        user.id,
-        &types,
-        ContactType::Email,
-        &user.email,
-        LinkedField::Email,
-    )?;
-    settle_default(
-        tx,
-        user.id,
-        &types,
-        ContactType::Phone,
-        &user.mobile,
-        LinkedField::Mobile,
-    )?;
+/// Makes the items agree with the user's email, mobile and `phone2`; `types` is the
+/// catalogue (`Tx::contact_item_types`).
+pub fn reconcile(
+    tx: &Tx,
+    types: &[ContactItemType],
+    user: &User,
+    phone2: &str,
+) -> Result<(), StoreError> {
+    let mut defaults = tx.default_contact_items(user.id)?;
+    for (contact_type, value, field) in [
+        (ContactType::Email, &user.email, LinkedField::Email),
+        (ContactType::Phone, &user.mobile, LinkedField::Mobile),
+    ] {
+        let current = defaults
+            .iter()
+            .position(|(t, _)| *t == contact_type)
+            .map(|i| defaults.swap_remove(i).1);
+        let field = LinkedDefault {
+            contact_type,
+            field,
+            current,
+        };
+        settle_default(tx, user.id, types, field, value)?;
+    }
     if phone2.is_empty() {
         return Ok(());
     }
-    let Some(sub_type) = linked_sub_type(&types, LinkedField::Phone2) else {
+    let Some(sub_type) = linked_sub_type(types, LinkedField::Phone2) else {
         return Ok(());
     };
     if !tx
@@ -77,18 +82,29 @@ pub fn reconcile(tx: &Tx, user: &User, phone2: &str) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Makes the default item of `contact_type` hold `value`: clearing the field clears the
-/// default flag and keeps the item; a new value becomes default on an item that
-/// already has it, or on a new item of the field's sub-type.
+/// A user field mirrored by the default item of a contact type.
+struct LinkedDefault {
+    contact_type: ContactType,
+    field: LinkedField,
+    /// The type's first default item as stored.
+    current: Option<ContactItem>,
+}
+
+/// Makes the default item of the field's contact type hold `value`: clearing the field
+/// clears the default flag and keeps the item; a new value becomes default on an item
+/// that already has it, or on a new item of the field's sub-type.
 fn settle_default(
     tx: &Tx,
     user_id: UserId,
     types: &[ContactItemType],
-    contact_type: ContactType,
+    linked: LinkedDefault,
     value: &str,
-    field: LinkedField,
 ) -> Result<(), StoreError> {
-    let current = tx.default_contact_item(user_id, contact_type)?;
+    let LinkedDefault {
+        contact_type,
+        field,
+        current,
+    } = linked;
     if value.is_empty() {
         if let Some(item) = current {
             let cleared = ContactItem {
@@ -151,7 +167,7 @@ pub fn upsert(
         .find(|t| t.sub_type == sub_type)
         .ok_or(VendorOpError::UnknownSubType)?;
     let contact_type = kind.contact_type;
-    reconcile(tx, &current.user, &current.profile.phone2)?;
+    reconcile(tx, &types, &current.user, &current.profile.phone2)?;
     let first_of_type = !tx.has_contact_item(user_id, contact_type)?;
     let existing = tx
         .contact_items_like(user_id, contact_type, value)?

@@ -156,10 +156,23 @@ pub fn apply(
     patch: &VendorPatch,
     now: DateTime<Utc>,
 ) -> Result<VendorUser, VendorOpError> {
-    let VendorUser { user, mut profile } = load(tx, user_id, now)?;
+    let user = tx.user_by_id(user_id)?.ok_or(VendorOpError::UserNotFound)?;
+    apply_to(tx, user, patch, now)
+}
+
+/// [`apply`] for a user the caller has just read in this transaction.
+pub fn apply_to(
+    tx: &Tx,
+    mut user: User,
+    patch: &VendorPatch,
+    now: DateTime<Utc>,
+) -> Result<VendorUser, VendorOpError> {
+    let user_id = user.id;
+    let mut profile = tx.vendor_profile(user_id, now)?;
+    let types = tx.contact_item_types()?;
     // Values set before (fixtures, CreateUser) get their items first, so that an item
     // outlives the value it recorded.
-    contact_items::reconcile(tx, &user, &profile.phone2)?;
+    contact_items::reconcile(tx, &types, &user, &profile.phone2)?;
     if let Some(unique) = patch.unique_id.as_deref().filter(|u| !u.is_empty()) {
         if tx
             .user_id_by_unique_id(unique)?
@@ -176,28 +189,35 @@ pub fn apply(
     if mobile.as_ref().is_some_and(|m| *m != user.mobile) {
         profile.phone_verified = false;
     }
-    tx.update_contact(
-        user_id,
-        &ContactPatch {
-            email: patch.email.clone(),
-            mobile,
-        },
-    )?;
-    if patch.first_name.is_some() || patch.last_name.is_some() {
-        tx.update_profile(
-            user_id,
-            &ProfilePatch {
-                first_name: patch.first_name.clone(),
-                last_name: patch.last_name.clone(),
-                ..ProfilePatch::default()
-            },
-        )?;
+    let contact = ContactPatch {
+        email: patch.email.clone(),
+        mobile,
+    };
+    tx.update_contact(user_id, &contact)?;
+    let names = ProfilePatch {
+        first_name: patch.first_name.clone(),
+        last_name: patch.last_name.clone(),
+        ..ProfilePatch::default()
+    };
+    if names.first_name.is_some() || names.last_name.is_some() {
+        tx.update_profile(user_id, &names)?;
+    }
+    // The user and profile as stored: the columns take the given values verbatim, so
+    // reading them back (joins, JSON) would tell nothing new.
+    for (field, value) in [
+        (&mut user.email, contact.email),
+        (&mut user.mobile, contact.mobile),
+        (&mut user.first_name, names.first_name),
+        (&mut user.last_name, names.last_name),
+    ] {
+        if let Some(value) = value {
+            *field = value;
+        }
     }
     merge(&mut profile, patch, now);
-    tx.save_vendor_profile(user_id, &profile)?;
-    let updated = load(tx, user_id, now)?;
-    contact_items::reconcile(tx, &updated.user, &updated.profile.phone2)?;
-    Ok(updated)
+    tx.save_vendor_profile(user_id, &mut profile)?;
+    contact_items::reconcile(tx, &types, &user, &profile.phone2)?;
+    Ok(VendorUser { user, profile })
 }
 
 /// The new mobile number, keeping Conscent's country code in step: a number written

@@ -1,6 +1,6 @@
 //! The Web API's contact items and the catalogue of their sub-types.
 
-use rusqlite::{params, Connection, OptionalExtension, Row};
+use rusqlite::{params, Connection, Row};
 
 use super::{StoreError, Tx};
 use crate::model::{ContactItem, ContactItemType, ContactType, LinkedField, UserId};
@@ -79,22 +79,29 @@ impl Tx<'_> {
         Ok(items)
     }
 
-    /// The user's first default item of `contact_type`.
-    pub fn default_contact_item(
+    /// The user's default items with their contact types, oldest first.
+    pub fn default_contact_items(
         &self,
         user_id: UserId,
-        contact_type: ContactType,
-    ) -> Result<Option<ContactItem>, StoreError> {
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT i.id, i.sub_type, i.value, i.is_default FROM contact_items i
-                 JOIN contact_item_types t ON t.sub_type = i.sub_type
-                 WHERE i.user_id = ?1 AND i.is_default = 1 AND t.contact_type = ?2
-                 ORDER BY i.rowid LIMIT 1",
-            )?
-            .query_row(params![user_id, contact_type.name()], item_from_row)
-            .optional()?)
+    ) -> Result<Vec<(ContactType, ContactItem)>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT i.id, i.sub_type, i.value, i.is_default, t.contact_type FROM contact_items i
+             JOIN contact_item_types t ON t.sub_type = i.sub_type
+             WHERE i.user_id = ?1 AND i.is_default = 1
+             ORDER BY i.rowid",
+        )?;
+        let rows = stmt.query_map([user_id], |r| {
+            Ok((r.get::<_, String>(4)?, item_from_row(r)?))
+        })?;
+        let mut items = Vec::new();
+        for row in rows {
+            let (contact_type, item) = row?;
+            // Only the fixture loader writes the catalogue, and it checks the names.
+            if let Some(t) = ContactType::from_name(&contact_type) {
+                items.push((t, item));
+            }
+        }
+        Ok(items)
     }
 
     /// Whether the user has any item of `contact_type`.
@@ -149,9 +156,12 @@ impl Tx<'_> {
     ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
+                // A correlated lookup: `sub_type IN (SELECT …)` built a temporary
+                // table on every call (issue 8 profile).
                 "UPDATE contact_items SET is_default = 0
-                 WHERE user_id = ?1 AND is_default = 1 AND id <> ?2 AND sub_type IN
-                     (SELECT sub_type FROM contact_item_types WHERE contact_type = ?3)",
+                 WHERE user_id = ?1 AND is_default = 1 AND id <> ?2 AND ?3 =
+                     (SELECT t.contact_type FROM contact_item_types t
+                      WHERE t.sub_type = contact_items.sub_type)",
             )?
             .execute(params![user_id, keep, contact_type.name()])?;
         Ok(())

@@ -152,6 +152,9 @@ impl Store {
         // FULL: a write the client saw acknowledged survives even a power cut.
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Each write's savepoint keeps a sub-journal; past 64 KiB SQLite spills it to a
+        // temporary file, which cost a file create and unlink per batch (issue 8).
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut conn)?;
         let cache = Arc::new(ReadCache::default());

@@ -184,12 +184,20 @@ impl Tx<'_> {
 
     /// Applies a contact patch: `None` fields are left as stored.
     pub fn update_contact(&self, id: UserId, patch: &ContactPatch) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "UPDATE users SET email = COALESCE(?2, email), mobile = COALESCE(?3, mobile)
-                 WHERE id = ?1",
-            )?
-            .execute(params![id, patch.email, patch.mobile])?;
+        // Only the columns given: SQLite rewrites the email index entry of any UPDATE
+        // that sets the column, even to its old value (one more page per write).
+        let (sql, value) = match (&patch.email, &patch.mobile) {
+            (Some(email), Some(mobile)) => {
+                self.conn
+                    .prepare_cached("UPDATE users SET email = ?2, mobile = ?3 WHERE id = ?1")?
+                    .execute(params![id, email, mobile])?;
+                return Ok(());
+            }
+            (Some(email), None) => ("UPDATE users SET email = ?2 WHERE id = ?1", email),
+            (None, Some(mobile)) => ("UPDATE users SET mobile = ?2 WHERE id = ?1", mobile),
+            (None, None) => return Ok(()),
+        };
+        self.conn.prepare_cached(sql)?.execute(params![id, value])?;
         Ok(())
     }
 

@@ -153,6 +153,6 @@ fn load_user(tx: &Tx, u: &VendorUser) -> Result<(), FixtureError> {
     profile.address = u.address.clone();
     profile.shipping_addresses = u.shipping_addresses.clone();
     profile.billing_addresses = u.billing_addresses.clone();
-    tx.save_vendor_profile(u.id, &profile)
+    tx.save_vendor_profile(u.id, &mut profile)
         .map_err(FixtureError::from)
 }

@@ -137,12 +137,19 @@ impl Tx<'_> {
             .query_row([user_id], profile_from_row)?)
     }
 
-    /// Stores the whole profile (callers check `unique_id` is free first).
+    /// Stores the whole profile (callers check `unique_id` is free first). Its times
+    /// are cut to what the store keeps, so `p` reads as the stored profile would.
     pub fn save_vendor_profile(
         &self,
         user_id: UserId,
-        p: &VendorProfile,
+        p: &mut VendorProfile,
     ) -> Result<(), StoreError> {
+        for t in [&mut p.created_at, &mut p.updated_at]
+            .into_iter()
+            .chain(p.date_of_birth.as_mut())
+        {
+            *t = from_ms(to_ms(*t));
+        }
         self.conn
             .prepare_cached(
                 "INSERT INTO vendor_profiles (user_id, phone2, remarks, unique_id, content,

@@ -73,20 +73,18 @@ impl Writer {
         let mut st = self.lock();
         self.queued.fetch_sub(1, SeqCst);
         if st.jobs == 0 {
-            st.conn
-                .execute_batch("BEGIN IMMEDIATE")
-                .map_err(StoreError::from)?;
+            exec(&st.conn, "BEGIN IMMEDIATE").map_err(StoreError::from)?;
         }
         st.jobs += 1;
-        let out = match st.conn.execute_batch("SAVEPOINT job") {
+        let out = match exec(&st.conn, "SAVEPOINT job") {
             Ok(()) => catch_unwind(AssertUnwindSafe(|| f(&st.conn))),
             Err(e) => Ok(Err(StoreError::from(e).into())),
         };
         let keep = matches!(out, Ok(Ok(_)));
         let closed = if keep {
-            st.conn.execute_batch("RELEASE job")
+            exec(&st.conn, "RELEASE job")
         } else {
-            st.conn.execute_batch("ROLLBACK TO job; RELEASE job")
+            exec(&st.conn, "ROLLBACK TO job").and_then(|()| exec(&st.conn, "RELEASE job"))
         };
         let batch = st.batch;
         match closed {
@@ -128,7 +126,7 @@ impl Writer {
     /// until after it is done.
     fn commit(&self, conn: &Connection) -> Option<rusqlite::Error> {
         self.cache.invalidate();
-        let failure = conn.execute_batch("COMMIT").err();
+        let failure = exec(conn, "COMMIT").err();
         self.cache.invalidate();
         failure
     }
@@ -147,6 +145,12 @@ impl Writer {
         st.jobs = 0;
         self.ended.notify_all();
     }
+}
+
+/// Runs one statement of the batch bookkeeping, prepared once per connection: parsing
+/// them again for every write showed in the profile (issue 8).
+fn exec(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql)?.execute([]).map(drop)
 }
 
 #[cfg(test)]
