@@ -334,6 +334,55 @@ mod tests {
         assert_eq!(derived_user(Vendor::Chatbot, "3"), None);
     }
 
+    /// `apply` keeps the stored user and profile in memory rather than reading them
+    /// back: what it returns must be what a fresh read finds, to the millisecond.
+    #[test]
+    fn apply_returns_what_the_store_then_holds() {
+        use chrono::TimeZone;
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        store.seed_if_empty(&fixtures, |p| p.to_string()).unwrap();
+        let now = Utc.timestamp_nanos(1_790_000_000_123_456_789);
+        let born = Utc.timestamp_nanos(315_532_800_987_654_321);
+        let address = Address {
+            city: "Ghent".into(),
+            ..Address::default()
+        };
+        let patch = VendorPatch {
+            first_name: Some("Joan".into()),
+            email: Some("Joan.Doe@Example.com".into()),
+            mobile: Some("+32 470 12 34 56".into()),
+            phone2: Some("+32 9 123 45 67".into()),
+            remarks: Some("café".into()),
+            content: vec![("plan".into(), "gold".into())],
+            date_of_birth: Some(Some(born)),
+            address: vec![("city".into(), "Ghent".into())],
+            shipping_addresses: Some(vec![address]),
+            ..VendorPatch::default()
+        };
+        store
+            .write(|tx| -> Result<(), VendorOpError> {
+                let user = tx.user_by_name("jdoe")?.unwrap();
+                let applied = apply(tx, user.id, &patch, now)?;
+                assert_eq!(applied.user.first_name, "Joan");
+                assert_eq!(
+                    applied
+                        .profile
+                        .date_of_birth
+                        .unwrap()
+                        .timestamp_subsec_nanos()
+                        % 1_000_000,
+                    0
+                );
+                let fresh = load(tx, user.id, now)?;
+                assert_eq!(applied.user, fresh.user);
+                assert_eq!(applied.profile, fresh.profile);
+                Ok(())
+            })
+            .unwrap();
+    }
+
     #[test]
     fn object_ids_are_24_hex_digits_and_fresh() {
         let now = Utc::now();
