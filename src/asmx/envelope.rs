@@ -2,6 +2,7 @@
 //! versions, namespaces declared in the order `soap`, `xsi`, `xsd`, no header.
 
 use super::binding::{SoapVersion, SERVICE_NS, XSD_NS, XSI_NS};
+use super::doc::Doc;
 use super::fault::SoapFault;
 use super::xml::{escape_text, inline_in_soap, DECLARATION};
 use crate::ops::Node;
@@ -20,9 +21,9 @@ fn open(out: &mut String, version: SoapVersion) {
 const CLOSE: &str = "</soap:Body></soap:Envelope>";
 
 /// `<MResponse xmlns="http://tempuri.org/"><MResult>node</MResult></MResponse>`.
-pub fn response(version: SoapVersion, method: &str, result: &Node) -> String {
-    let mut out = String::with_capacity(512);
-    open(&mut out, version);
+pub fn response(version: SoapVersion, method: &str, result: &Node) -> Doc {
+    let mut out = Doc::default();
+    open(out.text(), version);
     out.push_str("<soap:Body><");
     out.push_str(method);
     out.push_str("Response xmlns=\"");
@@ -92,7 +93,9 @@ mod tests {
             .attr("success", "true")
             .attr("ticket", "T");
         assert_eq!(
-            response(SoapVersion::Soap11, "AuthenticateUser", &node),
+            response(SoapVersion::Soap11, "AuthenticateUser", &node)
+                .into_text()
+                .unwrap(),
             "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" \
              xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\">\
              <soap:Body><AuthenticateUserResponse xmlns=\"http://tempuri.org/\"><AuthenticateUserResult>\

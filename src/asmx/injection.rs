@@ -4,9 +4,9 @@
 
 use actix_web::{HttpRequest, HttpResponse};
 
-use super::binding::{Binding, HttpVerb, SoapVersion, XML_CONTENT_TYPE};
+use super::answer::Shape;
+use super::binding::{Binding, HttpVerb, SoapVersion};
 use super::fault::{Fault, HttpFault, SoapFault};
-use super::{envelope, ok_xml, xml};
 use crate::control::exchange;
 use crate::control::faults::{begin, Injected};
 use crate::ops::{Method, Node};
@@ -39,14 +39,7 @@ pub(super) async fn injected(
                 Binding::Http(_) => Fault::Http(HttpFault::Injected(message)),
             }),
             Injected::InBandError(message) => {
-                let node = Node::failure(method.root, message);
-                Ok(match binding {
-                    Binding::Soap(version) => ok_xml(
-                        version.content_type(),
-                        envelope::response(version, method.name, &node),
-                    ),
-                    Binding::Http(_) => ok_xml(XML_CONTENT_TYPE, xml::document(&node)),
-                })
+                Ok(Shape::new(binding, method).whole(&Node::failure(method.root, message)))
             }
         },
     )

@@ -3,9 +3,11 @@
 //! request into a method and [`Args`], lets [`crate::ops`] run it, and encodes the
 //! XmlNode; every protocol error is a [`Fault`] turned into bytes in `fault.rs`.
 
+mod answer;
 pub mod binding;
 mod content_type;
 mod disco;
+pub mod doc;
 mod documents;
 mod envelope;
 mod envelope_reader;
@@ -14,6 +16,7 @@ mod help;
 pub mod http;
 mod injection;
 pub mod soap;
+mod streamed;
 pub mod wsdl;
 pub mod xml;
 
@@ -22,8 +25,9 @@ use actix_web::http::{header, Method as HttpMethod, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::control::exchange::Exchange;
-use crate::ops::{self, Access, Args, Method, Node, RequestInfo};
+use crate::ops::{self, Access, Args, Method, RequestInfo};
 use crate::state::{AppState, BodyError};
+use answer::{Answer, Shape};
 use binding::{Binding, HttpVerb, XML_CONTENT_TYPE};
 use content_type::MediaType;
 use documents::Document;
@@ -151,18 +155,15 @@ async fn soap_call(
     {
         return answer;
     }
-    let node = invoke(req, state, call.method, call.args, request_info(req))
+    let shape = Shape::new(Binding::Soap(version), call.method);
+    call_method(req, state, call.method, call.args, shape)
         .await
         .map_err(|_| {
             Fault::Soap(
                 version,
                 SoapFault::Unprocessable("Thread was being aborted.".into()),
             )
-        })?;
-    Ok(ok_xml(
-        version.content_type(),
-        envelope::response(version, call.method.name, &node),
-    ))
+        })
 }
 
 /// `/srv.asmx/<Method>`: the HTTP GET and form POST bindings.
@@ -209,10 +210,10 @@ async fn method_url(
         }
     };
     let args = http::arguments(method, &pairs).map_err(Fault::Http)?;
-    let node = invoke(req, state, method, args, request_info(req))
+    let shape = Shape::new(Binding::Http(verb), method);
+    call_method(req, state, method, args, shape)
         .await
-        .map_err(|_| Fault::Http(HttpFault::InvalidRequestFormat(String::new())))?;
-    Ok(ok_xml(XML_CONTENT_TYPE, xml::document(&node)))
+        .map_err(|_| Fault::Http(HttpFault::InvalidRequestFormat(String::new())))
 }
 
 fn find_method(name: &str) -> Result<Method, HttpFault> {
@@ -225,6 +226,20 @@ fn find_method(name: &str) -> Result<Method, HttpFault> {
     })
 }
 
+/// Runs the method and writes its answer in `shape`.
+async fn call_method(
+    req: &HttpRequest,
+    state: &AppState,
+    method: Method,
+    args: Args,
+    shape: Shape,
+) -> Result<HttpResponse, actix_web::error::BlockingError> {
+    invoke(req, state, method, args, request_info(req))
+        .await?
+        .send(shape, &state.service)
+        .await
+}
+
 /// Runs the method, and tells the request journal who made the call. A lookup (a
 /// few rows by key, on a snapshot that never waits) runs right here: a hop to the
 /// blocking pool would cost more than the lookup. Everything else runs off the async
@@ -235,12 +250,23 @@ async fn invoke(
     method: Method,
     args: Args,
     info: RequestInfo,
-) -> Result<Node, actix_web::error::BlockingError> {
-    let done = if method.access == Access::Lookup {
-        state.service.invoke(method, &args, &info)
+) -> Result<Answer, actix_web::error::BlockingError> {
+    let (done, snapshot) = if method.access == Access::Lookup {
+        (state.service.invoke(method, &args, &info), None)
     } else {
         let service = state.service.clone();
-        web::block(move || service.invoke(method, &args, &info)).await?
+        web::block(move || {
+            // A listing's rows are read after the method ran, from a snapshot taken
+            // before it: so they show nothing newer than the check of the caller's
+            // rights. If it cannot be taken now, one is taken for the rows.
+            let snapshot = (method.access == Access::Read)
+                .then(|| service.snapshot().ok())
+                .flatten();
+            let done = service.invoke(method, &args, &info);
+            let snapshot = snapshot.filter(|_| done.node.has_rows());
+            (done, snapshot)
+        })
+        .await?
     };
     if let Some(owed) = done.owed {
         let service = state.service.clone();
@@ -249,5 +275,9 @@ async fn invoke(
     if let Some(user) = done.user {
         Exchange::update(req, |x| x.user = Some(user));
     }
-    Ok(done.node)
+    Ok(Answer {
+        node: done.node,
+        method,
+        snapshot,
+    })
 }

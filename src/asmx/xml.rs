@@ -2,6 +2,7 @@
 //! escapes differently (it escapes `'` and leaves line breaks raw in attributes), so the
 //! few rules .NET follows live here instead.
 
+use super::doc::{Doc, Lazy};
 use crate::ops::Node;
 
 /// The line break IIS writes (`Environment.NewLine` on Windows).
@@ -55,6 +56,26 @@ pub fn html_encode_into(out: &mut String, text: &str) {
     }
 }
 
+/// How children sit in their parent: each on a line of its own, indented two spaces
+/// per level (a GET/POST document), or all on one line (inside a SOAP envelope).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    Indented,
+    Inline,
+}
+
+impl Layout {
+    /// What comes before a child or a closing tag at `depth`.
+    fn break_to(self, out: &mut String, depth: usize) {
+        if self == Layout::Indented {
+            out.push_str(NEWLINE);
+            for _ in 0..depth {
+                out.push_str("  ");
+            }
+        }
+    }
+}
+
 fn open_tag(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
     out.push('<');
     out.push_str(node.name);
@@ -74,51 +95,51 @@ fn open_tag(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
 
 /// `<?xml …?>`, a line break, then the node indented by two spaces per level, with no
 /// trailing line break: the body of an HTTP GET/POST answer.
-pub fn document(node: &Node) -> String {
-    let mut out = String::with_capacity(256);
+pub fn document(node: &Node) -> Doc {
+    let mut out = Doc::default();
     out.push_str(DECLARATION);
     out.push_str(NEWLINE);
-    indented(&mut out, node, 0);
+    element(&mut out, node, 0, Layout::Indented, None);
     out
-}
-
-fn indented(out: &mut String, node: &Node, depth: usize) {
-    open_tag(out, node, None);
-    if node.children.is_empty() {
-        out.push_str(" />");
-        return;
-    }
-    out.push('>');
-    for child in &node.children {
-        out.push_str(NEWLINE);
-        out.push_str(&"  ".repeat(depth + 1));
-        indented(out, child, depth + 1);
-    }
-    out.push_str(NEWLINE);
-    out.push_str(&"  ".repeat(depth));
-    out.push_str("</");
-    out.push_str(node.name);
-    out.push('>');
 }
 
 /// The node on one line, with `xmlns=""` as the top element's last attribute: how it
 /// sits inside a SOAP `…Result` element of the service namespace.
-pub fn inline_in_soap(out: &mut String, node: &Node) {
-    inline(out, node, Some(("xmlns", "")));
+pub fn inline_in_soap(out: &mut Doc, node: &Node) {
+    element(out, node, 0, Layout::Inline, Some(("xmlns", "")));
 }
 
-fn inline(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
-    open_tag(out, node, extra);
-    if node.children.is_empty() {
+/// A child element at `depth`, on its own line when indented.
+pub fn child(out: &mut Doc, node: &Node, depth: usize, layout: Layout) {
+    layout.break_to(out.text(), depth);
+    element(out, node, depth, layout, None);
+}
+
+fn element(out: &mut Doc, node: &Node, depth: usize, layout: Layout, extra: Option<(&str, &str)>) {
+    open_tag(out.text(), node, extra);
+    let opened = !node.children.is_empty();
+    if opened {
+        out.push('>');
+        for c in &node.children {
+            child(out, c, depth + 1, layout);
+        }
+    }
+    match &node.rows {
+        Some(rows) => out.rows(Lazy::new(node, rows.clone(), depth, layout, opened)),
+        None => close(out.text(), node.name, depth, layout, opened),
+    }
+}
+
+/// Ends an element: `/>` on its start tag when nothing was written inside it, else
+/// its closing tag (on a line of its own when indented).
+pub fn close(out: &mut String, name: &str, depth: usize, layout: Layout, opened: bool) {
+    if !opened {
         out.push_str(" />");
         return;
     }
-    out.push('>');
-    for child in &node.children {
-        inline(out, child, None);
-    }
+    layout.break_to(out, depth);
     out.push_str("</");
-    out.push_str(node.name);
+    out.push_str(name);
     out.push('>');
 }
 
@@ -141,7 +162,7 @@ mod tests {
                 .child(Node::new("Preferences")),
         );
         assert_eq!(
-            document(&node),
+            document(&node).into_text().unwrap(),
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<response success=\"true\">\r\n  \
              <User a=\"1\">\r\n    <Preferences />\r\n  </User>\r\n</response>"
         );
@@ -152,10 +173,10 @@ mod tests {
         let node = Node::new("response")
             .attr("success", "true")
             .child(Node::new("User"));
-        let mut out = String::new();
+        let mut out = Doc::default();
         inline_in_soap(&mut out, &node);
         assert_eq!(
-            out,
+            out.into_text().unwrap(),
             "<response success=\"true\" xmlns=\"\"><User /></response>"
         );
     }

@@ -3,7 +3,7 @@
 //! (`Bytes`, header values); text is made when an entry is listed.
 
 use std::collections::VecDeque;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
@@ -47,6 +47,32 @@ impl Captured {
             truncated: bytes.len() > MAX_BODY,
         }
     }
+
+    /// The first bytes of a streamed body, at most [`MAX_BODY`] of them.
+    pub fn prefix(mut kept: Vec<u8>, truncated: bool) -> Captured {
+        kept.truncate(MAX_BODY);
+        Captured {
+            bytes: kept.into(),
+            truncated,
+        }
+    }
+}
+
+/// A response body as the journal holds it: captured with the response, or as it
+/// streams out (see `capture`).
+pub enum ResponseBody {
+    /// `None` when a fault dropped the connection.
+    Whole(Option<Captured>),
+    Streamed(Arc<OnceLock<Captured>>),
+}
+
+impl ResponseBody {
+    fn captured(&self) -> Option<&Captured> {
+        match self {
+            ResponseBody::Whole(captured) => captured.as_ref(),
+            ResponseBody::Streamed(slot) => slot.get(),
+        }
+    }
 }
 
 /// One emulated call.
@@ -62,7 +88,7 @@ pub struct Entry {
     pub request_body: Option<Captured>,
     /// `None` when a fault dropped the connection.
     pub status: Option<StatusCode>,
-    pub response_body: Option<Captured>,
+    pub response_body: ResponseBody,
     pub duration: Duration,
 }
 
@@ -252,7 +278,7 @@ struct View<'a> {
     response_body_truncated: bool,
 }
 
-fn text(body: &Option<Captured>) -> (Option<String>, bool) {
+fn text(body: Option<&Captured>) -> (Option<String>, bool) {
     match body {
         Some(c) => (
             Some(String::from_utf8_lossy(&c.bytes).into_owned()),
@@ -275,8 +301,8 @@ impl<'a> View<'a> {
             };
             headers.insert(name.to_string(), joined.into());
         }
-        let (request_body, request_body_truncated) = text(&e.request_body);
-        let (response_body, response_body_truncated) = text(&e.response_body);
+        let (request_body, request_body_truncated) = text(e.request_body.as_ref());
+        let (response_body, response_body_truncated) = text(e.response_body.captured());
         View {
             id: stored.id,
             time: e.time.to_rfc3339_opts(SecondsFormat::Millis, true),

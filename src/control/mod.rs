@@ -27,6 +27,7 @@
 
 pub mod auth;
 mod body;
+mod capture;
 mod clock;
 mod error;
 pub mod exchange;

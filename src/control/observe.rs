@@ -6,19 +6,20 @@
 use std::future::{ready, Ready};
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
-use actix_web::body::{EitherBody, MessageBody};
+use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::web::Bytes;
 use actix_web::HttpMessage;
 use chrono::{DateTime, Utc};
 use pin_project_lite::pin_project;
 
+use super::capture::Capturing;
 use super::exchange::Exchange;
 use super::faults::FaultKind;
-use super::journal::{safe_headers, Captured, Entry};
+use super::journal::{safe_headers, Captured, Entry, ResponseBody};
 use super::Control;
 
 /// Paths that are the emulator's own, not emulated APIs.
@@ -37,9 +38,9 @@ pub struct Observe(pub Control);
 impl<S, B> Transform<S, ServiceRequest> for Observe
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
+    B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<B, Bytes>>;
+    type Response = ServiceResponse<EitherBody<B, BoxBody>>;
     type Error = actix_web::Error;
     type Transform = ObserveService<S>;
     type InitError = ();
@@ -61,9 +62,9 @@ pub struct ObserveService<S> {
 impl<S, B> Service<ServiceRequest> for ObserveService<S>
 where
     S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = actix_web::Error>,
-    B: MessageBody,
+    B: MessageBody + 'static,
 {
-    type Response = ServiceResponse<EitherBody<B, Bytes>>;
+    type Response = ServiceResponse<EitherBody<B, BoxBody>>;
     type Error = actix_web::Error;
     type Future = Observed<S::Future>;
 
@@ -104,9 +105,9 @@ pin_project! {
 impl<F, B> std::future::Future for Observed<F>
 where
     F: std::future::Future<Output = Result<ServiceResponse<B>, actix_web::Error>>,
-    B: MessageBody,
+    B: MessageBody + 'static,
 {
-    type Output = Result<ServiceResponse<EitherBody<B, Bytes>>, actix_web::Error>;
+    type Output = Result<ServiceResponse<EitherBody<B, BoxBody>>, actix_web::Error>;
 
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
@@ -122,10 +123,10 @@ where
 }
 
 impl Watch {
-    fn finish<B: MessageBody>(
+    fn finish<B: MessageBody + 'static>(
         self,
         res: ServiceResponse<B>,
-    ) -> ServiceResponse<EitherBody<B, Bytes>> {
+    ) -> ServiceResponse<EitherBody<B, BoxBody>> {
         let duration = self.start.elapsed();
         let exchange = res
             .request()
@@ -151,18 +152,21 @@ impl Watch {
         let Some(journal) = self.control.journal.as_deref() else {
             return res.map_into_left_body();
         };
-        let mut response_body = None;
+        let mut response_body = ResponseBody::Whole(None);
         let res = res.map_body(|_, body| match body.try_into_bytes() {
             Ok(bytes) => {
-                response_body = Some(if exchange.lasting_response {
+                response_body = ResponseBody::Whole(Some(if exchange.lasting_response {
                     Captured::shared(&bytes)
                 } else {
                     Captured::new(&bytes)
-                });
-                EitherBody::right(bytes)
+                }));
+                EitherBody::right(BoxBody::new(bytes))
             }
-            // A streamed body (a dropped connection) is not captured.
-            Err(body) => EitherBody::left(body),
+            Err(body) => {
+                let slot = Arc::default();
+                response_body = ResponseBody::Streamed(Arc::clone(&slot));
+                EitherBody::right(BoxBody::new(Capturing::new(body, slot)))
+            }
         });
         let req = res.request();
         journal.push(Entry {

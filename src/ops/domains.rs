@@ -3,29 +3,11 @@
 
 use super::args::Args;
 use super::error::OpError;
-use super::listing::{sort_key, users_element};
-use super::reply::{Node, Reply};
+use super::listing::{every_user, sort_key};
+use super::reply::Reply;
 use super::user_view::{identity_node, user_node};
 use super::Ctx;
-use crate::model::User;
-use crate::store::{Scope, SortKey, UserFilter, UserQuery};
-
-fn list(
-    ctx: &Ctx,
-    scope: Scope,
-    sort: SortKey,
-    ascending: bool,
-    view: fn(&User) -> Node,
-) -> Result<Reply, OpError> {
-    let users = ctx.tx.list_users(&UserQuery {
-        scope,
-        filter: UserFilter::default(),
-        sort,
-        ascending,
-        page: None,
-    })?;
-    Ok(Reply::ok().child(users_element(&users, view)))
-}
+use crate::store::{Scope, SortKey};
 
 /// The users whose default domain is `DomainName`, by first name then last name, for
 /// system administrators and that domain's managers.
@@ -39,26 +21,24 @@ pub fn get_local_users(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     if !caller.user.sysadmin && !ctx.tx.is_domain_manager(domain.id, caller.user.id)? {
         return Err(OpError::AccessDenied);
     }
-    list(
-        ctx,
+    Ok(every_user(
         Scope::LocalTo(domain.id),
         SortKey::FirstLast,
         true,
         user_node,
-    )
+    ))
 }
 
 /// Everyone else who is a member of a domain the caller is a member of, by first name
 /// then last name.
 pub fn get_co_workers(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     let caller = ctx.caller(args.str("AuthenticationTicket"))?;
-    list(
-        ctx,
+    Ok(every_user(
         Scope::CoWorkersOf(caller.user.id),
         SortKey::FirstLast,
         true,
         user_node,
-    )
+    ))
 }
 
 /// GetCoWorkers in a chosen order, in full (`DetailMode`) or identity only.
@@ -69,11 +49,10 @@ pub fn get_co_workers1(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     } else {
         identity_node
     };
-    list(
-        ctx,
+    Ok(every_user(
         Scope::CoWorkersOf(caller.user.id),
         sort_key(args.int("SortBy")),
         args.bool("SortAscending"),
         view,
-    )
+    ))
 }

@@ -1,10 +1,12 @@
 //! GetAllUsers, GetAllUsers1, GetAllUsers2 and GetAllUsersWithoutDetails: system
 //! administrators only (Part B §2.13). Paging, filtering, sorting and counting are done
-//! by the store in SQL; this file only reads the parameters.
+//! by the store in SQL; this file only reads the parameters. GetAllUsers' users are
+//! read as its answer is written (see `rows`).
 
 use super::args::Args;
 use super::error::OpError;
 use super::reply::{Node, Reply};
+use super::rows::UserRows;
 use super::user_view::{identity_node, user_node};
 use super::Ctx;
 use crate::model::User;
@@ -21,23 +23,29 @@ pub fn sort_key(code: i32) -> SortKey {
 }
 
 /// `<users>` holding one `<User>` per user, in the given form.
-pub fn users_element(users: &[User], view: fn(&User) -> Node) -> Node {
+fn users_element(users: &[User], view: fn(&User) -> Node) -> Node {
     let mut element = Node::new("users");
     element.children = users.iter().map(view).collect();
     element
 }
 
+/// `<users>` with every user of `scope` in the given order and form, read as the
+/// answer is written.
+pub fn every_user(scope: Scope, sort: SortKey, ascending: bool, view: fn(&User) -> Node) -> Reply {
+    let query = UserQuery {
+        scope,
+        filter: UserFilter::default(),
+        sort,
+        ascending,
+        page: None,
+    };
+    Reply::ok().child(Node::new("users").rows(UserRows::new(query, view)))
+}
+
 /// Every user, disabled ones included, by first name then last name.
 pub fn get_all_users(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     ctx.sysadmin_caller(args.str("AuthenticationTicket"), OpError::AccessDenied)?;
-    let users = ctx.tx.list_users(&UserQuery {
-        scope: Scope::All,
-        filter: UserFilter::default(),
-        sort: SortKey::FirstLast,
-        ascending: true,
-        page: None,
-    })?;
-    Ok(Reply::ok().child(users_element(&users, user_node)))
+    Ok(every_user(Scope::All, SortKey::FirstLast, true, user_node))
 }
 
 /// The parameter names of one paged listing method (they differ between them;

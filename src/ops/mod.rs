@@ -17,6 +17,7 @@ mod method;
 mod passwords;
 mod preferences;
 mod reply;
+mod rows;
 mod secrets;
 mod server_info;
 mod session;
@@ -39,6 +40,7 @@ pub use method::{
     find, find_ignoring_case, Access, Method, MethodSpec, Param, ParamKind, Root, METHODS,
 };
 pub use reply::Node;
+pub use rows::{Snapshot, UserRows};
 pub use secrets::hash_password;
 
 use crate::clock::Clock;

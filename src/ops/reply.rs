@@ -4,14 +4,17 @@
 
 use super::error::OpError;
 use super::method::Root;
+use super::rows::UserRows;
 
 pub type Attr = (&'static str, String);
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Node {
     pub name: &'static str,
     pub attrs: Vec<Attr>,
     pub children: Vec<Node>,
+    /// More children, after `children`, read only as the answer is written.
+    pub rows: Option<UserRows>,
 }
 
 impl Node {
@@ -20,7 +23,18 @@ impl Node {
             name,
             attrs: Vec::new(),
             children: Vec::new(),
+            rows: None,
         }
+    }
+
+    pub fn rows(mut self, rows: UserRows) -> Node {
+        self.rows = Some(rows);
+        self
+    }
+
+    /// Whether any part of the tree is read only as the answer is written.
+    pub fn has_rows(&self) -> bool {
+        self.rows.is_some() || self.children.iter().any(Node::has_rows)
     }
 
     pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Node {

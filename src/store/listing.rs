@@ -1,9 +1,10 @@
 //! Listing users. Every listing method is one query shape: a scope, contains-match
-//! filters, a sort key with a direction, and a page, all done in SQL (LIMIT/OFFSET,
-//! COUNT) so no listing loads more users than it returns. Ties are broken by id in
-//! the same direction, so the order is stable and descending is exactly the reverse
-//! of ascending; each sort key has an index (migration 2) that SQLite walks instead
-//! of sorting, except the domain name, which lives in another table.
+//! filters, a sort key with a direction, and a window of the ordered result (a page, or
+//! a batch after a cursor), all done in SQL (LIMIT/OFFSET, COUNT) so no listing loads
+//! more users than it returns. Ties are broken by id in the same direction, so the
+//! order is total and descending is exactly the reverse of ascending; each sort key has
+//! an index (migration 2) that SQLite walks instead of sorting, except the domain name,
+//! which lives in another table.
 
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
@@ -64,16 +65,39 @@ impl SortKey {
         SortKey::UserType,
     ];
 
-    fn columns(self) -> &'static [&'static str] {
+    /// The ORDER BY terms before the id, each an expression and whether it needs
+    /// `COLLATE NOCASE` (the user name has it from its column). None is ever NULL, so
+    /// a cursor can compare them as one row value.
+    fn columns(self) -> &'static [(&'static str, bool)] {
         match self {
-            SortKey::UserName => &["u.user_name"],
-            SortKey::FirstLast => &["u.first_name COLLATE NOCASE", "u.last_name COLLATE NOCASE"],
-            SortKey::LastFirst => &["u.last_name COLLATE NOCASE", "u.first_name COLLATE NOCASE"],
-            SortKey::Email => &["u.email COLLATE NOCASE"],
-            SortKey::Status => &["u.enabled"],
-            SortKey::AuthSource => &["u.auth_source COLLATE NOCASE"],
-            SortKey::Domain => &["d.name"],
-            SortKey::UserType => &["u.read_only"],
+            SortKey::UserName => &[("u.user_name", false)],
+            SortKey::FirstLast => &[("u.first_name", true), ("u.last_name", true)],
+            SortKey::LastFirst => &[("u.last_name", true), ("u.first_name", true)],
+            SortKey::Email => &[("u.email", true)],
+            SortKey::Status => &[("u.enabled", false)],
+            SortKey::AuthSource => &[("u.auth_source", true)],
+            // A user without a domain sorts first, as a NULL name would.
+            SortKey::Domain => &[("d.name IS NOT NULL", false), ("IFNULL(d.name, '')", true)],
+            SortKey::UserType => &[("u.read_only", false)],
+        }
+    }
+
+    /// This user's values of [`SortKey::columns`].
+    fn values(self, user: &User) -> Vec<Value> {
+        let text = |t: &str| Value::Text(t.to_owned());
+        let flag = |b: bool| Value::Integer(b.into());
+        match self {
+            SortKey::UserName => vec![text(&user.user_name)],
+            SortKey::FirstLast => vec![text(&user.first_name), text(&user.last_name)],
+            SortKey::LastFirst => vec![text(&user.last_name), text(&user.first_name)],
+            SortKey::Email => vec![text(&user.email)],
+            SortKey::Status => vec![flag(user.enabled)],
+            SortKey::AuthSource => vec![text(&user.auth_source)],
+            SortKey::Domain => vec![
+                flag(user.domain.is_some()),
+                text(user.domain.as_deref().unwrap_or("")),
+            ],
+            SortKey::UserType => vec![flag(user.read_only)],
         }
     }
 }
@@ -95,6 +119,74 @@ pub struct UserQuery<'a> {
     pub page: Option<Page>,
 }
 
+/// How a query finds the users of its scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Walk {
+    /// From the scope (the domain's users, the co-workers by id), then sorted: cheap
+    /// for a small scope, but a batch costs the whole scope.
+    Scope,
+    /// Along the sort key's index, testing each user against the scope: a batch costs
+    /// only the users it passes, but the whole listing costs every user of the store.
+    Index,
+}
+
+/// The users a query reads of its order. Read in batches, the domain name order is
+/// read in two parts that SQLite walks along indexes instead of sorting the whole scope
+/// for every batch: the users without a domain by id, then the domains by name and
+/// each one's users by id (the other way round when descending).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Part {
+    Whole,
+    WithoutDomain,
+    WithDomain,
+}
+
+impl Part {
+    /// Whether a cursor (see [`UserQuery::position`]) stands in this part.
+    pub fn holds(self, after: &[Value]) -> bool {
+        match self {
+            Part::Whole => true,
+            Part::WithoutDomain => after.first() == Some(&Value::Integer(0)),
+            Part::WithDomain => after.first() == Some(&Value::Integer(1)),
+        }
+    }
+
+    /// The cursor's values this part compares: all of them, the id, or the domain's
+    /// name and the id (the domain sort's values are whether there is a domain, its
+    /// name and the id).
+    pub fn key(self, after: &[Value]) -> &[Value] {
+        let skip = match self {
+            Part::Whole => 0,
+            Part::WithoutDomain => 2,
+            Part::WithDomain => 1,
+        };
+        after.get(skip..).unwrap_or_default()
+    }
+}
+
+/// The rows of the ordered result a query returns.
+pub(super) struct Window<'c> {
+    /// The cursor's values for the part: the row before the first one.
+    pub after: Option<&'c [Value]>,
+    /// `None`: no limit.
+    pub limit: Option<u32>,
+    pub offset: u32,
+    pub walk: Walk,
+    pub part: Part,
+}
+
+impl From<Option<Page>> for Window<'_> {
+    fn from(page: Option<Page>) -> Self {
+        Window {
+            after: None,
+            limit: page.map(|p| p.limit),
+            offset: page.map_or(0, |p| p.offset),
+            walk: Walk::Scope,
+            part: Part::Whole,
+        }
+    }
+}
+
 /// `%` and `_` are literal in a filter; `\` escapes them.
 fn contains_pattern(text: &str) -> String {
     let mut pattern = String::with_capacity(text.len() + 2);
@@ -110,29 +202,43 @@ fn contains_pattern(text: &str) -> String {
 }
 
 impl UserQuery<'_> {
-    /// The WHERE clause over `users u` (empty when nothing is filtered, which lets
-    /// SQLite count without visiting rows) and its parameters.
+    /// The terms of the WHERE clause over `users u` (none when nothing is filtered,
+    /// which lets SQLite count without visiting rows) and their parameters.
     ///
     /// A unary `+` keeps SQLite from answering a filter through an index. Without
     /// statistics it takes `enabled = 1` for selective and would then look up most of
     /// the table by index, and for a page also sort it; a scan is cheaper. For the
     /// domain filter that holds only on a page, where walking the sort key's index and
     /// skipping non-members beats sorting the members; a count starts from them.
-    fn condition(&self, paged: bool) -> (String, Vec<Value>) {
+    fn condition(&self, paged: bool, walk: Walk) -> (Vec<String>, Vec<Value>) {
         let unindexed = if paged { "+" } else { "" };
         let mut clauses: Vec<String> = Vec::new();
         let mut values: Vec<Value> = Vec::new();
-        match self.scope {
-            Scope::All => {}
-            Scope::LocalTo(domain_id) => {
+        match (self.scope, walk) {
+            (Scope::All, _) => {}
+            (Scope::LocalTo(domain_id), Walk::Scope) => {
                 clauses.push("u.domain_id = ?".into());
                 values.push(domain_id.into());
             }
-            Scope::CoWorkersOf(user_id) => {
+            (Scope::LocalTo(domain_id), Walk::Index) => {
+                clauses.push("+u.domain_id = ?".into());
+                values.push(domain_id.into());
+            }
+            (Scope::CoWorkersOf(user_id), Walk::Scope) => {
                 clauses.push(
                     "u.id IN (SELECT other.user_id FROM domain_members mine
                               JOIN domain_members other ON other.domain_id = mine.domain_id
                               WHERE mine.user_id = ?) AND u.id <> ?"
+                        .into(),
+                );
+                values.extend([user_id.into(), user_id.into()]);
+            }
+            // A probe per user: through its memberships to the caller's.
+            (Scope::CoWorkersOf(user_id), Walk::Index) => {
+                clauses.push(
+                    "EXISTS (SELECT 1 FROM domain_members other
+                             JOIN domain_members mine ON mine.domain_id = other.domain_id
+                             WHERE other.user_id = u.id AND mine.user_id = ?) AND u.id <> ?"
                         .into(),
                 );
                 values.extend([user_id.into(), user_id.into()]);
@@ -171,51 +277,117 @@ impl UserQuery<'_> {
                 values.push(Value::Integer(flag.into()));
             }
         }
-        if clauses.is_empty() {
-            return (String::new(), values);
-        }
-        (format!("WHERE {}", clauses.join(" AND ")), values)
+        (clauses, values)
+    }
+
+    /// The sort key's terms, then the id.
+    fn terms(&self) -> impl Iterator<Item = (&'static str, bool)> {
+        self.sort.columns().iter().copied().chain([("u.id", false)])
     }
 
     fn order(&self) -> String {
         let direction = if self.ascending { "ASC" } else { "DESC" };
-        self.sort
-            .columns()
-            .iter()
-            .chain(&["u.id"])
-            .map(|c| format!("{c} {direction}"))
+        self.terms()
+            .map(|(term, nocase)| format!("{term}{} {direction}", collation(nocase)))
             .collect::<Vec<_>>()
             .join(", ")
     }
 
-    /// The listing query. A page is chosen by ids first, over `users` alone (and the
-    /// domain for that sort), so the rows an OFFSET skips cost an index step each and
-    /// not a read of the user with its domain and preferences.
-    fn sql(&self) -> (String, Vec<Value>) {
-        let (condition, mut values) = self.condition(self.page.is_some());
+    /// The rows that come after a cursor, compared as one row value. The collation is
+    /// on the cursor's side: with it on the columns' side SQLite scans the sort key's
+    /// index from its start instead of searching it for the cursor.
+    fn beyond(&self) -> String {
+        let (terms, values): (Vec<&str>, Vec<String>) = self
+            .terms()
+            .map(|(term, nocase)| (term, format!("?{}", collation(nocase))))
+            .unzip();
+        let after = if self.ascending { ">" } else { "<" };
+        format!("({}) {after} ({})", terms.join(", "), values.join(", "))
+    }
+
+    /// The sort key values and id of `user`: where a batch that ended with it stopped.
+    pub(super) fn position(&self, user: &User) -> Vec<Value> {
+        let mut values = self.sort.values(user);
+        values.push(user.id.into());
+        values
+    }
+
+    /// The listing query for a window. The rows are chosen by ids first, over `users`
+    /// alone (and the domain for that sort), so the rows an OFFSET skips cost an index
+    /// step each and not a read of the user with its domain and preferences.
+    pub(super) fn sql(&self, window: Window) -> (String, Vec<Value>) {
+        let (mut clauses, mut values) = self.condition(true, window.walk);
+        let (direction, after) = if self.ascending {
+            ("ASC", ">")
+        } else {
+            ("DESC", "<")
+        };
         let order = self.order();
-        let sql = match self.page {
-            None => format!("{SELECT_USER} {condition} ORDER BY {order}"),
-            Some(page) => {
-                values.extend([i64::from(page.limit).into(), i64::from(page.offset).into()]);
-                let domain = match self.sort {
-                    SortKey::Domain => "LEFT JOIN domains d ON d.id = u.domain_id",
-                    _ => "",
-                };
-                format!(
-                    "{SELECT_USER} WHERE u.id IN (SELECT u.id FROM users u {domain} {condition} \
-                     ORDER BY {order} LIMIT ? OFFSET ?) ORDER BY {order}"
+        let (from, part_order, beyond) = match (window.part, self.sort) {
+            (Part::Whole, SortKey::Domain) => (
+                "users u LEFT JOIN domains d ON d.id = u.domain_id",
+                order.clone(),
+                self.beyond(),
+            ),
+            (Part::Whole, _) => ("users u", order.clone(), self.beyond()),
+            (Part::WithoutDomain, _) => {
+                clauses.push("u.domain_id IS NULL".into());
+                (
+                    "users u",
+                    format!("u.id {direction}"),
+                    format!("u.id {after} ?"),
                 )
             }
+            // CROSS JOIN: the domains by name, then each one's users by id.
+            (Part::WithDomain, _) => (
+                "domains d CROSS JOIN users u ON u.domain_id = d.id",
+                format!("d.name {direction}, u.id {direction}"),
+                format!("(d.name, u.id) {after} (?, ?)"),
+            ),
         };
+        if let Some(after) = window.after {
+            clauses.push(beyond);
+            values.extend(after.iter().cloned());
+        }
+        // SQLite reads a negative LIMIT as none.
+        let limit = window.limit.map_or(-1, i64::from);
+        values.extend([limit.into(), i64::from(window.offset).into()]);
+        let condition = where_clause(&clauses);
+        let sql = format!(
+            "{SELECT_USER} WHERE u.id IN (SELECT u.id FROM {from} {condition} \
+             ORDER BY {part_order} LIMIT ? OFFSET ?) ORDER BY {order}"
+        );
         (sql, values)
     }
+}
+
+fn collation(nocase: bool) -> &'static str {
+    if nocase {
+        " COLLATE NOCASE"
+    } else {
+        ""
+    }
+}
+
+fn where_clause(clauses: &[String]) -> String {
+    if clauses.is_empty() {
+        return String::new();
+    }
+    format!("WHERE {}", clauses.join(" AND "))
 }
 
 impl Tx<'_> {
     /// The page of users the query asks for, in its order.
     pub fn list_users(&self, query: &UserQuery) -> Result<Vec<User>, StoreError> {
-        let (sql, values) = query.sql();
+        self.list_window(query, query.page.into())
+    }
+
+    pub(super) fn list_window(
+        &self,
+        query: &UserQuery,
+        window: Window,
+    ) -> Result<Vec<User>, StoreError> {
+        let (sql, values) = query.sql(window);
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let users = stmt
             .query_map(params_from_iter(values), user_from_row)?
@@ -223,10 +395,10 @@ impl Tx<'_> {
         Ok(users)
     }
 
-    /// How many users match the query's scope and filters, whatever the page.
+    /// How many users match the query's scope and filters.
     pub fn count_users(&self, query: &UserQuery) -> Result<i64, StoreError> {
-        let (condition, values) = query.condition(false);
-        let sql = format!("SELECT COUNT(*) FROM users u {condition}");
+        let (clauses, values) = query.condition(false, Walk::Scope);
+        let sql = format!("SELECT COUNT(*) FROM users u {}", where_clause(&clauses));
         Ok(self
             .conn
             .prepare_cached(&sql)?
@@ -236,7 +408,13 @@ impl Tx<'_> {
     /// SQLite's plan for a listing, one line per step, indented two spaces per level
     /// of nesting (for tests and the benchmark).
     pub fn explain_listing(&self, query: &UserQuery) -> Result<Vec<String>, StoreError> {
-        let (sql, values) = query.sql();
+        self.explain(query.sql(query.page.into()))
+    }
+
+    pub(super) fn explain(
+        &self,
+        (sql, values): (String, Vec<Value>),
+    ) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
         let steps: Vec<(i64, i64, String)> = stmt
             .query_map(params_from_iter(values), |r| {

@@ -2,6 +2,7 @@
 //! transaction on the single writer connection, so a failed operation leaves nothing
 //! half-written and no client ever sees `database is locked`.
 
+mod batches;
 mod bulk;
 mod contact_items;
 mod domains;
@@ -13,6 +14,7 @@ mod read_cache;
 mod reset;
 mod schema;
 mod sliding;
+mod snapshot;
 mod stats;
 mod tickets;
 mod users;
@@ -31,9 +33,11 @@ use read_cache::{CacheView, ReadCache};
 use sliding::DeferredSlides;
 use writer::Writer;
 
+pub use batches::Cursor;
 pub use bulk::{bulk_user_name, bulk_vendor_ids, FIRST_NAMES, LAST_NAMES};
 pub use fixtures::{FixtureError, FixtureSet, FixtureUser};
 pub use listing::{Page, Scope, SortKey, UserFilter, UserQuery};
+pub use snapshot::Snapshot;
 pub use users::NewUser;
 
 #[derive(Debug, thiserror::Error)]

@@ -1,11 +1,14 @@
 //! A real server on a random loopback port with a fresh database, and one helper per
 //! binding. Every test talks HTTP to it and asserts bytes.
 
+use std::future::Future;
 use std::time::Duration;
 
 use asmx_emulator::app::Application;
 use asmx_emulator::clock::Clock;
 use asmx_emulator::config::Config;
+use asmx_emulator::ops::hash_password;
+use asmx_emulator::store::Store;
 use clap::Parser;
 
 pub struct TestApp {
@@ -59,8 +62,25 @@ pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     start(dir, db, extra)
 }
 
+/// A server on the fixtures and `users` generated users (`user0000001`…, password
+/// `bench`, spread over the fixture domains), built as `examples/gen_users.rs` does.
+pub async fn spawn_app_with_users(users: usize) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("test.db");
+    let store = Store::open(&db).expect("store");
+    store
+        .seed_if_empty(std::path::Path::new(FIXTURES), hash_password)
+        .expect("fixtures");
+    let domains = ["Corporate", "Finance", "Engineering", "Marketing", "Legal"];
+    store
+        .bulk_insert_users(users, &hash_password("bench"), &domains, 0)
+        .expect("generated users");
+    start(dir, db, &[])
+}
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
+
 fn start(dir: tempfile::TempDir, db: std::path::PathBuf, extra: &[&str]) -> TestApp {
-    let fixtures = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
     let mut args = vec![
         "asmx-emulator",
         "--bind",
@@ -68,7 +88,7 @@ fn start(dir: tempfile::TempDir, db: std::path::PathBuf, extra: &[&str]) -> Test
         "--db",
         db.to_str().unwrap(),
         "--fixtures",
-        fixtures,
+        FIXTURES,
         "--workers",
         "2",
     ];
@@ -126,12 +146,19 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str) -> Resp {
+        self.get_meanwhile(path, async {}).await
+    }
+
+    /// GET `path`; once its status and headers are in, `meanwhile` runs to its end
+    /// before the body is read.
+    pub async fn get_meanwhile(&self, path: &str, meanwhile: impl Future<Output = ()>) -> Resp {
         let res = self
             .client
             .get(format!("{}{}", self.base, path))
             .send()
             .await
             .expect("GET");
+        meanwhile.await;
         self.finish(res).await
     }
 

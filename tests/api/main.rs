@@ -28,6 +28,7 @@ mod preferences;
 mod protocol;
 mod sliding;
 mod slow_body;
+mod streaming;
 mod tools;
 mod users;
 mod vendors_chatbot;
