@@ -251,22 +251,11 @@ async fn invoke(
     args: Args,
     info: RequestInfo,
 ) -> Result<Answer, actix_web::error::BlockingError> {
-    let (done, snapshot) = if method.access == Access::Lookup {
-        (state.service.invoke(method, &args, &info), None)
+    let mut done = if method.access == Access::Lookup {
+        state.service.invoke(method, &args, &info)
     } else {
         let service = state.service.clone();
-        web::block(move || {
-            // A listing's rows are read after the method ran, from a snapshot taken
-            // before it: so they show nothing newer than the check of the caller's
-            // rights. If it cannot be taken now, one is taken for the rows.
-            let snapshot = (method.access == Access::Read)
-                .then(|| service.snapshot().ok())
-                .flatten();
-            let done = service.invoke(method, &args, &info);
-            let snapshot = snapshot.filter(|_| done.node.has_rows());
-            (done, snapshot)
-        })
-        .await?
+        web::block(move || service.invoke(method, &args, &info)).await?
     };
     if let Some(owed) = done.owed {
         let service = state.service.clone();
@@ -276,8 +265,8 @@ async fn invoke(
         Exchange::update(req, |x| x.user = Some(user));
     }
     Ok(Answer {
+        snapshot: done.snapshot.take(),
         node: done.node,
         method,
-        snapshot,
     })
 }

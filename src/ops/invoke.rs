@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use chrono::{DateTime, Duration, Utc};
 
 use super::hashing::HashMemo;
+use super::rows::Snapshot;
 use super::{reply, Access, Args, Ctx, Method, Node, OpError, RequestInfo, Service};
 use crate::store::Tx;
 
@@ -30,6 +31,8 @@ pub struct Invocation {
     pub user: Option<String>,
     /// A write the call still owes before its answer may go out: see [`Service::settle`].
     pub owed: Option<Owed>,
+    /// The snapshot the call ran on, when its reply has rows still to read from it.
+    pub snapshot: Option<Snapshot>,
 }
 
 /// A reading call's ticket slide that must reach the disk before the call is answered.
@@ -59,8 +62,16 @@ impl Service {
             Ok(reply)
         };
         let effects = RefCell::default();
+        let mut snapshot = None;
         let outcome = match method.access {
             Access::Lookup | Access::Read => self.store.read(|tx| run(tx, &effects)),
+            // The rows are read after the method ran, from the snapshot it ran on: so
+            // they show nothing newer than the check of the caller's rights. Without
+            // one, the protocol layer takes a snapshot for the rows when it needs them.
+            Access::Stream => match self.snapshot() {
+                Ok(taken) => snapshot.insert(taken).read(|tx| run(tx, &effects)),
+                Err(_) => self.store.read(|tx| run(tx, &effects)),
+            },
             Access::Write => self.store.write(|tx| run(tx, &effects)),
             Access::HashThenWrite => {
                 // Only the hashes are kept: the rehearsal stops at its first write
@@ -78,8 +89,10 @@ impl Service {
             }
             _ => None,
         };
+        let node = reply::render(method.root, outcome);
         Invocation {
-            node: reply::render(method.root, outcome),
+            snapshot: snapshot.filter(|_| node.has_rows()),
+            node,
             user: effects.user,
             owed,
         }

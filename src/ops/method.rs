@@ -45,8 +45,11 @@ impl Root {
 pub enum Access {
     /// A read of a few rows by key: cheap enough to run on the request's own worker.
     Lookup,
-    /// A read that may scan many rows (the listings).
+    /// A read that may scan many rows (the paged listings).
     Read,
+    /// A read answering every matching user: the method runs on a snapshot that
+    /// stays open while its rows are read and written out (see `rows`).
+    Stream,
     Write,
     /// A write that hashes or checks a password: rehearsed on a snapshot first, so
     /// the hashing does not hold up every other write (see `hashing`).
@@ -107,6 +110,9 @@ macro_rules! method {
     (read $($spec:tt)*) => {
         MethodSpec { access: Access::Read, ..method!($($spec)*) }
     };
+    (stream $($spec:tt)*) => {
+        MethodSpec { access: Access::Stream, ..method!($($spec)*) }
+    };
     (hashing $($spec:tt)*) => {
         MethodSpec { access: Access::HashThenWrite, ..method!($($spec)*) }
     };
@@ -161,7 +167,7 @@ pub static METHODS: &[MethodSpec] = &[
     method!(lookup "UserExists", Response, [s("AuthenticationTicket"), s("UserName")],
         users::user_exists,
         "Tells whether a user name exists."),
-    method!(read "GetAllUsers", Response, [s("AuthenticationTicket")], listing::get_all_users,
+    method!(stream "GetAllUsers", Response, [s("AuthenticationTicket")], listing::get_all_users,
         "Returns every user with full details, by first name then last name. System administrators only."),
     method!(read "GetAllUsers1", Response,
         [s("AuthenticationTicket"), i("StartingRowNumber"), i("NumbeOfRow"), s("firstNameFilter"),
@@ -183,12 +189,12 @@ pub static METHODS: &[MethodSpec] = &[
          b("SortAscending")],
         listing::get_all_users_without_details,
         "Like GetAllUsers2, with identity attributes only. System administrators only."),
-    method!(read "GetLocalUsers", Response, [s("AuthenticationTicket"), s("DomainName")],
+    method!(stream "GetLocalUsers", Response, [s("AuthenticationTicket"), s("DomainName")],
         domains::get_local_users,
         "Returns the users whose default domain is the given one. System administrators and the domain's managers."),
-    method!(read "GetCoWorkers", Response, [s("AuthenticationTicket")], domains::get_co_workers,
+    method!(stream "GetCoWorkers", Response, [s("AuthenticationTicket")], domains::get_co_workers,
         "Returns the other members of the caller's domains, by first name then last name."),
-    method!(read "GetCoWorkers1", Response,
+    method!(stream "GetCoWorkers1", Response,
         [s("AuthenticationTicket"), i("SortBy"), b("SortAscending"), b("DetailMode")],
         domains::get_co_workers1,
         "Returns the caller's co-workers in a chosen order, in full or identity only."),

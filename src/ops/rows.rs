@@ -7,7 +7,7 @@
 use super::reply::Node;
 use super::{OpError, Service};
 use crate::model::User;
-use crate::store::{self, Cursor, UserQuery};
+use crate::store::{self, Cursor, Tx, UserQuery};
 
 /// Users per batch: enough that the per-batch query is a small part of the cost, few
 /// enough that a batch's users, nodes and text stay around a megabyte.
@@ -20,6 +20,13 @@ pub struct Snapshot(store::Snapshot);
 impl Service {
     pub fn snapshot(&self) -> Result<Snapshot, OpError> {
         Ok(Snapshot(self.store.snapshot()?))
+    }
+}
+
+impl Snapshot {
+    /// Runs `f` on the snapshot, as [`crate::store::Store::read`] runs it on a fresh one.
+    pub(super) fn read<T, E>(&self, f: impl FnOnce(&Tx) -> Result<T, E>) -> Result<T, E> {
+        self.0.read(f)
     }
 }
 
