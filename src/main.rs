@@ -3,9 +3,6 @@ use clap::Parser;
 use asmx_emulator::app::Application;
 use asmx_emulator::config::Config;
 
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
     let config = Config::parse();
