@@ -3,6 +3,7 @@
 //! (placeholders filled in) as a client sees them with ASP.NET custom errors on: the
 //! messages of the exception chain joined by ` ---> `, no type names, no stack.
 
+use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
@@ -115,19 +116,26 @@ pub enum Fault {
 
 /// The headers ASP.NET puts on every answer of the service.
 pub fn asmx_response(status: StatusCode, success: bool) -> actix_web::HttpResponseBuilder {
+    // Names and values as constants: parsing them again for every answer showed in
+    // the profile of the help page (issue 8).
+    const ASPNET_VERSION: HeaderName = HeaderName::from_static("x-aspnet-version");
+    const POWERED_BY: HeaderName = HeaderName::from_static("x-powered-by");
     let mut builder = HttpResponse::build(status);
     builder
         .insert_header((
-            "Cache-Control",
-            if success {
+            header::CACHE_CONTROL,
+            HeaderValue::from_static(if success {
                 "private, max-age=0"
             } else {
                 "private"
-            },
+            }),
         ))
-        .insert_header(("Server", "Microsoft-IIS/10.0"))
-        .insert_header(("X-AspNet-Version", "4.0.30319"))
-        .insert_header(("X-Powered-By", "ASP.NET"));
+        .insert_header((
+            header::SERVER,
+            HeaderValue::from_static("Microsoft-IIS/10.0"),
+        ))
+        .insert_header((ASPNET_VERSION, HeaderValue::from_static("4.0.30319")))
+        .insert_header((POWERED_BY, HeaderValue::from_static("ASP.NET")));
     builder
 }
 

@@ -76,7 +76,15 @@ pub async fn handle(
 
 /// `http://host` as the client addressed us: WSDL addresses and mail links use it.
 fn site_url(req: &HttpRequest) -> String {
-    format!("http://{}", req.connection_info().host())
+    const FORWARDED_HOST: header::HeaderName = header::HeaderName::from_static("x-forwarded-host");
+    let headers = req.headers();
+    // The plain case straight from `Host`: working out the whole connection info
+    // (forwarding headers, peer address) showed in the help page's profile.
+    let forwarded = headers.contains_key(header::FORWARDED) || headers.contains_key(FORWARDED_HOST);
+    match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
+        Some(host) if !forwarded => format!("http://{host}"),
+        _ => format!("http://{}", req.connection_info().host()),
+    }
 }
 
 fn request_info(req: &HttpRequest) -> RequestInfo {

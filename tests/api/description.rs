@@ -75,6 +75,29 @@ async fn the_wsdl_lists_every_method_and_addresses_the_request_host() {
     );
 }
 
+/// Behind a proxy the addresses follow the forwarded host, as before the plain `Host`
+/// case got its shortcut.
+#[actix_web::test]
+async fn the_wsdl_addresses_a_forwarded_host() {
+    let app = spawn_app().await;
+    for (header, value, host) in [
+        ("Host", "example.test:81", "example.test:81"),
+        ("X-Forwarded-Host", "proxy.test", "proxy.test"),
+        (
+            "Forwarded",
+            "host=fwd.test:8443;proto=https",
+            "fwd.test:8443",
+        ),
+    ] {
+        let wsdl = app
+            .request("GET", "/srv.asmx?wsdl", &[(header, value)], "")
+            .await
+            .body;
+        let address = format!("location=\"http://{host}/srv.asmx\"");
+        assert_eq!(wsdl.matches(&address).count(), 4, "{header}: {value}");
+    }
+}
+
 #[actix_web::test]
 async fn disco_points_at_the_wsdl() {
     let app = spawn_app().await;
