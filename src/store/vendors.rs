@@ -125,16 +125,23 @@ impl Tx<'_> {
         user_id: UserId,
         now: DateTime<Utc>,
     ) -> Result<VendorProfile, StoreError> {
+        let stored = || {
+            self.conn
+                .prepare_cached(SELECT_PROFILE)?
+                .query_row([user_id], profile_from_row)
+                .optional()
+        };
+        // Read first: a user seen before has a profile, and one statement is enough.
+        if let Some(profile) = stored()? {
+            return Ok(profile);
+        }
         self.conn
             .prepare_cached(
                 "INSERT OR IGNORE INTO vendor_profiles (user_id, created_at, updated_at)
                  VALUES (?1, ?2, ?2)",
             )?
             .execute(params![user_id, to_ms(now)])?;
-        Ok(self
-            .conn
-            .prepare_cached(SELECT_PROFILE)?
-            .query_row([user_id], profile_from_row)?)
+        stored()?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
     }
 
     /// Stores the whole profile (callers check `unique_id` is free first). Its times
