@@ -32,13 +32,7 @@ fn users_element(users: &[User], view: fn(&User) -> Node) -> Node {
 /// `<users>` with every user of `scope` in the given order and form, read as the
 /// answer is written.
 pub fn every_user(scope: Scope, sort: SortKey, ascending: bool, view: fn(&User) -> Node) -> Reply {
-    let query = UserQuery {
-        scope,
-        filter: UserFilter::default(),
-        sort,
-        ascending,
-        page: None,
-    };
+    let query = UserQuery::every(scope, sort, ascending);
     Reply::ok().child(Node::new("users").rows(UserRows::new(query, view)))
 }
 

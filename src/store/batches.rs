@@ -79,7 +79,6 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::UserFilter;
 
     /// A store with repeated names, users without a domain and every flag both ways.
     fn varied_store(dir: &std::path::Path) -> crate::store::Store {
@@ -128,13 +127,7 @@ mod tests {
         for scope in [Scope::All, Scope::LocalTo(domain.id), Scope::CoWorkersOf(1)] {
             for sort in SortKey::ALL {
                 for ascending in [true, false] {
-                    let query = UserQuery {
-                        scope,
-                        filter: UserFilter::default(),
-                        sort,
-                        ascending,
-                        page: None,
-                    };
+                    let query = UserQuery::every(scope, sort, ascending);
                     let case = format!("{scope:?} {sort:?} ascending={ascending}");
                     let whole = store.read(|tx| tx.list_users(&query)).unwrap();
                     assert!(whole.len() > 20, "{case}");

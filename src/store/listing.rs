@@ -119,6 +119,19 @@ pub struct UserQuery<'a> {
     pub page: Option<Page>,
 }
 
+impl UserQuery<'static> {
+    /// Every user of `scope`, unfiltered and unpaged, in the given order.
+    pub fn every(scope: Scope, sort: SortKey, ascending: bool) -> UserQuery<'static> {
+        UserQuery {
+            scope,
+            filter: UserFilter::default(),
+            sort,
+            ascending,
+            page: None,
+        }
+    }
+}
+
 /// How a query finds the users of its scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Walk {
