@@ -12,7 +12,7 @@ use super::binding::{Binding, SoapVersion, XML_CONTENT_TYPE};
 use super::doc::{Doc, Piece};
 use super::streamed::Streamed;
 use super::{envelope, ok_xml, xml};
-use crate::ops::{Method, Node, OpError, Service, Snapshot};
+use crate::ops::{self, Method, Node, OpError, Service, Snapshot};
 
 /// An answer no longer than this is sent from memory after the first pass, without a
 /// second.
@@ -89,7 +89,7 @@ impl Answer {
             Ok(Measured::Sized(len, chunks)) => {
                 ok_xml(shape.content_type(), Streamed::new(len, chunks))
             }
-            Err(error) => shape.whole(&Node::failure(self.method.root, error.to_string())),
+            Err(error) => shape.whole(&ops::failed(self.method.root, error)),
         })
     }
 }

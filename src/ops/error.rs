@@ -70,10 +70,10 @@ impl From<StoreError> for OpError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict => OpError::UsernameExists,
-            e => {
-                tracing::error!(error = %e, "store error");
-                OpError::System(e.to_string())
-            }
+            // Logged when answered (`reply::failed`): a password method's rehearsal on
+            // a read-only snapshot meets a store error at its first write by design,
+            // and that outcome is never answered.
+            e => OpError::System(e.to_string()),
         }
     }
 }

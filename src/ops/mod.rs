@@ -39,7 +39,7 @@ pub use invoke::{Invocation, Owed};
 pub use method::{
     find, find_ignoring_case, Access, Method, MethodSpec, Param, ParamKind, Root, METHODS,
 };
-pub use reply::Node;
+pub use reply::{failed, Node};
 pub use rows::{Snapshot, UserRows};
 pub use secrets::hash_password;
 

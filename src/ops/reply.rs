@@ -100,8 +100,17 @@ pub fn render(root: Root, outcome: Result<Reply, OpError>) -> Node {
             node.children = reply.children;
             node
         }
-        Err(error) => Node::failure(root, error.to_string()),
+        Err(error) => failed(root, error),
     }
+}
+
+/// The in-band answer to a failed call. A system error (the store, or anything the
+/// documentation does not define) is logged here, where a client is told of it.
+pub fn failed(root: Root, error: OpError) -> Node {
+    if matches!(error, OpError::System(_)) {
+        tracing::error!(error = %error, "system error answered");
+    }
+    Node::failure(root, error.to_string())
 }
 
 #[cfg(test)]

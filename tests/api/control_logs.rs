@@ -73,4 +73,20 @@ async fn json_logs_carry_one_line_per_emulated_request() {
     assert_eq!(fields["status"], 200);
     assert_eq!(fields["path"], "/srv.asmx/AuthenticateUser");
     assert!(fields["duration_ms"].as_f64().unwrap() >= 0.0);
+
+    // A successful login rehearses on a read snapshot, which stops at its first write
+    // by design: nothing went wrong, so nothing is logged as an error.
+    let url = format!("{base}/srv.asmx/AuthenticateUser?UID=jdoe&PWD=jdoe");
+    let res = client.get(url).send().await.expect("answered");
+    assert_eq!(res.status().as_u16(), 200);
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(15))
+            .expect("a request line");
+        assert!(!line.contains("\"ERROR\""), "{line}");
+        if line.contains("emulated request") {
+            assert!(line.contains("\"status\":200"), "{line}");
+            break;
+        }
+    }
 }
