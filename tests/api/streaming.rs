@@ -185,3 +185,59 @@ async fn the_journal_keeps_the_first_64_kib_of_a_streamed_answer() {
     assert_eq!(kept.len(), 64 * 1024);
     assert_eq!(kept, &resp.body[..64 * 1024]);
 }
+
+/// Clients that hang up in the middle of a streamed answer: each cut ends its
+/// snapshot, so the server goes on answering whole listings that show later writes.
+#[actix_web::test]
+async fn clients_that_hang_up_mid_stream_leave_nothing_behind() {
+    use std::io::{Read, Write};
+
+    let app = spawn_app_with_users(USERS).await;
+    let ticket = app.login("admin", "admin").await;
+    let path = format!("/srv.asmx/GetAllUsers?AuthenticationTicket={ticket}");
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+    let port = app.port;
+    // More cuts than the read pool keeps idle connections.
+    let cuts = actix_web::rt::task::spawn_blocking(move || {
+        (0..40)
+            .map(|_| {
+                let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+                stream
+                    .set_read_timeout(Some(std::time::Duration::from_secs(30)))
+                    .unwrap();
+                stream.write_all(request.as_bytes()).unwrap();
+                let mut part = vec![0; 100_000];
+                let mut read = 0;
+                while read < part.len() {
+                    match stream.read(&mut part[read..]).unwrap() {
+                        0 => break,
+                        n => read += n,
+                    }
+                }
+                read
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    assert!(cuts.iter().all(|&n| n == 100_000), "{cuts:?}");
+    let email = "after.the.cuts@example.org";
+    let node = app
+        .node(
+            Binding::Soap11,
+            "UpdateUserContactInfo",
+            &[
+                ("authenticationTicket", P::V(&ticket)),
+                ("userName", P::V("t_nguyen")),
+                ("emailAddress", P::V(email)),
+                ("mobileNumber", P::V("555-0199")),
+            ],
+        )
+        .await;
+    assert!(node.contains("success=\"true\""), "{node}");
+    let whole = app.get(&path).await;
+    assert_eq!(whole.status, 200);
+    assert_eq!(content_length(&whole), whole.body.len());
+    assert_eq!(whole.body.matches("<User ").count(), TOTAL);
+    assert!(whole.body.contains(email), "the answer shows the write");
+}
