@@ -172,15 +172,20 @@ async fn sigkill_mid_load_loses_no_acknowledged_write() {
     assert!(user.contains("<response success=\"true\""), "{user}");
 }
 
-/// One HTTP/1.1 response read off a raw connection: status line to end of body.
-fn read_response(conn: &mut TcpStream) -> String {
+/// A response head read off a raw connection: status line to the blank line.
+fn read_head(conn: &mut TcpStream) -> String {
     let mut head = Vec::new();
     let mut byte = [0u8];
     while !head.ends_with(b"\r\n\r\n") {
         conn.read_exact(&mut byte).expect("response head");
         head.push(byte[0]);
     }
-    let head = String::from_utf8(head).unwrap();
+    String::from_utf8(head).unwrap()
+}
+
+/// One HTTP/1.1 response read off a raw connection: status line to end of body.
+fn read_response(conn: &mut TcpStream) -> String {
+    let head = read_head(conn);
     let length: usize = head
         .lines()
         .find_map(|l| l.strip_prefix("content-length: "))
@@ -203,12 +208,17 @@ async fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     conn.write_all(b"GET /srv.asmx/ServerInfo HTTP/1.1\r\nHost: x\r\n\r\n")
         .unwrap();
     assert!(read_response(&mut conn).starts_with("HTTP/1.1 200 OK"));
-    // Then a login whose body is only half sent when the signal arrives.
+    // Then a login whose body is only half sent when the signal arrives. Its interim
+    // 100 Continue proves the server has read the head: a connection whose next request
+    // is still unread when the signal comes is closed, as actix drains idle connections.
     conn.write_all(
         b"POST /srv.asmx/AuthenticateUser HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
-          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 17\r\n\r\nUID=jdoe&PWD=jd",
+          Expect: 100-continue\r\n\
+          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 17\r\n\r\n",
     )
     .unwrap();
+    assert_eq!(read_head(&mut conn), "HTTP/1.1 100 Continue\r\n\r\n");
+    conn.write_all(b"UID=jdoe&PWD=jd").unwrap();
     child.terminate();
     // The rest of the body comes once the server has begun shutting down.
     sleep(Duration::from_millis(100)).await;
