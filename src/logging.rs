@@ -15,6 +15,8 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::LogFormat;
 
+mod plain;
+
 const FLUSH_EVERY: Duration = Duration::from_millis(20);
 /// Beyond this many bytes waiting, a line is written at once by its own thread, so a
 /// stalled reader of the output costs speed, never unbounded memory.
@@ -114,15 +116,22 @@ pub fn batched<W: Write + Send + 'static>(out: W) -> (Batched<W>, LogGuard<W>) {
     (Batched(Arc::clone(&shared)), LogGuard { shared, thread })
 }
 
-/// Installs the global subscriber (`RUST_LOG`, default `info`) writing to stdout.
+/// Installs the global subscriber (`RUST_LOG`, default `info`) writing to stdout:
+/// coloured on a terminal, and otherwise the same line without colours, written by
+/// [`plain`].
 pub fn init(format: LogFormat) -> LogGuard<io::Stdout> {
     let (writer, guard) = batched(io::stdout());
+    let terminal = io::stdout().is_terminal();
     let logs = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
-        .with_ansi(io::stdout().is_terminal())
+        .with_ansi(terminal)
         .with_writer(writer);
     match format {
-        LogFormat::Text => logs.init(),
+        LogFormat::Text if terminal => logs.init(),
+        LogFormat::Text => logs
+            .event_format(plain::PlainLine)
+            .fmt_fields(plain::PlainFields)
+            .init(),
         LogFormat::Json => logs.json().init(),
     }
     guard
