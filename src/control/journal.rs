@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode, Uri};
-use actix_web::web::{self, Bytes};
+use actix_web::web::{self, Bytes, BytesMut};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -100,20 +100,37 @@ fn is_secret(name: &HeaderName) -> bool {
         "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
     ) || ["token", "key", "secret", "password"]
         .iter()
-        .any(|word| name.contains(word))
+        .any(|word| contains(name.as_bytes(), word.as_bytes()))
 }
 
-/// The request headers with every credential masked.
+/// `str::contains` for a header name and a short word: a plain scan, where the
+/// general searcher's set-up cost more than the search (4,000 instructions for the
+/// headers of a SOAP call).
+fn contains(name: &[u8], word: &[u8]) -> bool {
+    name.windows(word.len()).any(|w| w == word)
+}
+
+/// The request headers with every credential masked, copied into one buffer of their
+/// own: the values arrive as slices of the connection's read buffer, and holding them
+/// would keep that buffer from being reused, so every request would need a new one.
 pub fn safe_headers(headers: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
-    headers
+    let mut copy = BytesMut::with_capacity(headers.iter().map(|(_, v)| v.len()).sum());
+    let spans: Vec<_> = headers
         .iter()
         .map(|(name, value)| {
-            let value = if is_secret(name) {
-                REDACTED
-            } else {
-                value.clone()
-            };
-            (name.clone(), value)
+            let value = if is_secret(name) { &REDACTED } else { value };
+            let start = copy.len();
+            copy.extend_from_slice(value.as_bytes());
+            (name.clone(), start..copy.len())
+        })
+        .collect();
+    let copy = copy.freeze();
+    spans
+        .into_iter()
+        .map(|(name, span)| {
+            // The bytes were a valid header value a moment ago: never the fallback.
+            let value = HeaderValue::from_maybe_shared(copy.slice(span)).unwrap_or(REDACTED);
+            (name, value)
         })
         .collect()
 }
