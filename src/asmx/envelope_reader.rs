@@ -8,6 +8,7 @@ use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
 use super::binding::{SoapVersion, XSI_NS};
+use super::content_type::lossy_utf8;
 
 /// One element under the request element.
 #[derive(Debug, Clone, PartialEq)]
@@ -47,13 +48,13 @@ pub enum ReadError {
 
 fn ns_of(resolved: &ResolveResult) -> Option<String> {
     match resolved {
-        ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+        ResolveResult::Bound(ns) => Some(lossy_utf8(ns.as_ref())),
         _ => None,
     }
 }
 
 fn local_of(start: &BytesStart) -> String {
-    String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
+    lossy_utf8(start.local_name().as_ref())
 }
 
 /// Where .NET's reader stands after an element ending at byte `pos` of `text`: the
@@ -213,8 +214,7 @@ impl Walk {
             }
             Place::Header => {
                 if env.must_understand.is_none() && must_understand(reader, start, env.version) {
-                    env.must_understand =
-                        Some(String::from_utf8_lossy(start.name().as_ref()).into_owned());
+                    env.must_understand = Some(lossy_utf8(start.name().as_ref()));
                 }
                 Place::Other
             }
