@@ -35,7 +35,8 @@ use fault::{asmx_response, Fault, HttpFault, PageFault, SoapFault};
 
 /// ASP.NET's default `maxQueryStringLength`.
 const MAX_QUERY_STRING: usize = 2048;
-const SERVICE_PATH: &str = "/srv.asmx";
+/// The service's path, which IIS matches in any case.
+pub const SERVICE_PATH: &str = "/srv.asmx";
 
 /// Handles every request; anything outside `/srv.asmx` is 404. A body over
 /// `--max-body` is ASP.NET's error page rather than the framework's own text.
@@ -81,9 +82,10 @@ fn site_url(req: &HttpRequest) -> String {
     // The plain case straight from `Host`: working out the whole connection info
     // (forwarding headers, peer address) showed in the help page's profile.
     let forwarded = headers.contains_key(header::FORWARDED) || headers.contains_key(FORWARDED_HOST);
+    let url = |host: &str| ["http://", host].concat();
     match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
-        Some(host) if !forwarded => format!("http://{host}"),
-        _ => format!("http://{}", req.connection_info().host()),
+        Some(host) if !forwarded => url(host),
+        _ => url(req.connection_info().host()),
     }
 }
 
