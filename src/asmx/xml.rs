@@ -2,6 +2,8 @@
 //! escapes differently (it escapes `'` and leaves line breaks raw in attributes), so the
 //! few rules .NET follows live here instead.
 
+use std::fmt::Write;
+
 use super::doc::{Doc, Lazy};
 use crate::ops::Node;
 
@@ -9,51 +11,78 @@ use crate::ops::Node;
 pub const NEWLINE: &str = "\r\n";
 pub const DECLARATION: &str = r#"<?xml version="1.0" encoding="utf-8"?>"#;
 
+/// What an escaping rule does with an ASCII byte.
+enum Escape {
+    Entity(&'static str),
+    /// `&#xN;`, the byte's character reference.
+    CharRef,
+}
+
+/// The last byte any rule escapes. Letters, like all non-ASCII bytes, come after it,
+/// so most bytes are passed over without asking the rule.
+const LAST_ESCAPED: u8 = b'>';
+
+/// Copies `value` with the bytes `rule` escapes replaced; `rule` is asked only about
+/// bytes up to [`LAST_ESCAPED`]. Those are ASCII, which never occurs inside a
+/// multi-byte character, so the text between them is copied a run at a time instead
+/// of a character at a time.
+fn escape(out: &mut String, value: &str, rule: impl Fn(u8) -> Option<Escape>) {
+    let mut run = 0;
+    for (i, b) in value.bytes().enumerate() {
+        if b > LAST_ESCAPED {
+            continue;
+        }
+        let Some(escape) = rule(b) else { continue };
+        out.push_str(&value[run..i]);
+        match escape {
+            Escape::Entity(entity) => out.push_str(entity),
+            Escape::CharRef => {
+                // Writing to a String cannot fail.
+                let _ = write!(out, "&#x{b:X};");
+            }
+        }
+        run = i + 1;
+    }
+    out.push_str(&value[run..]);
+}
+
 /// Attribute value: `& < > "` as entities, CR/LF as character references, tab
 /// literal, `'` literal; other control characters as character references.
 pub fn escape_attr(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\n' => out.push_str("&#xA;"),
-            '\r' => out.push_str("&#xD;"),
-            '\t' => out.push('\t'),
-            c if (c as u32) < 0x20 => out.push_str(&format!("&#x{:X};", c as u32)),
-            c => out.push(c),
-        }
-    }
+    escape(out, value, |b| match b {
+        b'&' => Some(Escape::Entity("&amp;")),
+        b'<' => Some(Escape::Entity("&lt;")),
+        b'>' => Some(Escape::Entity("&gt;")),
+        b'"' => Some(Escape::Entity("&quot;")),
+        b'\t' => None,
+        0..=0x1f => Some(Escape::CharRef),
+        _ => None,
+    });
 }
 
 /// Text content: `& < >` as entities, quotes literal.
 pub fn escape_text(out: &mut String, value: &str) {
-    for c in value.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\n' | '\r' | '\t' => out.push(c),
-            c if (c as u32) < 0x20 => out.push_str(&format!("&#x{:X};", c as u32)),
-            c => out.push(c),
-        }
-    }
+    escape(out, value, |b| match b {
+        b'&' => Some(Escape::Entity("&amp;")),
+        b'<' => Some(Escape::Entity("&lt;")),
+        b'>' => Some(Escape::Entity("&gt;")),
+        b'\n' | b'\r' | b'\t' => None,
+        0..=0x1f => Some(Escape::CharRef),
+        _ => None,
+    });
 }
 
 /// `HttpUtility.HtmlEncode`: `& < > " '` as entities. Used for ASP.NET's error texts
 /// and everything the help pages show.
 pub fn html_encode_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape(out, text, |b| match b {
+        b'&' => Some(Escape::Entity("&amp;")),
+        b'<' => Some(Escape::Entity("&lt;")),
+        b'>' => Some(Escape::Entity("&gt;")),
+        b'"' => Some(Escape::Entity("&quot;")),
+        b'\'' => Some(Escape::Entity("&#39;")),
+        _ => None,
+    });
 }
 
 /// How children sit in their parent: each on a line of its own, indented two spaces
@@ -82,7 +111,7 @@ fn open_tag(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
     for (name, value) in node
         .attrs
         .iter()
-        .map(|(n, v)| (*n, v.as_str()))
+        .map(|(n, v)| (*n, v.as_ref()))
         .chain(extra)
     {
         out.push(' ');
@@ -97,6 +126,8 @@ fn open_tag(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
 /// trailing line break: the body of an HTTP GET/POST answer.
 pub fn document(node: &Node) -> Doc {
     let mut out = Doc::default();
+    out.text()
+        .reserve(DECLARATION.len() + NEWLINE.len() + estimated_len(node));
     out.push_str(DECLARATION);
     out.push_str(NEWLINE);
     element(&mut out, node, 0, Layout::Indented, None);
@@ -106,7 +137,25 @@ pub fn document(node: &Node) -> Doc {
 /// The node on one line, with `xmlns=""` as the top element's last attribute: how it
 /// sits inside a SOAP `…Result` element of the service namespace.
 pub fn inline_in_soap(out: &mut Doc, node: &Node) {
+    out.text().reserve(estimated_len(node) + SOAP_END_MAX);
     element(out, node, 0, Layout::Inline, Some(("xmlns", "")));
+}
+
+/// Room for what a SOAP envelope writes after its result node:
+/// `</…Result></…Response></soap:Body></soap:Envelope>`.
+const SOAP_END_MAX: usize = 128;
+
+/// About how long a node is written: its tags, attributes and line breaks, with
+/// values unescaped and without rows. Reserving it up front saves growing the
+/// output, and copying it, again and again as the answer is written.
+fn estimated_len(node: &Node) -> usize {
+    let attrs: usize = node
+        .attrs
+        .iter()
+        .map(|(name, value)| name.len() + value.len() + 4)
+        .sum();
+    let children: usize = node.children.iter().map(estimated_len).sum();
+    2 * node.name.len() + 8 + attrs + children
 }
 
 /// A child element at `depth`, on its own line when indented.
@@ -152,6 +201,16 @@ mod tests {
         let mut out = String::new();
         escape_attr(&mut out, "a&b<c>d\"e'f\tg\nh\ri\u{1}é😀");
         assert_eq!(out, "a&amp;b&lt;c&gt;d&quot;e'f\tg&#xA;h&#xD;i&#x1;é😀");
+    }
+
+    #[test]
+    fn text_and_html_escape_their_own_sets() {
+        let mut text = String::new();
+        escape_text(&mut text, "a&b<c>d\"e'f\tg\nh\ri\u{1}é");
+        assert_eq!(text, "a&amp;b&lt;c&gt;d\"e'f\tg\nh\ri&#x1;é");
+        let mut html = String::new();
+        html_encode_into(&mut html, "<a href='x'>&\"é\u{1}");
+        assert_eq!(html, "&lt;a href=&#39;x&#39;&gt;&amp;&quot;é\u{1}");
     }
 
     #[test]

@@ -2,11 +2,37 @@
 //! bytes. Every method answers `<root …>` or `<response …>` (Part A1), chosen by the
 //! method table, with `success` first and, for `<response>`, `error` after it.
 
+use std::borrow::Cow;
+
 use super::error::OpError;
 use super::method::Root;
 use super::rows::UserRows;
 
-pub type Attr = (&'static str, String);
+pub type Attr = (&'static str, Cow<'static, str>);
+
+/// An attribute's value. Most values are literals (`true`, `TRUE`, `""`), which the
+/// node borrows rather than copying to the heap on every answer.
+pub trait AttrValue {
+    fn into_value(self) -> Cow<'static, str>;
+}
+
+impl AttrValue for &'static str {
+    fn into_value(self) -> Cow<'static, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl AttrValue for String {
+    fn into_value(self) -> Cow<'static, str> {
+        Cow::Owned(self)
+    }
+}
+
+impl AttrValue for &String {
+    fn into_value(self) -> Cow<'static, str> {
+        Cow::Owned(self.clone())
+    }
+}
 
 #[derive(Debug, Clone)]
 pub struct Node {
@@ -37,8 +63,15 @@ impl Node {
         self.rows.is_some() || self.children.iter().any(Node::has_rows)
     }
 
-    pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Node {
-        self.attrs.push((name, value.into()));
+    pub fn attr(mut self, name: &'static str, value: impl AttrValue) -> Node {
+        self.attrs.push((name, value.into_value()));
+        self
+    }
+
+    /// Room for `additional` more attributes, for a node whose count is known, so the
+    /// list is not grown step by step.
+    pub fn reserve_attrs(mut self, additional: usize) -> Node {
+        self.attrs.reserve_exact(additional);
         self
     }
 
@@ -48,7 +81,7 @@ impl Node {
     }
 
     /// An in-band error in the method's root element: `success="false" error="…"`.
-    pub fn failure(root: Root, error: impl Into<String>) -> Node {
+    pub fn failure(root: Root, error: impl AttrValue) -> Node {
         Node::new(root.element())
             .attr("success", "false")
             .attr("error", error)
@@ -70,14 +103,14 @@ impl Reply {
         Reply::default()
     }
 
-    pub fn attr(mut self, name: &'static str, value: impl Into<String>) -> Reply {
-        self.tail.push((name, value.into()));
+    pub fn attr(mut self, name: &'static str, value: impl AttrValue) -> Reply {
+        self.tail.push((name, value.into_value()));
         self
     }
 
     /// An attribute written before `error` (CreateUser's `id`, Part B §2.15).
-    pub fn attr_before_error(mut self, name: &'static str, value: impl Into<String>) -> Reply {
-        self.head.push((name, value.into()));
+    pub fn attr_before_error(mut self, name: &'static str, value: impl AttrValue) -> Reply {
+        self.head.push((name, value.into_value()));
         self
     }
 
@@ -135,7 +168,7 @@ mod tests {
     #[test]
     fn root_success_has_no_error_attribute() {
         let node = render(Root::Root, Ok(Reply::ok()));
-        assert_eq!(node.attrs, vec![("success", "true".to_string())]);
+        assert_eq!(node.attrs, vec![("success", "true".into())]);
     }
 
     #[test]
@@ -143,10 +176,7 @@ mod tests {
         let node = render(Root::Root, Err(OpError::SessionExpired));
         assert_eq!(
             node.attrs[1],
-            (
-                "error",
-                "[901] Session expired or Invalid ticket".to_string()
-            )
+            ("error", "[901] Session expired or Invalid ticket".into())
         );
     }
 }

@@ -38,12 +38,21 @@ pub fn login_attrs(reply: Reply, user: &User, session: &Session) -> Reply {
         .attr("isAuthenticated", "True")
 }
 
+/// How many attributes each element has, so its list is allocated once (a wrong
+/// count only costs the list growing again).
+const IDENTITY_ATTRS: usize = 8;
+const USER_ATTRS: usize = IDENTITY_ATTRS + 5;
+const PREFERENCES_ATTRS: usize = 8;
+
 /// The short `<User>` of GetAllUsersWithoutDetails and GetCoWorkers1 without
 /// `detailMode`: who the user is and how to reach them. `MobileNumber` is part of
 /// every `<User>` (Part A3), so it is here too.
 pub fn identity_node(user: &User) -> Node {
-    Node::new("User")
-        .attr("exists", "true")
+    identity_attrs(Node::new("User").reserve_attrs(IDENTITY_ATTRS), user)
+}
+
+fn identity_attrs(node: Node, user: &User) -> Node {
+    node.attr("exists", "true")
         .attr("UserID", user.id.to_string())
         .attr("FirstName", &user.first_name)
         .attr("LastName", &user.last_name)
@@ -58,6 +67,7 @@ pub fn identity_node(user: &User) -> Node {
 pub fn user_node(user: &User) -> Node {
     let p = &user.preferences;
     let preferences = Node::new("Preferences")
+        .reserve_attrs(PREFERENCES_ATTRS)
         .attr("Language", &p.language)
         .attr("DefaultPortal", &p.default_portal)
         .attr("ShowArchives", upper_bool(p.show_archives))
@@ -69,8 +79,8 @@ pub fn user_node(user: &User) -> Node {
             "AttachDocumentToEmail",
             upper_bool(p.attach_document_to_email),
         );
-    identity_node(user)
-        .attr("Domain", user.domain.as_deref().unwrap_or(""))
+    identity_attrs(Node::new("User").reserve_attrs(USER_ATTRS), user)
+        .attr("Domain", user.domain.clone().unwrap_or_default())
         .attr("LastLogonDate", format_date(user.last_logon))
         .attr(
             "LastPasswordChangeDate",

@@ -5,6 +5,7 @@
 //! never sees a row older than the last write acknowledged to anyone, and during a
 //! commit reads go to SQLite as they would without the cache.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
@@ -84,8 +85,14 @@ impl CacheView<'_> {
     }
 
     pub fn user_named(&self, name: &str) -> Option<User> {
+        // Folding allocates: a name already in lower case is looked up as it is.
+        let folded: Cow<str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(name.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(name)
+        };
         self.current(|e| {
-            let id = e.names.get(&name.to_ascii_lowercase())?;
+            let id = e.names.get(folded.as_ref())?;
             e.users.get(id).cloned()
         })
     }
