@@ -46,15 +46,11 @@ pub enum ReadError {
     NotAnEnvelope(String),
 }
 
-fn ns_of(resolved: &ResolveResult) -> Option<String> {
+fn ns_of<'a>(resolved: &'a ResolveResult) -> Option<&'a [u8]> {
     match resolved {
-        ResolveResult::Bound(ns) => Some(lossy_utf8(ns.as_ref())),
+        ResolveResult::Bound(ns) => Some(ns.as_ref()),
         _ => None,
     }
-}
-
-fn local_of(start: &BytesStart) -> String {
-    lossy_utf8(start.local_name().as_ref())
 }
 
 /// Where .NET's reader stands after an element ending at byte `pos` of `text`: the
@@ -120,16 +116,14 @@ pub fn read(text: &str) -> Result<Envelope, ReadError> {
         param: None,
     };
     loop {
-        let (resolved, event) = reader
-            .read_resolved_event()
-            .map_err(|_| ReadError::Malformed)?;
-        let ns = ns_of(&resolved);
+        let event = reader.read_event().map_err(|_| ReadError::Malformed)?;
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
                 if walk.root_done {
                     return Err(ReadError::Malformed);
                 }
-                let place = walk.place_of(&reader, start, ns);
+                let (resolved, _) = reader.resolve_element(start.name());
+                let place = walk.place_of(&reader, start, ns_of(&resolved));
                 walk.stack.push(place);
                 if matches!(event, Event::Empty(_)) {
                     walk.close(reader.buffer_position() as usize);
@@ -169,18 +163,20 @@ pub fn read(text: &str) -> Result<Envelope, ReadError> {
 }
 
 impl Walk {
+    /// Where an element stands. Its names are copied only for the request and its
+    /// parameters, which outlive the reader.
     fn place_of(
         &mut self,
         reader: &NsReader<&[u8]>,
         start: &BytesStart,
-        ns: Option<String>,
+        ns: Option<&[u8]>,
     ) -> Place {
-        let local = local_of(start);
+        let local_name = start.local_name();
+        let local = local_name.as_ref();
         let Some(parent) = self.stack.last().copied() else {
             let version = ns
-                .as_deref()
-                .filter(|_| local == "Envelope")
-                .and_then(|n| SoapVersion::from_envelope_ns(n.as_bytes()));
+                .filter(|_| local == b"Envelope")
+                .and_then(SoapVersion::from_envelope_ns);
             return match version {
                 Some(version) => {
                     self.envelope = Some(Envelope {
@@ -192,7 +188,7 @@ impl Walk {
                     Place::Envelope
                 }
                 None => {
-                    self.foreign_root = Some(ns.unwrap_or_default());
+                    self.foreign_root = Some(ns.map(lossy_utf8).unwrap_or_default());
                     Place::Other
                 }
             };
@@ -202,10 +198,10 @@ impl Walk {
         };
         match parent {
             Place::Envelope => {
-                let in_env = ns.as_deref() == Some(env.version.envelope_ns());
-                match local.as_str() {
-                    "Header" if in_env => Place::Header,
-                    "Body" if in_env && !env.has_body => {
+                let in_env = ns == Some(env.version.envelope_ns().as_bytes());
+                match local {
+                    b"Header" if in_env => Place::Header,
+                    b"Body" if in_env && !env.has_body => {
                         env.has_body = true;
                         Place::Body
                     }
@@ -220,16 +216,16 @@ impl Walk {
             }
             Place::Body if env.request.is_none() => {
                 env.request = Some(RequestElement {
-                    ns,
-                    local,
+                    ns: ns.map(lossy_utf8),
+                    local: lossy_utf8(local),
                     params: Vec::new(),
                 });
                 Place::Request
             }
             Place::Request => {
                 self.param = Some(ParamElement {
-                    ns,
-                    local,
+                    ns: ns.map(lossy_utf8),
+                    local: lossy_utf8(local),
                     nil: is_nil(reader, start),
                     text: String::new(),
                     end: 0,
