@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode, Uri};
-use actix_web::web::{self, Bytes, BytesMut};
+use actix_web::web::{self, Bytes};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -84,7 +84,7 @@ pub struct Entry {
     pub operation: Option<&'static str>,
     pub user: Option<String>,
     pub fault: Option<FaultKind>,
-    pub headers: Vec<(HeaderName, HeaderValue)>,
+    pub headers: Headers,
     pub request_body: Option<Captured>,
     /// `None` when a fault dropped the connection.
     pub status: Option<StatusCode>,
@@ -110,29 +110,38 @@ fn contains(name: &[u8], word: &[u8]) -> bool {
     name.windows(word.len()).any(|w| w == word)
 }
 
-/// The request headers with every credential masked, copied into one buffer of their
-/// own: the values arrive as slices of the connection's read buffer, and holding them
-/// would keep that buffer from being reused, so every request would need a new one.
-pub fn safe_headers(headers: &HeaderMap) -> Vec<(HeaderName, HeaderValue)> {
-    let mut copy = BytesMut::with_capacity(headers.iter().map(|(_, v)| v.len()).sum());
-    let spans: Vec<_> = headers
-        .iter()
-        .map(|(name, value)| {
+/// The request headers as captured: every credential masked, the rest copied as
+/// `name:value` lines into one buffer of their own. One copy is cheaper than a header
+/// map's worth of values, and the values arrive as slices of the connection's read
+/// buffer, which holding them would keep from being reused.
+pub struct Headers(Box<[u8]>);
+
+impl Headers {
+    pub fn capture(headers: &HeaderMap) -> Headers {
+        let mut lines = Vec::with_capacity(
+            headers
+                .iter()
+                .map(|(name, value)| name.as_str().len() + value.len() + 2)
+                .sum(),
+        );
+        for (name, value) in headers {
             let value = if is_secret(name) { &REDACTED } else { value };
-            let start = copy.len();
-            copy.extend_from_slice(value.as_bytes());
-            (name.clone(), start..copy.len())
+            lines.extend_from_slice(name.as_str().as_bytes());
+            lines.push(b':');
+            lines.extend_from_slice(value.as_bytes());
+            lines.push(b'\n');
+        }
+        Headers(lines.into_boxed_slice())
+    }
+
+    /// Names and values in the order they came. A name holds no `:` and a value no
+    /// line break, so each line splits back exactly.
+    fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+        self.0.split(|b| *b == b'\n').filter_map(|line| {
+            let colon = line.iter().position(|b| *b == b':')?;
+            Some((&line[..colon], &line[colon + 1..]))
         })
-        .collect();
-    let copy = copy.freeze();
-    spans
-        .into_iter()
-        .map(|(name, span)| {
-            // The bytes were a valid header value a moment ago: never the fallback.
-            let value = HeaderValue::from_maybe_shared(copy.slice(span)).unwrap_or(REDACTED);
-            (name, value)
-        })
-        .collect()
+    }
 }
 
 struct Stored {
@@ -309,14 +318,15 @@ impl<'a> View<'a> {
     fn new(stored: &'a Stored) -> View<'a> {
         let e = &stored.entry;
         let mut headers = Map::new();
-        for (name, value) in &e.headers {
-            let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        for (name, value) in e.headers.iter() {
+            let name = String::from_utf8_lossy(name).into_owned();
+            let value = String::from_utf8_lossy(value).into_owned();
             // Repeated headers are joined as HTTP allows.
-            let joined = match headers.remove(name.as_str()) {
+            let joined = match headers.remove(&name) {
                 Some(serde_json::Value::String(before)) => format!("{before}, {value}"),
                 _ => value,
             };
-            headers.insert(name.to_string(), joined.into());
+            headers.insert(name, joined.into());
         }
         let (request_body, request_body_truncated) = text(e.request_body.as_ref());
         let (response_body, response_body_truncated) = text(e.response_body.captured());
@@ -392,6 +402,35 @@ async fn clear(state: web::Data<AppState>) -> Result<HttpResponse, ControlError>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn headers_come_back_in_order_with_credentials_masked() {
+        let mut map = HeaderMap::new();
+        map.insert(
+            HeaderName::from_static("authorization"),
+            HeaderValue::from_static("Basic c2VjcmV0"),
+        );
+        map.append(
+            HeaderName::from_static("x-multi"),
+            HeaderValue::from_static("a: b"),
+        );
+        map.append(
+            HeaderName::from_static("x-multi"),
+            HeaderValue::from_bytes(b"\tc\xe9").unwrap(),
+        );
+        let captured = Headers::capture(&map);
+        // A header map's order across names is its own: compare them sorted.
+        let mut lines: Vec<_> = captured.iter().collect();
+        lines.sort();
+        assert_eq!(
+            lines,
+            [
+                (&b"authorization"[..], &b"[redacted]"[..]),
+                (b"x-multi", b"\tc\xe9"),
+                (b"x-multi", b"a: b"),
+            ]
+        );
+    }
 
     #[test]
     fn credentials_are_masked_by_name() {

@@ -19,7 +19,7 @@ use pin_project_lite::pin_project;
 use super::capture::Capturing;
 use super::exchange::Exchange;
 use super::faults::FaultKind;
-use super::journal::{safe_headers, Captured, Entry, ResponseBody};
+use super::journal::{Captured, Entry, Headers, ResponseBody};
 use super::Control;
 
 /// Paths that are the emulator's own, not emulated APIs.
@@ -177,7 +177,7 @@ impl Watch {
             operation: exchange.operation,
             user: exchange.user,
             fault: exchange.fault,
-            headers: safe_headers(req.headers()),
+            headers: Headers::capture(req.headers()),
             request_body: exchange.request_body.as_ref().map(Captured::new),
             status,
             response_body,
