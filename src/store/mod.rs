@@ -137,6 +137,10 @@ impl ReadPool {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Each reader keeps its own page cache, and a burst of scans fills every one:
+        // 1 MiB instead of SQLite's 2 held a listing load's peak 20 MB lower, with no
+        // measurable cost to GetUser on a million users (issue 8).
+        conn.pragma_update(None, "cache_size", -1024)?;
         Ok(conn)
     }
 
