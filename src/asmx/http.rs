@@ -1,12 +1,17 @@
 //! The HTTP GET and form POST bindings: `name=value` pairs, read as ASP.NET's
 //! `QueryString`/`Form` collections do.
 
+use super::content_type::lossy_utf8;
 use super::fault::HttpFault;
 use crate::ops::{Args, Method, ParamKind, Value};
 
 /// `HttpUtility.UrlDecode`: `+` is a space, `%XX` and `%uNNNN` are decoded as UTF-8 /
 /// UTF-16, and a `%` that starts no valid escape stays as it is.
 pub fn url_decode(raw: &str) -> String {
+    // Nearly every name and value (tickets, user names) has nothing to decode.
+    if !raw.contains(['+', '%']) {
+        return raw.to_owned();
+    }
     let bytes = raw.as_bytes();
     let mut out: Vec<u8> = Vec::with_capacity(bytes.len());
     let hex = |s: &[u8]| {
@@ -51,7 +56,7 @@ pub fn url_decode(raw: &str) -> String {
             }
         }
     }
-    String::from_utf8_lossy(&out).into_owned()
+    lossy_utf8(&out)
 }
 
 /// The pairs of a query string or form body. A name without `=` is not a parameter
