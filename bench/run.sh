@@ -45,12 +45,18 @@ BIG_USERS=${BIG_USERS:-1000000}
 LIST_USERS=100000
 PORT=${BENCH_PORT:-18480}
 BASE="http://127.0.0.1:$PORT"
+FLOOR_PORT=$((PORT + 1))
+FLOOR_BASE="http://127.0.0.1:$FLOOR_PORT"
+# The read workloads and their floors alternate in this many rounds (see `paired`).
+ROUNDS=3
+ROUND_SECONDS=$(((DURATION + ROUNDS - 1) / ROUNDS))
 export BENCH_LUA=$ROOT/bench/lua
 
 log() { printf '[bench %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
 SERVER_PID=
+FLOOR_PID=
 WORK=
 stop_server() {
     if [[ -n $SERVER_PID ]]; then
@@ -65,17 +71,27 @@ stop_server() {
         SERVER_PID=
     fi
 }
+stop_floor() {
+    if [[ -n $FLOOR_PID ]]; then
+        kill "$FLOOR_PID" 2>/dev/null || true
+        wait "$FLOOR_PID" 2>/dev/null || true
+        FLOOR_PID=
+    fi
+}
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
     stop_server
+    stop_floor
     if [[ -n $WORK && -d $WORK ]]; then rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
-    die "port $PORT is already in use (set BENCH_PORT)"
-fi
+for port in "$PORT" "$FLOOR_PORT"; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+        die "port $port is already in use (set BENCH_PORT)"
+    fi
+done
 
 # --- tools -----------------------------------------------------------------------------
 for tool in curl taskset cargo; do
@@ -206,6 +222,29 @@ run() {
     fi
 }
 
+# paired KEY FLOOR_KEY SCRIPT EXPECT: the workload on the server and on the floor in
+# ROUNDS alternating rounds of ROUND_SECONDS, so both meet the machine in the same state
+# (a 138 KB answer's rate swung 2.5 times between minutes); each figure is its median
+# round, and a bad answer in any round marks the workload.
+paired() {
+    local key=$1 floor=$2 script=$3 expect=$4 r
+    for ((r = 1; r <= ROUNDS; r++)); do
+        DURATION=$ROUND_SECONDS run "$key.$r" "$script" "$expect"
+        BASE=$FLOOR_BASE DURATION=$ROUND_SECONDS run "$floor.$r" "$script" ""
+    done
+    median_round "$key"
+    median_round "$floor"
+}
+median_round() { # key
+    local i r mid=$(((ROUNDS + 1) / 2))
+    r=$(for ((i = 1; i <= ROUNDS; i++)); do echo "${RPS[$1.$i]} $i"; done | sort -g | sed -n "${mid}p" | cut -d' ' -f2)
+    RPS[$1]=${RPS[$1.$r]} P50[$1]=${P50[$1.$r]} P99[$1]=${P99[$1.$r]} BAD[$1]=0 SOCK[$1]=0 FIRST_BAD[$1]=
+    for ((i = 1; i <= ROUNDS; i++)); do
+        BAD[$1]=$((BAD[$1] + BAD[$1.$i])) SOCK[$1]=$((SOCK[$1] + SOCK[$1.$i]))
+        FIRST_BAD[$1]=${FIRST_BAD[$1]:-${FIRST_BAD[$1.$i]}}
+    done
+}
+
 # Body markers of a successful answer.
 OK_ASMX='success="true"'
 OK_CHATBOT='updated successfully'
@@ -231,18 +270,17 @@ HELP_BYTES=$(size "$BASE/srv.asmx")
 stop_server
 
 # --- baselines -------------------------------------------------------------------------
+# The floor runs beside the servers on the same core, idle unless driven: its workloads
+# alternate with the server's (`paired`).
 log "actix floor: $WORKERS worker(s) on cpu $SERVER_CPUS; bytes: soap $SOAP_BYTES, get $GET_BYTES, wsdl $WSDL_BYTES, help $HELP_BYTES"
-STARTED_AT=$EPOCHREALTIME
-taskset -c "$SERVER_CPUS" "$EX/floor" "127.0.0.1:$PORT" "$WORKERS" \
+taskset -c "$SERVER_CPUS" "$EX/floor" "127.0.0.1:$FLOOR_PORT" "$WORKERS" \
     "$SOAP_BYTES" "$GET_BYTES" "$WSDL_BYTES" "$HELP_BYTES" >"$WORK/floor.log" 2>&1 &
-SERVER_PID=$!
-wait_ready /srv.asmx "" >/dev/null
-export BENCH_TICKET=$T BENCH_USERS=${GENERATED[small]} BENCH_VENDOR_USERS=1000 BENCH_FIRST_ID=${FIRST_ID[small]}
-run floor_soap soap_getuser ""
-run floor_get get_getuser ""
-run floor_wsdl wsdl ""
-run floor_help help ""
-stop_server
+FLOOR_PID=$!
+for ((i = 0; ; i++)); do
+    curl -sf -o /dev/null "$FLOOR_BASE/srv.asmx" && break
+    ((i < 300)) || die "the floor is not answering; log: $(tail -5 "$WORK/floor.log")"
+    sleep 0.1
+done
 
 # fsync latency swings widely on a shared disk, so the raw SQLite rate is measured three
 # times, spread over the run (before, between and after the servers' write workloads);
@@ -257,18 +295,20 @@ sqlite_baseline() { # run number
 sqlite_baseline 1
 
 # --- the server --------------------------------------------------------------------------
+export BENCH_TICKET=$T BENCH_USERS=${GENERATED[small]} BENCH_VENDOR_USERS=1000 BENCH_FIRST_ID=${FIRST_ID[small]}
 timed_start small
-run soap_getuser_small soap_getuser "$OK_ASMX"
-run get_getuser_small get_getuser "$OK_ASMX"
+paired soap_getuser_small floor_soap soap_getuser "$OK_ASMX"
+paired get_getuser_small floor_get get_getuser "$OK_ASMX"
 run form_update_small form_update "$OK_ASMX"
 run soap_update_small soap_update "$OK_ASMX"
 run chatbot_small vendor_chatbot "$OK_CHATBOT"
 run conscent_small vendor_conscent "$OK_CONSCENT"
 run commbox_small vendor_commbox "$OK_COMMBOX"
 run webapi_small vendor_webapi "$OK_WEBAPI"
-run wsdl_small wsdl "$OK_WSDL"
-run help_small help "$OK_HELP"
+paired wsdl_small floor_wsdl wsdl "$OK_WSDL"
+paired help_small floor_help help "$OK_HELP"
 end_server small
+stop_floor
 sqlite_baseline 2
 
 timed_start big
