@@ -2,6 +2,8 @@
 //! ChangeUserStatus and ChangeUserType. System administrators only (Part B §2.15–2.22);
 //! anyone else gets `Access denied` before any user is looked up.
 
+use std::sync::Arc;
+
 use super::args::Args;
 use super::error::OpError;
 use super::reply::Reply;
@@ -34,7 +36,7 @@ fn login_name(name: &str) -> Result<String, OpError> {
 }
 
 /// The system administrator calling and the user its `UserName` names.
-fn administered(ctx: &Ctx, args: &Args) -> Result<(Caller, User), OpError> {
+fn administered(ctx: &Ctx, args: &Args) -> Result<(Caller, Arc<User>), OpError> {
     let caller = ctx.sysadmin_caller(args.str("AuthenticationTicket"), OpError::AccessDenied)?;
     let target = ctx.user(args.str("UserName"))?;
     Ok((caller, target))

@@ -1,6 +1,8 @@
 //! The login and ticket family: AuthenticateUser, AuthenticateUser1,
 //! AuthenticateUserViaWindows, RenewTicket, CreateTicketforUser, isValidTicket, LogOut.
 
+use std::sync::Arc;
+
 use super::args::Args;
 use super::error::OpError;
 use super::reply::Reply;
@@ -17,7 +19,7 @@ fn check_credentials(
     uid: Option<&str>,
     pwd: Option<&str>,
     blocked: OpError,
-) -> Result<User, OpError> {
+) -> Result<Arc<User>, OpError> {
     let user = match uid.filter(|u| !u.is_empty()) {
         Some(uid) => ctx.tx.user_by_name(uid)?,
         None => None,

@@ -1,6 +1,8 @@
 //! Who is calling: ticket resolution, the sliding expiry and the ticket life cycle
 //! (Part A7, A14, A15).
 
+use std::sync::Arc;
+
 use super::error::OpError;
 use super::invoke::Slide;
 use super::secrets::{new_guid, parse_guid};
@@ -9,7 +11,7 @@ use crate::model::{Session, User};
 
 /// An authenticated caller.
 pub struct Caller {
-    pub user: User,
+    pub user: Arc<User>,
     pub session: Session,
 }
 
@@ -106,7 +108,7 @@ impl Ctx<'_> {
 
     /// Looks up the user a `UserName` parameter names: a login name
     /// (case-insensitive) or `ID:<userid>` (Part A18, A19).
-    pub fn find_user(&self, name: &str) -> Result<Option<User>, OpError> {
+    pub fn find_user(&self, name: &str) -> Result<Option<Arc<User>>, OpError> {
         let by_id = name
             .get(..3)
             .filter(|p| p.eq_ignore_ascii_case("ID:"))
@@ -118,7 +120,7 @@ impl Ctx<'_> {
     }
 
     /// Like [`Ctx::find_user`], with `User not found` for no match.
-    pub fn user(&self, name: Option<&str>) -> Result<User, OpError> {
+    pub fn user(&self, name: Option<&str>) -> Result<Arc<User>, OpError> {
         match name {
             Some(name) if !name.is_empty() => self.find_user(name)?.ok_or(OpError::UserNotFound),
             _ => Err(OpError::UserNotFound),

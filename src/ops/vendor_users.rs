@@ -4,6 +4,8 @@
 //! change made anywhere keeps the verified flags, Conscent's country code and the
 //! contact items in step.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -51,7 +53,10 @@ pub struct VendorUser {
 pub fn load(tx: &Tx, id: UserId, now: DateTime<Utc>) -> Result<VendorUser, VendorOpError> {
     let user = tx.user_by_id(id)?.ok_or(VendorOpError::UserNotFound)?;
     let profile = tx.vendor_profile(id, now)?;
-    Ok(VendorUser { user, profile })
+    Ok(VendorUser {
+        user: Arc::unwrap_or_clone(user),
+        profile,
+    })
 }
 
 /// Ids of users who have none stored yet (users created after the fixtures) are
@@ -163,10 +168,12 @@ pub fn apply(
 /// [`apply`] for a user the caller has just read in this transaction.
 pub fn apply_to(
     tx: &Tx,
-    mut user: User,
+    user: Arc<User>,
     patch: &VendorPatch,
     now: DateTime<Utc>,
 ) -> Result<VendorUser, VendorOpError> {
+    // Our own copy to bring up to date: the read cache may share the one read.
+    let mut user = Arc::unwrap_or_clone(user);
     let user_id = user.id;
     let mut profile = tx.vendor_profile(user_id, now)?;
     let types = tx.contact_item_types()?;

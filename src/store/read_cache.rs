@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 
@@ -28,7 +28,8 @@ pub(super) struct ReadCache {
 struct Entries {
     generation: u64,
     sessions: HashMap<String, (UserId, DateTime<Utc>)>,
-    users: HashMap<UserId, User>,
+    /// Shared, so a hit hands out a reference count rather than a copy of the row.
+    users: HashMap<UserId, Arc<User>>,
     /// Login names folded as SQLite's NOCASE folds them (ASCII only).
     names: HashMap<String, UserId>,
 }
@@ -80,11 +81,11 @@ impl CacheView<'_> {
         self.current(|e| e.sessions.insert(ticket.to_owned(), row));
     }
 
-    pub fn user(&self, id: UserId) -> Option<User> {
+    pub fn user(&self, id: UserId) -> Option<Arc<User>> {
         self.current(|e| e.users.get(&id).cloned())
     }
 
-    pub fn user_named(&self, name: &str) -> Option<User> {
+    pub fn user_named(&self, name: &str) -> Option<Arc<User>> {
         // Folding allocates: a name already in lower case is looked up as it is.
         let folded: Cow<str> = if name.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(name.to_ascii_lowercase())
@@ -97,14 +98,14 @@ impl CacheView<'_> {
         })
     }
 
-    pub fn put_user(&self, user: &User) {
+    pub fn put_user(&self, user: &Arc<User>) {
         self.current(|e| {
             if e.users.len() >= MAX_USERS {
                 e.users.clear();
                 e.names.clear();
             }
             e.names.insert(user.user_name.to_ascii_lowercase(), user.id);
-            e.users.insert(user.id, user.clone())
+            e.users.insert(user.id, Arc::clone(user))
         });
     }
 }
@@ -137,13 +138,13 @@ mod tests {
     fn a_commit_hides_what_was_read_before_it() {
         let cache = ReadCache::default();
         let before = cache.view();
-        before.put_user(&user(1, "JDoe"));
+        before.put_user(&Arc::new(user(1, "JDoe")));
         assert_eq!(before.user_named("jdoe").map(|u| u.id), Some(1));
         assert_eq!(cache.view().user(1).map(|u| u.id), Some(1));
         cache.invalidate();
         assert!(cache.view().user(1).is_none(), "a new view misses");
         assert!(before.user(1).is_none(), "an old view misses");
-        before.put_user(&user(2, "asmith"));
+        before.put_user(&Arc::new(user(2, "asmith")));
         assert!(cache.view().user(2).is_none(), "an old view cannot fill it");
     }
 }

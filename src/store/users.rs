@@ -1,5 +1,7 @@
 //! Users and their preferences.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
@@ -89,7 +91,7 @@ impl Tx<'_> {
     }
 
     /// Looks a user up by login name, case-insensitively (Part A19).
-    pub fn user_by_name(&self, user_name: &str) -> Result<Option<User>, StoreError> {
+    pub fn user_by_name(&self, user_name: &str) -> Result<Option<Arc<User>>, StoreError> {
         if let Some(user) = self.cache.and_then(|c| c.user_named(user_name)) {
             return Ok(Some(user));
         }
@@ -101,7 +103,7 @@ impl Tx<'_> {
         Ok(self.remember(user))
     }
 
-    pub fn user_by_id(&self, id: UserId) -> Result<Option<User>, StoreError> {
+    pub fn user_by_id(&self, id: UserId) -> Result<Option<Arc<User>>, StoreError> {
         if let Some(user) = self.cache.and_then(|c| c.user(id)) {
             return Ok(Some(user));
         }
@@ -114,7 +116,8 @@ impl Tx<'_> {
     }
 
     /// A user a read transaction found, kept for the next reads (see `read_cache`).
-    fn remember(&self, user: Option<User>) -> Option<User> {
+    fn remember(&self, user: Option<User>) -> Option<Arc<User>> {
+        let user = user.map(Arc::new);
         if let (Some(cache), Some(user)) = (self.cache, &user) {
             cache.put_user(user);
         }
