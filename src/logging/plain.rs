@@ -205,6 +205,20 @@ impl Visitor<'_> {
         });
     }
 
+    /// A number or a bool: `Debug` spells it as the stock visitor does.
+    fn scalar<T: fmt::Debug>(
+        &mut self,
+        field: &Field,
+        value: T,
+        stock: fn(&mut DefaultVisitor<'_>, &Field, T),
+    ) {
+        if self.ours(field) {
+            self.write(field, value);
+        } else {
+            self.stock(field, |v| stock(v, field, value));
+        }
+    }
+
     /// Lets the stock visitor write one field, exactly as it would have.
     fn stock(&mut self, field: &Field, record: impl FnOnce(&mut DefaultVisitor<'_>)) {
         if self.result.is_err() {
@@ -233,31 +247,19 @@ impl Visit for Visitor<'_> {
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
-        if !self.ours(field) {
-            return self.stock(field, |v| v.record_u64(field, value));
-        }
-        self.write(field, value);
+        self.scalar(field, value, |v, f, x| v.record_u64(f, x));
     }
 
     fn record_i64(&mut self, field: &Field, value: i64) {
-        if !self.ours(field) {
-            return self.stock(field, |v| v.record_i64(field, value));
-        }
-        self.write(field, value);
+        self.scalar(field, value, |v, f, x| v.record_i64(f, x));
     }
 
     fn record_f64(&mut self, field: &Field, value: f64) {
-        if !self.ours(field) {
-            return self.stock(field, |v| v.record_f64(field, value));
-        }
-        self.write(field, value);
+        self.scalar(field, value, |v, f, x| v.record_f64(f, x));
     }
 
     fn record_bool(&mut self, field: &Field, value: bool) {
-        if !self.ours(field) {
-            return self.stock(field, |v| v.record_bool(field, value));
-        }
-        self.write(field, value);
+        self.scalar(field, value, |v, f, x| v.record_bool(f, x));
     }
 
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {

@@ -55,6 +55,23 @@ async fn get_all_users(app: &TestApp, binding: Binding, ticket: &str) -> Resp {
 
 /// GetAllUsers as GetAllUsers2 writes it whole: one page of every user in the same
 /// order, without the page's `totalusercount`, under GetAllUsers' name.
+/// Gives t_nguyen, the last user of the listing, a new email address over SOAP.
+async fn set_last_users_email(app: &TestApp, ticket: &str, email: &str) {
+    let node = app
+        .node(
+            Binding::Soap11,
+            "UpdateUserContactInfo",
+            &[
+                ("authenticationTicket", P::V(ticket)),
+                ("userName", P::V("t_nguyen")),
+                ("emailAddress", P::V(email)),
+                ("mobileNumber", P::V("555-0199")),
+            ],
+        )
+        .await;
+    assert!(node.contains("success=\"true\""), "{node}");
+}
+
 async fn written_whole(app: &TestApp, binding: Binding, ticket: &str) -> Resp {
     let rows = TOTAL.to_string();
     let params = [
@@ -136,21 +153,7 @@ async fn a_write_during_the_stream_does_not_change_it() {
     // t_nguyen ("Thanh") is the last user in the answer: the change is in its last
     // batch, and makes it longer.
     let email = format!("{}@example.org", "t".repeat(200));
-    let change = async {
-        let node = app
-            .node(
-                Binding::Soap11,
-                "UpdateUserContactInfo",
-                &[
-                    ("authenticationTicket", P::V(&ticket)),
-                    ("userName", P::V("t_nguyen")),
-                    ("emailAddress", P::V(&email)),
-                    ("mobileNumber", P::V("555-0199")),
-                ],
-            )
-            .await;
-        assert!(node.contains("success=\"true\""), "{node}");
-    };
+    let change = set_last_users_email(&app, &ticket, &email);
     let during = app.get_meanwhile(&path, change).await;
     assert_eq!(content_length(&during), during.body.len());
     assert_same(
@@ -222,19 +225,7 @@ async fn clients_that_hang_up_mid_stream_leave_nothing_behind() {
     .unwrap();
     assert!(cuts.iter().all(|&n| n == 100_000), "{cuts:?}");
     let email = "after.the.cuts@example.org";
-    let node = app
-        .node(
-            Binding::Soap11,
-            "UpdateUserContactInfo",
-            &[
-                ("authenticationTicket", P::V(&ticket)),
-                ("userName", P::V("t_nguyen")),
-                ("emailAddress", P::V(email)),
-                ("mobileNumber", P::V("555-0199")),
-            ],
-        )
-        .await;
-    assert!(node.contains("success=\"true\""), "{node}");
+    set_last_users_email(&app, &ticket, email).await;
     let whole = app.get(&path).await;
     assert_eq!(whole.status, 200);
     assert_eq!(content_length(&whole), whole.body.len());
