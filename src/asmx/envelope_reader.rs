@@ -1,41 +1,44 @@
 //! Reads a SOAP request document with quick-xml, streaming: the envelope version, the
 //! headers a client insists on, and the body's request element with its parameter
 //! elements. No DTD is accepted and no entity beyond XML's five is ever expanded; any
-//! document that is not well-formed is refused whole.
+//! document that is not well-formed is refused whole. What the request keeps (names,
+//! texts) borrows the document wherever it can, so reading a call copies little.
+
+use std::borrow::Cow;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::ResolveResult;
 use quick_xml::NsReader;
 
-use super::binding::{SoapVersion, XSI_NS};
+use super::binding::{SoapVersion, SERVICE_NS, XSI_NS};
 use super::content_type::lossy_utf8;
 
 /// One element under the request element.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ParamElement {
-    pub ns: Option<String>,
-    pub local: String,
+pub struct ParamElement<'a> {
+    pub ns: Option<Cow<'a, str>>,
+    pub local: Cow<'a, str>,
     pub nil: bool,
-    pub text: String,
+    pub text: Cow<'a, str>,
     /// The byte offset right after the element, in the text read: [`position`] turns
     /// it into the line and column .NET reports, only when a fault needs them.
     pub end: usize,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct RequestElement {
-    pub ns: Option<String>,
-    pub local: String,
-    pub params: Vec<ParamElement>,
+pub struct RequestElement<'a> {
+    pub ns: Option<Cow<'a, str>>,
+    pub local: Cow<'a, str>,
+    pub params: Vec<ParamElement<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Envelope {
+pub struct Envelope<'a> {
     pub version: SoapVersion,
     /// The first header entry marked `mustUnderstand`: no header is understood here.
     pub must_understand: Option<String>,
     pub has_body: bool,
-    pub request: Option<RequestElement>,
+    pub request: Option<RequestElement<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,6 +53,29 @@ fn ns_of<'a>(resolved: &'a ResolveResult) -> Option<&'a [u8]> {
     match resolved {
         ResolveResult::Bound(ns) => Some(ns.as_ref()),
         _ => None,
+    }
+}
+
+/// A namespace a request or parameter is in. The service's own, which nearly every
+/// element is in, is not copied.
+fn namespace(ns: &[u8]) -> Cow<'static, str> {
+    if ns == SERVICE_NS.as_bytes() {
+        Cow::Borrowed(SERVICE_NS)
+    } else {
+        Cow::Owned(lossy_utf8(ns).into_owned())
+    }
+}
+
+/// `part`, bytes the reader handed out, as the same bytes of `text` when they are a
+/// slice of it (a name, or text with nothing to unescape), else as a copy.
+fn borrowed<'a>(text: &'a str, part: &[u8]) -> Cow<'a, str> {
+    let within = (part.as_ptr() as usize)
+        .checked_sub(text.as_ptr() as usize)
+        .and_then(|start| text.get(start..start + part.len()))
+        .filter(|slice| slice.as_bytes() == part);
+    match within {
+        Some(slice) => Cow::Borrowed(slice),
+        None => Cow::Owned(lossy_utf8(part).into_owned()),
     }
 }
 
@@ -96,19 +122,21 @@ enum Place {
 }
 
 /// The reader's state while it walks the document once.
-struct Walk {
+struct Walk<'a> {
+    text: &'a str,
     stack: Vec<Place>,
     /// The root's namespace when the root is not a SOAP envelope.
     foreign_root: Option<String>,
-    envelope: Option<Envelope>,
+    envelope: Option<Envelope<'a>>,
     root_done: bool,
-    param: Option<ParamElement>,
+    param: Option<ParamElement<'a>>,
 }
 
-pub fn read(text: &str) -> Result<Envelope, ReadError> {
+pub fn read(text: &str) -> Result<Envelope<'_>, ReadError> {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut walk = Walk {
+        text,
         stack: Vec::new(),
         foreign_root: None,
         envelope: None,
@@ -133,11 +161,11 @@ pub fn read(text: &str) -> Result<Envelope, ReadError> {
             Event::Text(t) => {
                 // XML 1.0 line ends, as .NET's XmlReader: U+0085 and U+2028 stay.
                 let content = t.xml10_content().map_err(|_| ReadError::Malformed)?;
-                walk.text_content(&content)?;
+                walk.text_content(content)?;
             }
             Event::CData(c) => {
                 let content = c.decode().map_err(|_| ReadError::Malformed)?;
-                walk.markup_content(&content)?;
+                walk.markup_content(content)?;
             }
             Event::GeneralRef(r) => {
                 let resolved = if r.is_char_ref() {
@@ -146,7 +174,7 @@ pub fn read(text: &str) -> Result<Envelope, ReadError> {
                     let name = r.decode().map_err(|_| ReadError::Malformed)?;
                     quick_xml::escape::resolve_xml_entity(&name).map(String::from)
                 };
-                walk.markup_content(&resolved.ok_or(ReadError::Malformed)?)?;
+                walk.markup_content(resolved.ok_or(ReadError::Malformed)?.into())?;
             }
             Event::DocType(_) => return Err(ReadError::Malformed),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
@@ -162,9 +190,8 @@ pub fn read(text: &str) -> Result<Envelope, ReadError> {
     walk.envelope.ok_or(ReadError::Malformed)
 }
 
-impl Walk {
-    /// Where an element stands. Its names are copied only for the request and its
-    /// parameters, which outlive the reader.
+impl<'a> Walk<'a> {
+    /// Where an element stands. The request and its parameters keep their names.
     fn place_of(
         &mut self,
         reader: &NsReader<&[u8]>,
@@ -188,7 +215,7 @@ impl Walk {
                     Place::Envelope
                 }
                 None => {
-                    self.foreign_root = Some(ns.map(lossy_utf8).unwrap_or_default());
+                    self.foreign_root = Some(ns.map(lossy_utf8).unwrap_or_default().into_owned());
                     Place::Other
                 }
             };
@@ -210,24 +237,24 @@ impl Walk {
             }
             Place::Header => {
                 if env.must_understand.is_none() && must_understand(reader, start, env.version) {
-                    env.must_understand = Some(lossy_utf8(start.name().as_ref()));
+                    env.must_understand = Some(lossy_utf8(start.name().as_ref()).into_owned());
                 }
                 Place::Other
             }
             Place::Body if env.request.is_none() => {
                 env.request = Some(RequestElement {
-                    ns: ns.map(lossy_utf8),
-                    local: lossy_utf8(local),
+                    ns: ns.map(namespace),
+                    local: borrowed(self.text, local),
                     params: Vec::new(),
                 });
                 Place::Request
             }
             Place::Request => {
                 self.param = Some(ParamElement {
-                    ns: ns.map(lossy_utf8),
-                    local: lossy_utf8(local),
+                    ns: ns.map(namespace),
+                    local: borrowed(self.text, local),
                     nil: is_nil(reader, start),
-                    text: String::new(),
+                    text: Cow::Borrowed(""),
                     end: 0,
                 });
                 Place::Param
@@ -252,7 +279,7 @@ impl Walk {
     }
 
     /// Character data: only white space may stand outside the root.
-    fn text_content(&mut self, content: &str) -> Result<(), ReadError> {
+    fn text_content(&mut self, content: Cow<'_, str>) -> Result<(), ReadError> {
         if self.stack.is_empty() {
             return if content.trim().is_empty() {
                 Ok(())
@@ -265,7 +292,7 @@ impl Walk {
     }
 
     /// CDATA or a reference: never allowed outside the root.
-    fn markup_content(&mut self, content: &str) -> Result<(), ReadError> {
+    fn markup_content(&mut self, content: Cow<'_, str>) -> Result<(), ReadError> {
         if self.stack.is_empty() {
             return Err(ReadError::Malformed);
         }
@@ -273,9 +300,15 @@ impl Walk {
         Ok(())
     }
 
-    fn append(&mut self, content: &str) {
+    /// Adds text to the parameter being read: the first piece is borrowed from the
+    /// document when it can be, a second one makes the text a copy.
+    fn append(&mut self, content: Cow<'_, str>) {
         if let Some(p) = self.param.as_mut() {
-            p.text.push_str(content);
+            if p.text.is_empty() {
+                p.text = borrowed(self.text, content.as_bytes());
+            } else {
+                p.text.to_mut().push_str(&content);
+            }
         }
     }
 }
@@ -332,7 +365,7 @@ mod tests {
         let texts: Vec<_> = req
             .params
             .iter()
-            .map(|p| (p.local.as_str(), p.nil, p.text.as_str()))
+            .map(|p| (p.local.as_ref(), p.nil, p.text.as_ref()))
             .collect();
         assert_eq!(
             texts,
@@ -468,7 +501,7 @@ mod props {
                 "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body><M xmlns=\"urn:m\">{inner}</M></s:Body></s:Envelope>"
             );
             let env = read(&doc).expect("well-formed");
-            let got: Vec<_> = env.request.unwrap().params.into_iter().map(|p| (p.local, p.text)).collect();
+            let got: Vec<_> = env.request.unwrap().params.into_iter().map(|p| (p.local.into_owned(), p.text.into_owned())).collect();
             prop_assert_eq!(got, params);
         }
     }

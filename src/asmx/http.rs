@@ -1,7 +1,6 @@
 //! The HTTP GET and form POST bindings: `name=value` pairs, read as ASP.NET's
 //! `QueryString`/`Form` collections do.
 
-use super::content_type::lossy_utf8;
 use super::fault::HttpFault;
 use crate::ops::{Args, Method, ParamKind, Value};
 
@@ -56,7 +55,7 @@ pub fn url_decode(raw: &str) -> String {
             }
         }
     }
-    lossy_utf8(&out)
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// The pairs of a query string or form body. A name without `=` is not a parameter

@@ -207,7 +207,7 @@ async fn method_url(
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("");
             let media = MediaType::parse(content_type);
-            if media.essence != "application/x-www-form-urlencoded" {
+            if !media.is("application/x-www-form-urlencoded") {
                 return Err(Fault::Http(HttpFault::InvalidRequestFormat(
                     content_type.to_string(),
                 )));

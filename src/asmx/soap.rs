@@ -29,19 +29,20 @@ pub fn decode(
     nil: NilMode,
 ) -> Result<SoapCall, Fault> {
     let media = MediaType::parse(content_type.unwrap_or(""));
-    let expected = match media.essence.as_str() {
-        "text/xml" => SoapVersion::Soap11,
-        "application/soap+xml" => SoapVersion::Soap12,
+    let expected = if media.is("text/xml") {
+        SoapVersion::Soap11
+    } else if media.is("application/soap+xml") {
+        SoapVersion::Soap12
+    } else if media.is("application/x-www-form-urlencoded") {
         // ASMX hands a form post to /srv.asmx to its SOAP 1.2 reader (oracle 139).
-        "application/x-www-form-urlencoded" => {
-            return Err(Fault::Soap(
-                SoapVersion::Soap12,
-                SoapFault::Unprocessable(
-                    "Data at the root level is invalid. Line 1, position 1.".into(),
-                ),
-            ))
-        }
-        _ => return Err(Fault::UnsupportedMediaType),
+        return Err(Fault::Soap(
+            SoapVersion::Soap12,
+            SoapFault::Unprocessable(
+                "Data at the root level is invalid. Line 1, position 1.".into(),
+            ),
+        ));
+    } else {
+        return Err(Fault::UnsupportedMediaType);
     };
     let text = media.decode_body(body);
     let envelope = envelope_reader::read(&text).map_err(|e| match e {
@@ -156,7 +157,7 @@ fn value(
             _ => Value::absent(kind),
         });
     }
-    let text = element.text.as_str();
+    let text: &str = &element.text;
     match kind {
         ParamKind::Str => Ok(Value::Str(Some(text.to_string()))),
         ParamKind::Int => text
