@@ -183,10 +183,18 @@ impl Visitor<'_> {
         }
     }
 
+    /// `name=`, then the value as `value` writes it: pieces, not one `write!`, whose
+    /// formatting machinery cost more than the text it wrote.
+    fn field(&mut self, field: &Field, value: impl FnOnce(&mut Writer<'_>) -> fmt::Result) {
+        self.result = self.separate().and_then(|()| {
+            self.writer.write_str(field.name())?;
+            self.writer.write_char('=')?;
+            value(&mut self.writer)
+        });
+    }
+
     fn write(&mut self, field: &Field, value: impl fmt::Debug) {
-        self.result = self
-            .separate()
-            .and_then(|()| write!(self.writer, "{}={value:?}", field.name()));
+        self.field(field, |w| write!(w, "{value:?}"));
     }
 
     /// The message, first and without a name, escaped against terminal injection
@@ -241,9 +249,11 @@ impl Visit for Visitor<'_> {
         if !(is_plain(value) && self.ours(field)) {
             return self.stock(field, |v| v.record_str(field, value));
         }
-        self.result = self
-            .separate()
-            .and_then(|()| write!(self.writer, "{}=\"{value}\"", field.name()));
+        self.field(field, |w| {
+            w.write_char('"')?;
+            w.write_str(value)?;
+            w.write_char('"')
+        });
     }
 
     fn record_u64(&mut self, field: &Field, value: u64) {
