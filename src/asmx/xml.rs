@@ -111,7 +111,7 @@ fn open_tag(out: &mut String, node: &Node, extra: Option<(&str, &str)>) {
     for (name, value) in node
         .attrs
         .iter()
-        .map(|(n, v)| (*n, v.as_ref()))
+        .map(|(n, v)| (*n, v.as_str()))
         .chain(extra)
     {
         out.push(' ');
@@ -152,7 +152,7 @@ fn estimated_len(node: &Node) -> usize {
     let attrs: usize = node
         .attrs
         .iter()
-        .map(|(name, value)| name.len() + value.len() + 4)
+        .map(|(name, value)| name.len() + value.as_str().len() + 4)
         .sum();
     let children: usize = node.children.iter().map(estimated_len).sum();
     2 * node.name.len() + 8 + attrs + children

@@ -3,6 +3,8 @@
 //! by the store in SQL; this file only reads the parameters. GetAllUsers' users are
 //! read as its answer is written (see `rows`).
 
+use std::sync::Arc;
+
 use super::args::Args;
 use super::error::OpError;
 use super::reply::{Node, Reply};
@@ -23,15 +25,20 @@ pub fn sort_key(code: i32) -> SortKey {
 }
 
 /// `<users>` holding one `<User>` per user, in the given form.
-fn users_element(users: &[User], view: fn(&User) -> Node) -> Node {
+fn users_element(users: Vec<User>, view: fn(Arc<User>) -> Node) -> Node {
     let mut element = Node::new("users");
-    element.children = users.iter().map(view).collect();
+    element.children = users.into_iter().map(Arc::new).map(view).collect();
     element
 }
 
 /// `<users>` with every user of `scope` in the given order and form, read as the
 /// answer is written.
-pub fn every_user(scope: Scope, sort: SortKey, ascending: bool, view: fn(&User) -> Node) -> Reply {
+pub fn every_user(
+    scope: Scope,
+    sort: SortKey,
+    ascending: bool,
+    view: fn(Arc<User>) -> Node,
+) -> Reply {
     let query = UserQuery::every(scope, sort, ascending);
     Reply::ok().child(Node::new("users").rows(UserRows::new(query, view)))
 }
@@ -75,7 +82,7 @@ fn paged(
     ctx: &Ctx,
     args: &Args,
     names: PagedParams,
-    view: fn(&User) -> Node,
+    view: fn(Arc<User>) -> Node,
 ) -> Result<Reply, OpError> {
     ctx.sysadmin_caller(args.str("AuthenticationTicket"), OpError::AccessDenied)?;
     let non_negative = |name| u32::try_from(args.int(name)).unwrap_or(0);
@@ -102,7 +109,7 @@ fn paged(
     let users = ctx.tx.list_users(&query)?;
     Ok(Reply::ok()
         .attr("totalusercount", total.to_string())
-        .child(users_element(&users, view)))
+        .child(users_element(users, view)))
 }
 
 const PAGED1: PagedParams = PagedParams {

@@ -2,35 +2,80 @@
 //! bytes. Every method answers `<root …>` or `<response …>` (Part A1), chosen by the
 //! method table, with `success` first and, for `<response>`, `error` after it.
 
-use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
 
 use super::error::OpError;
 use super::method::Root;
 use super::rows::UserRows;
+use crate::model::User;
 
-pub type Attr = (&'static str, Cow<'static, str>);
+pub type Attr = (&'static str, Text);
 
-/// An attribute's value. Most values are literals (`true`, `TRUE`, `""`), which the
-/// node borrows rather than copying to the heap on every answer.
+/// An attribute's text. Most values are literals (`true`, `TRUE`, `""`) or fields of a
+/// user the answer shows; the node borrows the first and shares the user (with the
+/// read cache, say) for the second, rather than copying text on every answer.
+#[derive(Clone)]
+pub enum Text {
+    Static(&'static str),
+    Owned(String),
+    Field(Arc<User>, fn(&User) -> &str),
+}
+
+impl Text {
+    pub fn as_str(&self) -> &str {
+        match self {
+            Text::Static(text) => text,
+            Text::Owned(text) => text,
+            Text::Field(user, field) => field(user),
+        }
+    }
+}
+
+impl fmt::Debug for Text {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl PartialEq for Text {
+    fn eq(&self, other: &Text) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl From<&'static str> for Text {
+    fn from(text: &'static str) -> Text {
+        Text::Static(text)
+    }
+}
+
+/// What an attribute's value can be given as.
 pub trait AttrValue {
-    fn into_value(self) -> Cow<'static, str>;
+    fn into_value(self) -> Text;
+}
+
+impl AttrValue for Text {
+    fn into_value(self) -> Text {
+        self
+    }
 }
 
 impl AttrValue for &'static str {
-    fn into_value(self) -> Cow<'static, str> {
-        Cow::Borrowed(self)
+    fn into_value(self) -> Text {
+        Text::Static(self)
     }
 }
 
 impl AttrValue for String {
-    fn into_value(self) -> Cow<'static, str> {
-        Cow::Owned(self)
+    fn into_value(self) -> Text {
+        Text::Owned(self)
     }
 }
 
 impl AttrValue for &String {
-    fn into_value(self) -> Cow<'static, str> {
-        Cow::Owned(self.clone())
+    fn into_value(self) -> Text {
+        Text::Owned(self.clone())
     }
 }
 

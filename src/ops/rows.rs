@@ -4,6 +4,8 @@
 //! them in batches from a snapshot while it writes the answer, so memory does not grow
 //! with the store.
 
+use std::sync::Arc;
+
 use super::reply::Node;
 use super::{OpError, Service};
 use crate::model::User;
@@ -35,13 +37,13 @@ impl Snapshot {
 #[derive(Debug, Clone)]
 pub struct UserRows {
     query: UserQuery<'static>,
-    view: fn(&User) -> Node,
+    view: fn(Arc<User>) -> Node,
     cursor: Cursor,
     done: bool,
 }
 
 impl UserRows {
-    pub fn new(query: UserQuery<'static>, view: fn(&User) -> Node) -> UserRows {
+    pub fn new(query: UserQuery<'static>, view: fn(Arc<User>) -> Node) -> UserRows {
         UserRows {
             query,
             view,
@@ -63,6 +65,8 @@ impl UserRows {
         if users.is_empty() {
             return Ok(None);
         }
-        Ok(Some(users.iter().map(self.view).collect()))
+        Ok(Some(
+            users.into_iter().map(Arc::new).map(self.view).collect(),
+        ))
     }
 }

@@ -1,9 +1,16 @@
 //! How a user looks on the wire: the `<User>` element and the login attributes.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
 
-use super::reply::{Node, Reply};
+use super::reply::{Node, Reply, Text};
 use crate::model::{Session, User};
+
+/// A text field of `user`, shared with the node instead of copied into it.
+fn field(user: &Arc<User>, get: fn(&User) -> &str) -> Text {
+    Text::Field(Arc::clone(user), get)
+}
 
 fn upper_bool(b: bool) -> &'static str {
     if b {
@@ -47,46 +54,52 @@ const PREFERENCES_ATTRS: usize = 8;
 /// The short `<User>` of GetAllUsersWithoutDetails and GetCoWorkers1 without
 /// `detailMode`: who the user is and how to reach them. `MobileNumber` is part of
 /// every `<User>` (Part A3), so it is here too.
-pub fn identity_node(user: &User) -> Node {
-    identity_attrs(Node::new("User").reserve_attrs(IDENTITY_ATTRS), user)
+pub fn identity_node(user: Arc<User>) -> Node {
+    identity_attrs(Node::new("User").reserve_attrs(IDENTITY_ATTRS), &user)
 }
 
-fn identity_attrs(node: Node, user: &User) -> Node {
+fn identity_attrs(node: Node, user: &Arc<User>) -> Node {
     node.attr("exists", "true")
         .attr("UserID", user.id.to_string())
-        .attr("FirstName", &user.first_name)
-        .attr("LastName", &user.last_name)
-        .attr("Email", &user.email)
-        .attr("MobileNumber", &user.mobile)
+        .attr("FirstName", field(user, |u| &u.first_name))
+        .attr("LastName", field(user, |u| &u.last_name))
+        .attr("Email", field(user, |u| &u.email))
+        .attr("MobileNumber", field(user, |u| &u.mobile))
         .attr("Enabled", upper_bool(user.enabled))
-        .attr("UserName", &user.user_name)
+        .attr("UserName", field(user, |u| &u.user_name))
 }
 
 /// The full `<User>` element of GetUser, GetCurrentUser and the detailed listings,
 /// with `<Preferences>`.
-pub fn user_node(user: &User) -> Node {
+pub fn user_node(user: Arc<User>) -> Node {
     let p = &user.preferences;
     let preferences = Node::new("Preferences")
         .reserve_attrs(PREFERENCES_ATTRS)
-        .attr("Language", &p.language)
-        .attr("DefaultPortal", &p.default_portal)
+        .attr("Language", field(&user, |u| &u.preferences.language))
+        .attr(
+            "DefaultPortal",
+            field(&user, |u| &u.preferences.default_portal),
+        )
         .attr("ShowArchives", upper_bool(p.show_archives))
         .attr("ShowHiddens", upper_bool(p.show_hiddens))
         .attr("NotificationType", p.notification.name())
         .attr("NotificationTypeId", p.notification.id().to_string())
-        .attr("EmailType", &p.email_type)
+        .attr("EmailType", field(&user, |u| &u.preferences.email_type))
         .attr(
             "AttachDocumentToEmail",
             upper_bool(p.attach_document_to_email),
         );
-    identity_attrs(Node::new("User").reserve_attrs(USER_ATTRS), user)
-        .attr("Domain", user.domain.clone().unwrap_or_default())
+    identity_attrs(Node::new("User").reserve_attrs(USER_ATTRS), &user)
+        .attr(
+            "Domain",
+            field(&user, |u| u.domain.as_deref().unwrap_or("")),
+        )
         .attr("LastLogonDate", format_date(user.last_logon))
         .attr(
             "LastPasswordChangeDate",
             format_date(user.last_password_change),
         )
-        .attr("AuthenticationAuthority", &user.auth_source)
+        .attr("AuthenticationAuthority", field(&user, |u| &u.auth_source))
         .attr("ReadOnlyUser", upper_bool(user.read_only))
         .child(preferences)
 }

@@ -14,14 +14,14 @@ pub fn get_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
         None => caller.user,
         Some(name) => ctx.find_user(name)?.ok_or(OpError::UserNotFound)?,
     };
-    Ok(Reply::ok().child(user_node(&user)))
+    Ok(Reply::ok().child(user_node(user)))
 }
 
 /// GetUser's `<User>` for the ticket's user, plus an empty `<TaskRedirection />`
 /// (Part A11).
 pub fn get_current_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     let caller = ctx.caller(args.str("authenticationTicket"))?;
-    Ok(Reply::ok().child(user_node(&caller.user).child(Node::new("TaskRedirection"))))
+    Ok(Reply::ok().child(user_node(caller.user).child(Node::new("TaskRedirection"))))
 }
 
 pub fn user_exists(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
