@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use actix_web::http::header;
 use actix_web::web::{self, Bytes};
 use actix_web::HttpRequest;
 
@@ -45,8 +46,17 @@ impl AppState {
         payload: web::Payload,
         limit: usize,
     ) -> Result<Bytes, BodyError> {
-        match actix_web::rt::time::timeout(self.body_timeout, payload.to_bytes_limited(limit)).await
+        // HTTP/1.1 frames a request body by its length or in chunks; a request with
+        // neither (every GET) has none, and nothing to wait for.
+        let headers = req.headers();
+        let read = if headers.contains_key(header::CONTENT_LENGTH)
+            || headers.contains_key(header::TRANSFER_ENCODING)
         {
+            actix_web::rt::time::timeout(self.body_timeout, payload.to_bytes_limited(limit)).await
+        } else {
+            Ok(Ok(Ok(Bytes::new())))
+        };
+        match read {
             Err(_) => Err(BodyError::Stalled),
             Ok(Err(_)) => Err(BodyError::TooLarge),
             Ok(Ok(Err(e))) => Err(BodyError::Broken(e)),

@@ -59,18 +59,15 @@ pub async fn handle(
         Err(BodyError::Broken(e)) => return e.error_response(),
     };
     let path = req.path();
-    let lower = path.to_ascii_lowercase();
-    let outcome = if lower == SERVICE_PATH {
-        service_root(&req, body, &state).await
-    } else if let Some(rest) = lower
-        .strip_prefix(SERVICE_PATH)
-        .filter(|r| r.starts_with('/'))
-    {
-        // The method name keeps its case: only the `/srv.asmx` part matches in any case.
-        let name = &path[path.len() - rest.len() + 1..];
-        method_url(&req, name, body, &state).await
-    } else {
-        return HttpResponse::NotFound().finish();
+    // The method name keeps its case: only the `/srv.asmx` part matches in any case.
+    let rest = path
+        .get(..SERVICE_PATH.len())
+        .filter(|service| service.eq_ignore_ascii_case(SERVICE_PATH))
+        .map(|_| &path[SERVICE_PATH.len()..]);
+    let outcome = match rest {
+        Some("") => service_root(&req, body, &state).await,
+        Some(rest) if rest.starts_with('/') => method_url(&req, &rest[1..], body, &state).await,
+        _ => return HttpResponse::NotFound().finish(),
     };
     outcome.unwrap_or_else(Fault::into_response)
 }
@@ -198,6 +195,7 @@ async fn method_url(
     if let Some(answer) = injection::injected(req, state, method, Binding::Http(verb)).await {
         return answer;
     }
+    let form;
     let pairs = match verb {
         HttpVerb::Get => http::pairs(req.query_string()),
         HttpVerb::Post => {
@@ -216,7 +214,8 @@ async fn method_url(
             if utf8.param("charset").is_none() {
                 utf8 = MediaType::parse("application/x-www-form-urlencoded; charset=utf-8");
             }
-            http::pairs(&utf8.decode_body(&body))
+            form = utf8.decode_body(&body);
+            http::pairs(&form)
         }
     };
     let args = http::arguments(method, &pairs).map_err(Fault::Http)?;

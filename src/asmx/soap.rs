@@ -95,12 +95,12 @@ fn route(
                 .and_then(|r| r.strip_suffix('"'))
                 .unwrap_or(raw);
             let action = url_decode(unquoted);
-            by_action(&action).ok_or(SoapFault::UnknownSoapAction(action))
+            by_action(&action).ok_or_else(|| SoapFault::UnknownSoapAction(action.into_owned()))
         }
         SoapVersion::Soap12 => match media.param("action").filter(|a| !a.is_empty()) {
             Some(raw) => {
                 let action = url_decode(raw);
-                by_action(&action).ok_or(SoapFault::UnknownAction(action))
+                by_action(&action).ok_or_else(|| SoapFault::UnknownAction(action.into_owned()))
             }
             None => by_element(envelope.request.as_ref()).ok_or(SoapFault::MissingAction),
         },
