@@ -4,7 +4,7 @@
 use super::binding::{SoapVersion, SERVICE_NS, XSD_NS, XSI_NS};
 use super::doc::Doc;
 use super::fault::SoapFault;
-use super::xml::{escape_text, inline_in_soap, DECLARATION};
+use super::xml::{escape_text, estimated_len, inline_in_soap, DECLARATION};
 use crate::ops::Node;
 
 fn open(out: &mut String, version: SoapVersion) {
@@ -20,12 +20,17 @@ fn open(out: &mut String, version: SoapVersion) {
 
 const CLOSE: &str = "</soap:Body></soap:Envelope>";
 
+/// A little more than a response envelope writes besides its node and the four
+/// times the method's name, with either envelope namespace.
+const ENVELOPE_LEN: usize = 400;
+
 /// `<MResponse xmlns="http://tempuri.org/"><MResult>node</MResult></MResponse>`.
 pub fn response(version: SoapVersion, method: &str, result: &Node) -> Doc {
     let mut out = Doc::default();
-    // Room for the envelope up to the result node, which reserves its own: one
-    // allocation where the text used to grow four times.
-    out.text().reserve(512);
+    // Room for the envelope and the node: one allocation, where the text used to grow
+    // (and be copied) as it was written.
+    out.text()
+        .reserve(ENVELOPE_LEN + 4 * method.len() + estimated_len(result));
     open(out.text(), version);
     out.push_str("<soap:Body><");
     out.push_str(method);

@@ -148,7 +148,7 @@ const SOAP_END_MAX: usize = 128;
 /// About how long a node is written: its tags, attributes and line breaks, with
 /// values unescaped and without rows. Reserving it up front saves growing the
 /// output, and copying it, again and again as the answer is written.
-fn estimated_len(node: &Node) -> usize {
+pub fn estimated_len(node: &Node) -> usize {
     let attrs: usize = node
         .attrs
         .iter()
