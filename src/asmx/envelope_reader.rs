@@ -5,10 +5,11 @@
 //! texts) borrows the document wherever it can, so reading a call copies little.
 
 use std::borrow::Cow;
+use std::cell::{RefCell, RefMut};
 
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::ResolveResult;
-use quick_xml::NsReader;
+use quick_xml::name::{NamespaceResolver, ResolveResult};
+use quick_xml::Reader;
 
 use super::binding::{SoapVersion, SERVICE_NS, XSI_NS};
 use super::content_type::lossy_utf8;
@@ -132,8 +133,62 @@ struct Walk<'a> {
     param: Option<ParamElement<'a>>,
 }
 
+thread_local! {
+    /// Namespace scopes, kept from one document to the next on each thread: what
+    /// `NsReader` does with a resolver of its own, without allocating that resolver
+    /// anew for every call (issue 8).
+    static RESOLVER: RefCell<NamespaceResolver> = RefCell::new(NamespaceResolver::default());
+}
+
+/// A document this long may have left a large buffer of namespace names behind.
+const KEEP_RESOLVER_UP_TO: usize = 64 * 1024;
+
+/// The namespace scopes open in the document being read. Closed when dropped, however
+/// the reading ended, so the next document starts with none.
+struct Scopes<'r> {
+    resolver: RefMut<'r, NamespaceResolver>,
+    open: usize,
+}
+
+impl Scopes<'_> {
+    fn push(&mut self, start: &BytesStart) -> Result<(), ReadError> {
+        self.resolver
+            .push(start)
+            .map_err(|_| ReadError::Malformed)?;
+        self.open += 1;
+        Ok(())
+    }
+
+    fn pop(&mut self) {
+        self.resolver.pop();
+        self.open -= 1;
+    }
+}
+
+impl Drop for Scopes<'_> {
+    fn drop(&mut self) {
+        for _ in 0..self.open {
+            self.resolver.pop();
+        }
+    }
+}
+
 pub fn read(text: &str) -> Result<Envelope<'_>, ReadError> {
-    let mut reader = NsReader::from_str(text);
+    RESOLVER.with(|resolver| {
+        let scopes = Scopes {
+            resolver: resolver.borrow_mut(),
+            open: 0,
+        };
+        let read = read_with(text, scopes);
+        if text.len() > KEEP_RESOLVER_UP_TO {
+            *resolver.borrow_mut() = NamespaceResolver::default();
+        }
+        read
+    })
+}
+
+fn read_with<'a>(text: &'a str, mut scopes: Scopes<'_>) -> Result<Envelope<'a>, ReadError> {
+    let mut reader = Reader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut walk = Walk {
         text,
@@ -147,17 +202,23 @@ pub fn read(text: &str) -> Result<Envelope<'_>, ReadError> {
         let event = reader.read_event().map_err(|_| ReadError::Malformed)?;
         match event {
             Event::Start(ref start) | Event::Empty(ref start) => {
+                scopes.push(start)?;
                 if walk.root_done {
                     return Err(ReadError::Malformed);
                 }
-                let (resolved, _) = reader.resolve_element(start.name());
-                let place = walk.place_of(&reader, start, ns_of(&resolved));
+                let resolver = &*scopes.resolver;
+                let (resolved, _) = resolver.resolve_element(start.name());
+                let place = walk.place_of(resolver, start, ns_of(&resolved));
                 walk.stack.push(place);
                 if matches!(event, Event::Empty(_)) {
                     walk.close(reader.buffer_position() as usize);
+                    scopes.pop();
                 }
             }
-            Event::End(_) => walk.close(reader.buffer_position() as usize),
+            Event::End(_) => {
+                walk.close(reader.buffer_position() as usize);
+                scopes.pop();
+            }
             Event::Text(t) => {
                 // XML 1.0 line ends, as .NET's XmlReader: U+0085 and U+2028 stay.
                 let content = t.xml10_content().map_err(|_| ReadError::Malformed)?;
@@ -194,7 +255,7 @@ impl<'a> Walk<'a> {
     /// Where an element stands. The request and its parameters keep their names.
     fn place_of(
         &mut self,
-        reader: &NsReader<&[u8]>,
+        resolver: &NamespaceResolver,
         start: &BytesStart,
         ns: Option<&[u8]>,
     ) -> Place {
@@ -236,7 +297,7 @@ impl<'a> Walk<'a> {
                 }
             }
             Place::Header => {
-                if env.must_understand.is_none() && must_understand(reader, start, env.version) {
+                if env.must_understand.is_none() && must_understand(resolver, start, env.version) {
                     env.must_understand = Some(lossy_utf8(start.name().as_ref()).into_owned());
                 }
                 Place::Other
@@ -253,7 +314,7 @@ impl<'a> Walk<'a> {
                 self.param = Some(ParamElement {
                     ns: ns.map(namespace),
                     local: borrowed(self.text, local),
-                    nil: is_nil(reader, start),
+                    nil: is_nil(resolver, start),
                     text: Cow::Borrowed(""),
                     end: 0,
                 });
@@ -314,14 +375,14 @@ impl<'a> Walk<'a> {
 }
 
 fn attr_is(
-    reader: &NsReader<&[u8]>,
+    resolver: &NamespaceResolver,
     start: &BytesStart,
     ns: &str,
     local: &str,
     yes: &[&str],
 ) -> bool {
     start.attributes().flatten().any(|a| {
-        let (resolved, name) = reader.resolve_attribute(a.key);
+        let (resolved, name) = resolver.resolve_attribute(a.key);
         matches!(resolved, ResolveResult::Bound(n) if n.as_ref() == ns.as_bytes())
             && name.as_ref() == local.as_bytes()
             && a.unescape_value()
@@ -330,13 +391,13 @@ fn attr_is(
     })
 }
 
-fn is_nil(reader: &NsReader<&[u8]>, start: &BytesStart) -> bool {
-    attr_is(reader, start, XSI_NS, "nil", &["true", "1"])
+fn is_nil(resolver: &NamespaceResolver, start: &BytesStart) -> bool {
+    attr_is(resolver, start, XSI_NS, "nil", &["true", "1"])
 }
 
-fn must_understand(reader: &NsReader<&[u8]>, start: &BytesStart, version: SoapVersion) -> bool {
+fn must_understand(resolver: &NamespaceResolver, start: &BytesStart, version: SoapVersion) -> bool {
     attr_is(
-        reader,
+        resolver,
         start,
         version.envelope_ns(),
         "mustUnderstand",
@@ -399,6 +460,21 @@ mod tests {
         ] {
             assert_eq!(read(bad), Err(ReadError::Malformed), "{bad:?}");
         }
+    }
+
+    /// The resolver is kept between documents: one that ended half way must not leave
+    /// its namespace declarations to the next.
+    #[test]
+    fn no_declaration_outlives_its_document() {
+        let cut_short =
+            "<x xmlns=\"http://schemas.xmlsoap.org/soap/envelope/\"><y xmlns:s=\"urn:s\">";
+        assert_eq!(read(cut_short), Err(ReadError::Malformed));
+        assert_eq!(
+            read("<Envelope><Body/></Envelope>"),
+            Err(ReadError::NotAnEnvelope(String::new()))
+        );
+        assert_eq!(read("<s:x/>"), Err(ReadError::NotAnEnvelope(String::new())));
+        assert!(read(SOAP11).is_ok());
     }
 
     #[test]
