@@ -135,15 +135,11 @@ pub fn document(node: &Node) -> Doc {
 }
 
 /// The node on one line, with `xmlns=""` as the top element's last attribute: how it
-/// sits inside a SOAP `…Result` element of the service namespace.
+/// sits inside a SOAP `…Result` element of the service namespace. The envelope has
+/// made room for it (see [`estimated_len`]).
 pub fn inline_in_soap(out: &mut Doc, node: &Node) {
-    out.text().reserve(estimated_len(node) + SOAP_END_MAX);
     element(out, node, 0, Layout::Inline, Some(("xmlns", "")));
 }
-
-/// Room for what a SOAP envelope writes after its result node:
-/// `</…Result></…Response></soap:Body></soap:Envelope>`.
-const SOAP_END_MAX: usize = 128;
 
 /// About how long a node is written: its tags, attributes and line breaks, with
 /// values unescaped and without rows. Reserving it up front saves growing the
