@@ -2,7 +2,7 @@
 //! host the client addressed, so each is built once per host and then served from
 //! memory: a code generator polling `?WSDL` costs a map lookup, not a rebuild.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::{LazyLock, RwLock};
 
 use actix_web::web::Bytes;

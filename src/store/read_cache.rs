@@ -5,8 +5,8 @@
 //! never sees a row older than the last write acknowledged to anyone, and during a
 //! commit reads go to SQLite as they would without the cache.
 
+use foldhash::HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 

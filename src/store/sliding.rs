@@ -4,7 +4,7 @@
 //! expiry is the later of the stored one and its slide. They are written back on a
 //! graceful stop, so a crash costs a ticket at most one small slide of its life.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::Mutex;
 
 use chrono::{DateTime, Utc};
