@@ -98,16 +98,23 @@ fn is_secret(name: &HeaderName) -> bool {
     matches!(
         name,
         "authorization" | "proxy-authorization" | "cookie" | "set-cookie"
-    ) || ["token", "key", "secret", "password"]
-        .iter()
-        .any(|word| contains(name.as_bytes(), word.as_bytes()))
+    ) || names_a_credential(name.as_bytes())
 }
 
-/// `str::contains` for a header name and a short word: a plain scan, where the
-/// general searcher's set-up cost more than the search (4,000 instructions for the
-/// headers of a SOAP call).
-fn contains(name: &[u8], word: &[u8]) -> bool {
-    name.windows(word.len()).any(|w| w == word)
+/// Whether a (lower-case) header name contains `token`, `key`, `secret` or `password`:
+/// one pass that compares a word only where its first letter stands, where a search
+/// per word cost 4,000 instructions for the headers of a SOAP call.
+fn names_a_credential(name: &[u8]) -> bool {
+    (0..name.len()).any(|i| {
+        let word: &[u8] = match name[i] {
+            b't' => b"token",
+            b'k' => b"key",
+            b's' => b"secret",
+            b'p' => b"password",
+            _ => return false,
+        };
+        name[i..].starts_with(word)
+    })
 }
 
 /// The request headers as captured: every credential masked, the rest copied as
@@ -441,10 +448,20 @@ mod tests {
             "x-auth-token",
             "client-secret",
             "x-password",
+            "apikey",
+            "secret",
         ] {
             assert!(is_secret(&HeaderName::from_static(name)), "{name}");
         }
-        for name in ["content-type", "soapaction", "x-request-id", "accept"] {
+        for name in [
+            "content-type",
+            "soapaction",
+            "x-request-id",
+            "accept",
+            "x-pass",
+            "x-tok",
+            "ke",
+        ] {
             assert!(!is_secret(&HeaderName::from_static(name)), "{name}");
         }
     }
