@@ -10,7 +10,7 @@ use crate::ops::{Args, Method, ParamKind, Value};
 /// UTF-16, and a `%` that starts no valid escape stays as it is.
 pub fn url_decode(raw: &str) -> Cow<'_, str> {
     // Nearly every name and value (tickets, user names) has nothing to decode.
-    if !raw.contains(['+', '%']) {
+    if !raw.bytes().any(|b| b == b'+' || b == b'%') {
         return Cow::Borrowed(raw);
     }
     let bytes = raw.as_bytes();
