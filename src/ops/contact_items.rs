@@ -33,29 +33,94 @@ fn linked_sub_type(types: &[ContactItemType], field: LinkedField) -> Option<&str
         .map(|t| t.sub_type.as_str())
 }
 
+/// The user's default items with their contact types, each type's oldest first: read
+/// once, then kept as stored by every item write made through them, so that an
+/// update's second [`reconcile`] reads nothing and old defaults are cleared one by
+/// one, by id. Clearing them in one `UPDATE` over the user's defaults cost a temporary
+/// table per call (issue 8 profile). Only valid while every write to the user's items
+/// goes through it.
+pub struct Defaults {
+    user_id: UserId,
+    items: Vec<(ContactType, ContactItem)>,
+}
+
+impl Defaults {
+    pub fn load(tx: &Tx, user_id: UserId) -> Result<Defaults, StoreError> {
+        Ok(Defaults {
+            user_id,
+            items: tx.default_contact_items(user_id)?,
+        })
+    }
+
+    /// The type's first default item.
+    fn first(&self, contact_type: ContactType) -> Option<&ContactItem> {
+        self.items
+            .iter()
+            .find(|(t, _)| *t == contact_type)
+            .map(|(_, item)| item)
+    }
+
+    /// Stores `item`, of `contact_type`.
+    fn save(
+        &mut self,
+        tx: &Tx,
+        item: ContactItem,
+        contact_type: ContactType,
+    ) -> Result<(), StoreError> {
+        tx.save_contact_item(self.user_id, &item, contact_type)?;
+        let at = self.items.iter().position(|(_, i)| i.id == item.id);
+        match (at, item.is_default) {
+            (Some(at), true) => self.items[at].1 = item,
+            (Some(at), false) => drop(self.items.remove(at)),
+            // Out of rowid order when the item is older than the type's defaults, but
+            // `make_default`, the one way here, leaves it the type's only one.
+            (None, true) => self.items.push((contact_type, item)),
+            (None, false) => {}
+        }
+        Ok(())
+    }
+
+    /// Stores `item` as the only default item of `contact_type`.
+    fn make_default(
+        &mut self,
+        tx: &Tx,
+        item: ContactItem,
+        contact_type: ContactType,
+    ) -> Result<(), StoreError> {
+        let id = item.id.clone();
+        self.save(
+            tx,
+            ContactItem {
+                is_default: true,
+                ..item
+            },
+            contact_type,
+        )?;
+        for (t, other) in &self.items {
+            if *t == contact_type && other.id != id {
+                tx.clear_default_contact_item(&other.id)?;
+            }
+        }
+        self.items
+            .retain(|(t, other)| *t != contact_type || other.id == id);
+        Ok(())
+    }
+}
+
 /// Makes the items agree with the user's email, mobile and `phone2`; `types` is the
-/// catalogue (`Tx::contact_item_types`).
+/// catalogue (`Tx::contact_item_types`), `defaults` the user's.
 pub fn reconcile(
     tx: &Tx,
     types: &[ContactItemType],
+    defaults: &mut Defaults,
     user: &User,
     phone2: &str,
 ) -> Result<(), StoreError> {
-    let mut defaults = tx.default_contact_items(user.id)?;
     for (contact_type, value, field) in [
         (ContactType::Email, &user.email, LinkedField::Email),
         (ContactType::Phone, &user.mobile, LinkedField::Mobile),
     ] {
-        let current = defaults
-            .iter()
-            .position(|(t, _)| *t == contact_type)
-            .map(|i| defaults.swap_remove(i).1);
-        let field = LinkedDefault {
-            contact_type,
-            field,
-            current,
-        };
-        settle_default(tx, user.id, types, field, value)?;
+        settle_default(tx, types, defaults, (contact_type, field), value)?;
     }
     if phone2.is_empty() {
         return Ok(());
@@ -68,26 +133,15 @@ pub fn reconcile(
         .iter()
         .any(|i| i.sub_type == sub_type)
     {
-        tx.save_contact_item(
-            user.id,
-            &ContactItem {
-                id: new_guid(),
-                sub_type: sub_type.to_string(),
-                value: phone2.to_string(),
-                is_default: false,
-            },
-            ContactType::Phone,
-        )?;
+        let item = ContactItem {
+            id: new_guid(),
+            sub_type: sub_type.to_string(),
+            value: phone2.to_string(),
+            is_default: false,
+        };
+        defaults.save(tx, item, ContactType::Phone)?;
     }
     Ok(())
-}
-
-/// A user field mirrored by the default item of a contact type.
-struct LinkedDefault {
-    contact_type: ContactType,
-    field: LinkedField,
-    /// The type's first default item as stored.
-    current: Option<ContactItem>,
 }
 
 /// Makes the default item of the field's contact type hold `value`: clearing the field
@@ -95,23 +149,19 @@ struct LinkedDefault {
 /// that already has it, or on a new item of the field's sub-type.
 fn settle_default(
     tx: &Tx,
-    user_id: UserId,
     types: &[ContactItemType],
-    linked: LinkedDefault,
+    defaults: &mut Defaults,
+    (contact_type, field): (ContactType, LinkedField),
     value: &str,
 ) -> Result<(), StoreError> {
-    let LinkedDefault {
-        contact_type,
-        field,
-        current,
-    } = linked;
+    let current = defaults.first(contact_type);
     if value.is_empty() {
         if let Some(item) = current {
             let cleared = ContactItem {
                 is_default: false,
-                ..item
+                ..item.clone()
             };
-            tx.save_contact_item(user_id, &cleared, contact_type)?;
+            defaults.save(tx, cleared, contact_type)?;
         }
         return Ok(());
     }
@@ -119,14 +169,14 @@ fn settle_default(
         if item.value != value {
             let respelled = ContactItem {
                 value: value.to_string(),
-                ..item
+                ..item.clone()
             };
-            tx.save_contact_item(user_id, &respelled, contact_type)?;
+            defaults.save(tx, respelled, contact_type)?;
         }
         return Ok(());
     }
     let linked = linked_sub_type(types, field);
-    let matching = tx.contact_items_like(user_id, contact_type, value)?;
+    let matching = tx.contact_items_like(defaults.user_id, contact_type, value)?;
     let existing = matching
         .iter()
         .find(|i| Some(i.sub_type.as_str()) == linked)
@@ -134,7 +184,6 @@ fn settle_default(
     let item = match (existing, linked) {
         (Some(item), _) => ContactItem {
             value: value.to_string(),
-            is_default: true,
             ..item.clone()
         },
         (None, Some(sub_type)) => ContactItem {
@@ -146,8 +195,7 @@ fn settle_default(
         // A catalogue without a sub-type for the field keeps no items for it.
         (None, None) => return Ok(()),
     };
-    tx.save_contact_item(user_id, &item, contact_type)?;
-    tx.clear_other_defaults(user_id, contact_type, &item.id)
+    defaults.make_default(tx, item, contact_type)
 }
 
 /// Adds the item, or updates the user's item of that sub-type and value, then writes
@@ -167,7 +215,14 @@ pub fn upsert(
         .find(|t| t.sub_type == sub_type)
         .ok_or(VendorOpError::UnknownSubType)?;
     let contact_type = kind.contact_type;
-    reconcile(tx, &types, &current.user, &current.profile.phone2)?;
+    let mut defaults = Defaults::load(tx, user_id)?;
+    reconcile(
+        tx,
+        &types,
+        &mut defaults,
+        &current.user,
+        &current.profile.phone2,
+    )?;
     let first_of_type = !tx.has_contact_item(user_id, contact_type)?;
     let existing = tx
         .contact_items_like(user_id, contact_type, value)?
@@ -180,17 +235,19 @@ pub fn upsert(
         value: value.to_string(),
         is_default: is_default || first_of_type,
     };
-    tx.save_contact_item(user_id, &item, contact_type)?;
     let mut patch = VendorPatch::default();
     let mirrored = match contact_type {
         ContactType::Email => &mut patch.email,
         ContactType::Phone => &mut patch.mobile,
     };
     if item.is_default {
-        tx.clear_other_defaults(user_id, contact_type, &item.id)?;
+        defaults.make_default(tx, item.clone(), contact_type)?;
         *mirrored = Some(item.value.clone());
-    } else if was_default {
-        *mirrored = Some(String::new());
+    } else {
+        defaults.save(tx, item.clone(), contact_type)?;
+        if was_default {
+            *mirrored = Some(String::new());
+        }
     }
     if kind.field == Some(LinkedField::Phone2) {
         patch.phone2 = Some(item.value.clone());
@@ -204,6 +261,8 @@ pub fn upsert(
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
 
     #[test]
@@ -222,5 +281,64 @@ mod tests {
         assert!(!same_value(ContactType::Phone, "555-0100", "555-0101"));
         assert!(same_value(ContactType::Phone, "ext", "EXT"));
         assert!(!same_value(ContactType::Phone, "ext", "1"));
+    }
+
+    /// [`Defaults`] answers for a read of the store: after each write through it, it
+    /// must hold each type's defaults as a fresh read finds them, with several defaults
+    /// of a type too.
+    #[test]
+    fn defaults_stay_what_the_store_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
+        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        store.seed_if_empty(&fixtures, |p| p.to_string()).unwrap();
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                let types = tx.contact_item_types()?;
+                let sub_type = |name: &str| {
+                    let t = types.iter().find(|t| t.name == name).unwrap();
+                    (t.sub_type.clone(), t.contact_type)
+                };
+                let mut user = Arc::unwrap_or_clone(tx.user_by_name("jdoe")?.unwrap());
+                for (id, name, value, is_default) in [
+                    ("p1", "Work Phone", "555-1000", true),
+                    ("p2", "Mobile Phone", "555-2000", true),
+                    ("p3", "Home Phone", "555-3000", false),
+                    ("e1", "Secondary Email", "a@example.com", true),
+                ] {
+                    let (sub_type, contact_type) = sub_type(name);
+                    let item = ContactItem {
+                        id: id.into(),
+                        sub_type,
+                        value: value.into(),
+                        is_default,
+                    };
+                    tx.save_contact_item(user.id, &item, contact_type)?;
+                }
+                let mut defaults = Defaults::load(tx, user.id)?;
+                for (email, mobile, phone2) in [
+                    ("A@Example.com", "555 1000", ""),
+                    ("A@Example.com", "555-3000", ""),
+                    ("", "", ""),
+                    ("b@example.com", "555-9999", "555-8888"),
+                ] {
+                    user.email = email.into();
+                    user.mobile = mobile.into();
+                    reconcile(tx, &types, &mut defaults, &user, phone2)?;
+                    let stored = tx.default_contact_items(user.id)?;
+                    for t in [ContactType::Email, ContactType::Phone] {
+                        let of_type = |items: &[(ContactType, ContactItem)]| {
+                            items
+                                .iter()
+                                .filter(|(c, _)| *c == t)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                        };
+                        assert_eq!(of_type(&defaults.items), of_type(&stored));
+                    }
+                }
+                Ok(())
+            })
+            .unwrap();
     }
 }

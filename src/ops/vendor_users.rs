@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
-use super::contact_items;
+use super::contact_items::{self, Defaults};
 use super::error::OpError;
 use crate::model::{
     Address, ContactPatch, ProfilePatch, User, UserId, Vendor, VendorPatch, VendorProfile,
@@ -177,9 +177,10 @@ pub fn apply_to(
     let user_id = user.id;
     let mut profile = tx.vendor_profile(user_id, now)?;
     let types = tx.contact_item_types()?;
+    let mut defaults = Defaults::load(tx, user_id)?;
     // Values set before (fixtures, CreateUser) get their items first, so that an item
     // outlives the value it recorded.
-    contact_items::reconcile(tx, &types, &user, &profile.phone2)?;
+    contact_items::reconcile(tx, &types, &mut defaults, &user, &profile.phone2)?;
     if let Some(unique) = patch.unique_id.as_deref().filter(|u| !u.is_empty()) {
         if tx
             .user_id_by_unique_id(unique)?
@@ -223,7 +224,7 @@ pub fn apply_to(
     }
     merge(&mut profile, patch, now);
     tx.save_vendor_profile(user_id, &mut profile)?;
-    contact_items::reconcile(tx, &types, &user, &profile.phone2)?;
+    contact_items::reconcile(tx, &types, &mut defaults, &user, &profile.phone2)?;
     Ok(VendorUser { user, profile })
 }
 

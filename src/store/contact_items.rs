@@ -147,23 +147,11 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Clears the default flag of the user's other items of `contact_type`.
-    pub fn clear_other_defaults(
-        &self,
-        user_id: UserId,
-        contact_type: ContactType,
-        keep: &str,
-    ) -> Result<(), StoreError> {
+    /// Clears the item's default flag.
+    pub fn clear_default_contact_item(&self, id: &str) -> Result<(), StoreError> {
         self.conn
-            .prepare_cached(
-                // A correlated lookup: `sub_type IN (SELECT …)` built a temporary
-                // table on every call (issue 8 profile).
-                "UPDATE contact_items SET is_default = 0
-                 WHERE user_id = ?1 AND is_default = 1 AND id <> ?2 AND ?3 =
-                     (SELECT t.contact_type FROM contact_item_types t
-                      WHERE t.sub_type = contact_items.sub_type)",
-            )?
-            .execute(params![user_id, keep, contact_type.name()])?;
+            .prepare_cached("UPDATE contact_items SET is_default = 0 WHERE id = ?1")?
+            .execute([id])?;
         Ok(())
     }
 }
