@@ -189,18 +189,19 @@ pub fn apply_to(
             return Err(VendorOpError::UniqueIdTaken);
         }
     }
-    let mobile = new_mobile(&user, &mut profile, patch);
+    // Only the values that change: SQLite rewrites the index entries of every column an
+    // UPDATE sets, even to its old value.
+    let contact = ContactPatch {
+        email: patch.email.clone().filter(|e| *e != user.email),
+        mobile: new_mobile(&user, &mut profile, patch).filter(|m| *m != user.mobile),
+    };
     // A new address has not been verified, whichever API set it.
-    if patch.email.as_ref().is_some_and(|e| *e != user.email) {
+    if contact.email.is_some() {
         profile.email_verified = false;
     }
-    if mobile.as_ref().is_some_and(|m| *m != user.mobile) {
+    if contact.mobile.is_some() {
         profile.phone_verified = false;
     }
-    let contact = ContactPatch {
-        email: patch.email.clone(),
-        mobile,
-    };
     tx.update_contact(user_id, &contact)?;
     let names = ProfilePatch {
         first_name: patch.first_name.clone(),
