@@ -212,11 +212,13 @@ impl ContactType {
     /// Two values of this type are the same item value when their keys are equal:
     /// emails case-insensitively, phone numbers by their digits (spec D-21).
     pub fn match_key(self, value: &str) -> String {
-        let digits: String = value.chars().filter(char::is_ascii_digit).collect();
-        match self {
-            ContactType::Phone if !digits.is_empty() => digits,
-            _ => value.trim().to_lowercase(),
+        if self == ContactType::Phone {
+            let digits: String = value.chars().filter(char::is_ascii_digit).collect();
+            if !digits.is_empty() {
+                return digits;
+            }
         }
+        value.trim().to_lowercase()
     }
 }
 
