@@ -21,6 +21,11 @@ use crate::state::AppState;
 
 /// Bodies are kept up to this many bytes.
 pub const MAX_BODY: usize = 64 * 1024;
+
+/// What the kept entries' headers and bodies may hold in all; past it the oldest
+/// entries go, as they do past `--journal-size`. Without it 1,000 answers of a listing
+/// page held 40 MB of the 100,000-user listing server's 93 MB peak (issue 8).
+pub const MAX_BYTES: usize = 16 * 1024 * 1024;
 const REDACTED: HeaderValue = HeaderValue::from_static("[redacted]");
 
 /// A body as captured: whole, or its first [`MAX_BODY`] bytes.
@@ -153,10 +158,27 @@ impl Headers {
 
 struct Stored {
     id: u64,
+    /// [`Entry::weight`], counted against [`MAX_BYTES`].
+    weight: usize,
     entry: Entry,
 }
 
-/// A bounded ring of entries, oldest first.
+impl Entry {
+    /// The bytes the entry keeps: its headers and bodies, a streamed answer's counted
+    /// at the most it may keep, as it is still being written.
+    fn weight(&self) -> usize {
+        let body = |c: &Option<Captured>| c.as_ref().map_or(0, |c| c.bytes.len());
+        self.headers.0.len()
+            + body(&self.request_body)
+            + match &self.response_body {
+                ResponseBody::Whole(captured) => body(captured),
+                ResponseBody::Streamed(_) => MAX_BODY,
+            }
+    }
+}
+
+/// A bounded ring of entries, oldest first: at most `capacity` of them, holding at
+/// most [`MAX_BYTES`] (the newest entry is kept whatever it holds).
 pub struct Journal {
     capacity: usize,
     ring: Mutex<Ring>,
@@ -166,6 +188,8 @@ pub struct Journal {
 struct Ring {
     next_id: u64,
     entries: VecDeque<Arc<Stored>>,
+    /// The weights of `entries`, summed.
+    bytes: usize,
 }
 
 impl Journal {
@@ -185,14 +209,21 @@ impl Journal {
     pub fn push(&self, entry: Entry) {
         let mut ring = self.ring();
         ring.next_id += 1;
+        let weight = entry.weight();
         let stored = Arc::new(Stored {
             id: ring.next_id,
+            weight,
             entry,
         });
-        if ring.entries.len() == self.capacity {
-            ring.entries.pop_front();
-        }
+        ring.bytes += weight;
         ring.entries.push_back(stored);
+        while ring.entries.len() > self.capacity
+            || (ring.bytes > MAX_BYTES && ring.entries.len() > 1)
+        {
+            if let Some(oldest) = ring.entries.pop_front() {
+                ring.bytes -= oldest.weight;
+            }
+        }
     }
 
     fn snapshot(&self) -> Vec<Arc<Stored>> {
@@ -200,7 +231,9 @@ impl Journal {
     }
 
     fn clear(&self) {
-        self.ring().entries.clear();
+        let mut ring = self.ring();
+        ring.entries.clear();
+        ring.bytes = 0;
     }
 }
 
@@ -437,6 +470,49 @@ mod tests {
                 (b"x-multi", b"a: b"),
             ]
         );
+    }
+
+    fn entry_with_answer(len: usize) -> Entry {
+        Entry {
+            time: DateTime::<Utc>::UNIX_EPOCH,
+            method: Method::GET,
+            uri: Uri::from_static("/srv.asmx"),
+            binding: None,
+            operation: None,
+            user: None,
+            fault: None,
+            headers: Headers::capture(&HeaderMap::new()),
+            request_body: None,
+            status: Some(StatusCode::OK),
+            response_body: ResponseBody::Whole(Some(Captured::new(&Bytes::from(vec![b'x'; len])))),
+            duration: Duration::ZERO,
+        }
+    }
+
+    #[test]
+    fn the_ring_keeps_the_newest_entries_within_count_and_bytes() {
+        let journal = Journal::new(1000).unwrap();
+        for _ in 0..300 {
+            journal.push(entry_with_answer(MAX_BODY));
+        }
+        let kept = journal.snapshot();
+        assert_eq!(kept.len(), MAX_BYTES / MAX_BODY);
+        assert_eq!(kept.last().map(|s| s.id), Some(300), "the newest stays");
+        assert!(kept.windows(2).all(|w| w[1].id == w[0].id + 1));
+        // Ten bytes more than the budget: the oldest big answer goes.
+        journal.push(entry_with_answer(10));
+        let kept = journal.snapshot();
+        assert_eq!(kept.len(), MAX_BYTES / MAX_BODY);
+        assert_eq!((kept[0].id, kept[kept.len() - 1].id), (46, 301));
+
+        let small = Journal::new(3).unwrap();
+        for _ in 0..5 {
+            small.push(entry_with_answer(10));
+        }
+        let ids: Vec<_> = small.snapshot().iter().map(|s| s.id).collect();
+        assert_eq!(ids, [3, 4, 5]);
+        small.clear();
+        assert_eq!(small.ring().bytes, 0);
     }
 
     #[test]
