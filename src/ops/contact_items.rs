@@ -289,10 +289,7 @@ mod tests {
     /// of a type too.
     #[test]
     fn defaults_stay_what_the_store_holds() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        store.seed_if_empty(&fixtures, |p| p.to_string()).unwrap();
+        let (_dir, store) = crate::store::Store::seeded_for_test();
         store
             .write(|tx| -> Result<(), StoreError> {
                 let types = tx.contact_item_types()?;

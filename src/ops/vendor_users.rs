@@ -348,10 +348,7 @@ mod tests {
     #[test]
     fn apply_returns_what_the_store_then_holds() {
         use chrono::TimeZone;
-        let dir = tempfile::tempdir().unwrap();
-        let store = crate::store::Store::open(&dir.path().join("t.db")).unwrap();
-        let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        store.seed_if_empty(&fixtures, |p| p.to_string()).unwrap();
+        let (_dir, store) = crate::store::Store::seeded_for_test();
         let now = Utc.timestamp_nanos(1_790_000_000_123_456_789);
         let born = Utc.timestamp_nanos(315_532_800_987_654_321);
         let address = Address {

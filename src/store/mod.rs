@@ -219,6 +219,17 @@ impl Store {
         })
     }
 
+    /// A store in a temporary directory, seeded from `fixtures/`, for unit tests of the
+    /// layers above; the directory lives as long as the returned guard.
+    #[cfg(test)]
+    pub fn seeded_for_test() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        store.seed_if_empty(&fixtures, |p| p.to_string()).unwrap();
+        (dir, store)
+    }
+
     /// Loads the fixture directory when the database has no users yet.
     pub fn seed_if_empty(
         &self,
