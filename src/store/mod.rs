@@ -11,6 +11,7 @@ mod fixtures;
 mod listing;
 mod mail;
 mod read_cache;
+mod read_pool;
 mod reset;
 mod schema;
 mod sliding;
@@ -23,13 +24,14 @@ mod vendors;
 mod writer;
 
 use std::cell::Cell;
-use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::path::Path;
+use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 
 use read_cache::{CacheView, ReadCache};
+use read_pool::ReadPool;
 use sliding::DeferredSlides;
 use writer::Writer;
 
@@ -75,7 +77,7 @@ enum Conn<'a> {
     Writer(&'a Connection),
     Reader {
         conn: &'a Connection,
-        begun: Cell<bool>,
+        begun: &'a Cell<bool>,
     },
 }
 
@@ -100,58 +102,6 @@ impl std::ops::Deref for Conn<'_> {
     }
 }
 
-impl Conn<'_> {
-    /// Ends a read snapshot; false when the connection is no longer fit for reuse.
-    fn end(&self) -> bool {
-        match self {
-            Conn::Writer(_) => true,
-            Conn::Reader { conn, begun } => {
-                !begun.get()
-                    || conn
-                        .prepare_cached("ROLLBACK")
-                        .and_then(|mut s| s.execute([]))
-                        .is_ok()
-            }
-        }
-    }
-}
-
-/// Read-only connections, reused so their prepared statements stay cached. In WAL mode
-/// readers never wait for the writer, so reads run in parallel with each other and
-/// with the one write transaction.
-struct ReadPool {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-}
-
-/// Idle read connections kept; more are opened under a burst and closed after it.
-const IDLE_READERS: usize = 32;
-
-impl ReadPool {
-    fn take(&self) -> Result<Connection, StoreError> {
-        if let Some(conn) = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop() {
-            return Ok(conn);
-        }
-        let conn = Connection::open_with_flags(
-            &self.path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // Each reader keeps its own page cache, and a burst of scans fills every one:
-        // 1 MiB instead of SQLite's 2 held a listing load's peak 20 MB lower, with no
-        // measurable cost to GetUser on a million users (issue 8).
-        conn.pragma_update(None, "cache_size", -1024)?;
-        Ok(conn)
-    }
-
-    fn put(&self, conn: Connection) {
-        let mut idle = self.idle.lock().unwrap_or_else(|p| p.into_inner());
-        if idle.len() < IDLE_READERS {
-            idle.push(conn);
-        }
-    }
-}
-
 impl Store {
     /// Opens (creating if needed) the database file and applies migrations.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
@@ -166,12 +116,10 @@ impl Store {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut conn)?;
         let cache = Arc::new(ReadCache::default());
+        let readers = Arc::new(ReadPool::new(path.to_owned(), Arc::clone(&cache)));
         Ok(Store {
-            writer: Arc::new(Writer::new(conn, Arc::clone(&cache))),
-            readers: Arc::new(ReadPool {
-                path: path.to_owned(),
-                idle: Mutex::default(),
-            }),
+            writer: Arc::new(Writer::new(conn, Arc::clone(&cache), Arc::clone(&readers))),
+            readers,
             slides: Arc::default(),
             cache,
         })
@@ -183,23 +131,20 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        let conn = self.readers.take()?;
         // Taken before the snapshot begins: see `read_cache`.
-        let cache = Some(self.cache.view());
-        let tx = Tx {
+        let view = self.cache.view();
+        let mut reader = self.readers.take(Some(view.generation()))?;
+        let begun = Cell::new(reader.snapshot.is_some());
+        let out = f(&Tx {
             conn: Conn::Reader {
-                conn: &conn,
-                begun: Cell::new(false),
+                conn: &reader.conn,
+                begun: &begun,
             },
             slides: &self.slides,
-            cache,
-        };
-        let out = f(&tx);
-        // Ends the snapshot (nothing was written). If that fails the connection is in
-        // an unknown state: it is dropped rather than pooled.
-        if tx.conn.end() {
-            self.readers.put(conn);
-        }
+            cache: Some(view),
+        });
+        reader.snapshot = begun.get().then_some(view.generation());
+        self.readers.put(reader);
         out
     }
 

@@ -47,6 +47,10 @@ impl ReadCache {
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
     /// The view for a read transaction about to begin.
     pub fn view(&self) -> CacheView<'_> {
         CacheView {
@@ -57,6 +61,10 @@ impl ReadCache {
 }
 
 impl CacheView<'_> {
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// The entries, when they (and this view) are still current.
     fn current<T>(&self, read: impl FnOnce(&mut Entries) -> Option<T>) -> Option<T> {
         let mut entries = self.cache.entries.lock().unwrap_or_else(|p| p.into_inner());

@@ -7,14 +7,15 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
+use super::read_pool::{ReadPool, Reader};
 use super::sliding::DeferredSlides;
-use super::{Conn, ReadPool, Store, StoreError, Tx};
+use super::{Conn, Store, StoreError, Tx};
 
 /// A pooled read connection inside an open transaction. Dropping it ends the snapshot
 /// and gives the connection back to the pool.
 pub struct Snapshot {
     /// `None` only while being dropped.
-    conn: Option<Connection>,
+    reader: Option<Reader>,
     readers: Arc<ReadPool>,
     slides: Arc<DeferredSlides>,
 }
@@ -22,10 +23,10 @@ pub struct Snapshot {
 impl Store {
     /// A snapshot of the database as it is now, for reads made later and in pieces.
     pub fn snapshot(&self) -> Result<Snapshot, StoreError> {
-        let conn = self.readers.take()?;
-        conn.prepare_cached("BEGIN")?.execute([])?;
+        let reader = self.readers.take(None)?;
+        reader.conn.prepare_cached("BEGIN")?.execute([])?;
         let snapshot = Snapshot {
-            conn: Some(conn),
+            reader: Some(reader),
             readers: Arc::clone(&self.readers),
             slides: Arc::clone(&self.slides),
         };
@@ -41,9 +42,11 @@ impl Store {
 
 impl Snapshot {
     fn connection(&self) -> &Connection {
-        self.conn
+        &self
+            .reader
             .as_ref()
             .expect("a snapshot has its connection until dropped")
+            .conn
     }
 
     /// Runs `f` on the snapshot. The read cache is not consulted: its rows may be newer.
@@ -51,7 +54,7 @@ impl Snapshot {
         f(&Tx {
             conn: Conn::Reader {
                 conn: self.connection(),
-                begun: Cell::new(true),
+                begun: &Cell::new(true),
             },
             slides: &self.slides,
             cache: None,
@@ -61,15 +64,18 @@ impl Snapshot {
 
 impl Drop for Snapshot {
     fn drop(&mut self) {
-        let Some(conn) = self.conn.take() else {
+        let Some(reader) = self.reader.take() else {
             return;
         };
-        // As in `Store::read`: a connection whose snapshot did not end is not reused.
-        match conn
+        // Not left open in the pool as a read's would be: this one began without
+        // the read cache's generation. A connection whose snapshot did not end is not
+        // reused.
+        match reader
+            .conn
             .prepare_cached("ROLLBACK")
             .and_then(|mut s| s.execute([]))
         {
-            Ok(_) => self.readers.put(conn),
+            Ok(_) => self.readers.put(reader),
             Err(e) => tracing::warn!(error = %e, "read snapshot not ended"),
         }
     }

@@ -10,6 +10,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use rusqlite::Connection;
 
 use super::read_cache::ReadCache;
+use super::read_pool::ReadPool;
 use super::StoreError;
 
 /// Writes per transaction at most, so a steady stream of writers still commits.
@@ -26,6 +27,8 @@ pub(super) struct Writer {
     queued: AtomicUsize,
     /// Told of every commit, before and after.
     cache: Arc<ReadCache>,
+    /// Told after every commit, so no idle reader holds the WAL back.
+    readers: Arc<ReadPool>,
 }
 
 struct State {
@@ -41,7 +44,7 @@ struct State {
 }
 
 impl Writer {
-    pub fn new(conn: Connection, cache: Arc<ReadCache>) -> Writer {
+    pub fn new(conn: Connection, cache: Arc<ReadCache>, readers: Arc<ReadPool>) -> Writer {
         Writer {
             state: Mutex::new(State {
                 conn,
@@ -53,6 +56,7 @@ impl Writer {
             ended: Condvar::new(),
             queued: AtomicUsize::new(0),
             cache,
+            readers,
         }
     }
 
@@ -117,8 +121,10 @@ impl Writer {
             self.end(&mut st, failure.map(|e| e.to_string()));
         }
         self.cache.invalidate();
+        self.readers.end_stale();
         let out = f(&mut st.conn);
         self.cache.invalidate();
+        self.readers.end_stale();
         out
     }
 
@@ -128,6 +134,7 @@ impl Writer {
         self.cache.invalidate();
         let failure = exec(conn, "COMMIT").err();
         self.cache.invalidate();
+        self.readers.end_stale();
         failure
     }
 
@@ -164,7 +171,9 @@ mod tests {
             "PRAGMA journal_mode = WAL; CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)",
         )
         .unwrap();
-        (dir, Arc::new(Writer::new(conn, Arc::default())))
+        let cache = Arc::new(ReadCache::default());
+        let readers = Arc::new(ReadPool::new(dir.path().join("w.db"), Arc::clone(&cache)));
+        (dir, Arc::new(Writer::new(conn, cache, readers)))
     }
 
     fn insert(w: &Writer, k: i64, fail: bool) -> Result<(), StoreError> {
