@@ -15,8 +15,10 @@ use chrono::{DateTime, Utc};
 use crate::model::{User, UserId};
 
 /// Beyond this many users the cache starts again: it is for the users a test works
-/// with, not a copy of a million-user store.
-const MAX_USERS: usize = 50_000;
+/// with, not a copy of a million-user store. A load spread over a million users misses
+/// on almost every call, and 50,000 entries churned through memory for nothing: with
+/// 8,192 that load ran about 20% faster and peaked 19 MB lower (issue 8).
+const MAX_USERS: usize = 8_192;
 
 #[derive(Default)]
 pub(super) struct ReadCache {
