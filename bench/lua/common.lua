@@ -3,6 +3,8 @@
 -- Environment:
 --   BENCH_TICKET  authentication ticket (admin) for srv.asmx calls
 --   BENCH_USERS   number of generated users user0000001..userNNNNNNN to pick from at random
+--   BENCH_HOT     pick only from this many of them, spread evenly over the store (unset:
+--                 from all of them)
 --   BENCH_VENDOR_USERS  how many of them have vendor ids (store::bulk_vendor_ids)
 --   BENCH_FIRST_ID      UserID of user0000001
 --   BENCH_EXPECT  text every response body must contain ("" = only check the status)
@@ -14,6 +16,8 @@
 
 ticket = os.getenv("BENCH_TICKET") or ""
 users = tonumber(os.getenv("BENCH_USERS") or "1") or 1
+hot = math.min(users, tonumber(os.getenv("BENCH_HOT") or "") or users)
+stride = math.floor(users / hot)
 vendor_users = math.min(users, tonumber(os.getenv("BENCH_VENDOR_USERS") or "1") or 1)
 first_id = tonumber(os.getenv("BENCH_FIRST_ID") or "11") or 11
 expect = os.getenv("BENCH_EXPECT") or ""
@@ -33,9 +37,9 @@ function init(args)
   counter = (id or 0) * 100000000
 end
 
--- A random generated user's name.
+-- A random generated user's name (of the hot ones, with BENCH_HOT).
 function random_user()
-  return string.format("user%07d", math.random(1, users))
+  return string.format("user%07d", math.random(1, hot) * stride)
 end
 
 -- A random generated user with vendor ids (see store::bulk_vendor_ids): its number.
