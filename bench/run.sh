@@ -2,8 +2,9 @@
 # Server benchmark (issue 8; BENCHMARKS.md): bench/run.sh [--quick]
 #
 # Builds the release server and the examples, generates stores of 1,000, 1,000,000 and
-# 100,000 users, measures the baselines (the actix floor, examples/floor.rs, and raw SQLite
-# single-row transactions, examples/sqlite_floor.rs), then drives the server with wrk
+# 100,000 users, measures the baselines (the actix floor, examples/floor.rs, raw SQLite
+# single-row transactions, examples/sqlite_floor.rs, and GetUser's lookup on raw SQLite,
+# examples/lookup_floor.rs), then drives the server with wrk
 # (bench/lua/*.lua) and writes a Markdown table to stdout and target/bench/results.md.
 # It reports; it never fails on a target. Exit status 1 means a workload answered errors
 # (its figures are invalid) or the harness itself broke.
@@ -294,6 +295,25 @@ sqlite_baseline() { # run number
 }
 sqlite_baseline 1
 
+# The server's GetUser lookup straight on SQLite, on the 1,000-user and the million-user
+# store: what the size of the store adds to a lookup before any HTTP, XML or allocation.
+# Run twice on each and the faster run kept: the first read of a freshly written store
+# may still wait for its pages.
+lookup_baseline() { # name
+    local key=lookup_$1 line best=0 r
+    for r in 1 2; do
+        line=$(taskset -c "$SERVER_CPUS" "$EX/lookup_floor" "$WORK/$1.db" "${GENERATED[$1]}" "$SQLITE_SECONDS")
+        if awk -v a="$(cut -f2 <<<"$line")" -v b="$best" 'BEGIN { exit !(a > b) }'; then
+            best=$(cut -f2 <<<"$line")
+            IFS=$'\t' read -r _ "RPS[$key]" "P50[$key]" "P99[$key]" _ <<<"$line"
+        fi
+    done
+    BAD[$key]=0 SOCK[$key]=0
+    log "raw SQLite lookup on store $1: ${RPS[$key]} lookups/s, p50 ${P50[$key]} ms (best of 2)"
+}
+lookup_baseline small
+lookup_baseline big
+
 # --- the server --------------------------------------------------------------------------
 export BENCH_TICKET=$T BENCH_USERS=${GENERATED[small]} BENCH_VENDOR_USERS=1000 BENCH_FIRST_ID=${FIRST_ID[small]}
 timed_start small
@@ -386,6 +406,8 @@ fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.2f"), v }'; }
     row floor_wsdl "actix floor: \`GET\`, $WSDL_BYTES bytes (WSDL size)" — "" "" ""
     row floor_help "actix floor: \`GET\`, $HELP_BYTES bytes (help page size)" — "" "" ""
     row sqlite "raw SQLite: single-row UPDATE tx/s, 1 thread (median of $(fmt "${RPS[sqlite1]}") / $(fmt "${RPS[sqlite2]}") / $(fmt "${RPS[sqlite3]}"))" — "" "" ""
+    row lookup_small "raw SQLite: GetUser's lookup by name, 1 thread" 1k "" "" ""
+    row lookup_big "raw SQLite: GetUser's lookup by name, 1 thread" "$BIG_USERS" lookup_small "same, 1k users" ""
     row soap_getuser_small "SOAP 1.1 GetUser" 1k floor_soap "floor POST" 0.5
     row get_getuser_small "HTTP GET GetUser" 1k floor_get "floor GET" 0.6
     row soap_update_small "SOAP UpdateUserContactInfo" 1k sqlite "SQLite tx/s" 0.5

@@ -40,7 +40,7 @@ pub use bulk::{bulk_user_name, bulk_vendor_ids, FIRST_NAMES, LAST_NAMES};
 pub use fixtures::{FixtureError, FixtureSet, FixtureUser};
 pub use listing::{Page, Scope, SortKey, UserFilter, UserQuery};
 pub use snapshot::Snapshot;
-pub use users::NewUser;
+pub use users::{NewUser, USER_BY_NAME};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

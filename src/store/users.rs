@@ -28,6 +28,10 @@ macro_rules! select_user {
 
 pub(super) const SELECT_USER: &str = select_user!();
 
+/// GetUser's lookup by login name; public for the raw SQLite baseline of the benchmark
+/// (`examples/lookup_floor.rs`).
+pub const USER_BY_NAME: &str = concat!(select_user!(), " WHERE u.user_name = ?1");
+
 pub(super) fn user_from_row(row: &Row) -> rusqlite::Result<User> {
     let defaults = Preferences::default();
     Ok(User {
@@ -97,7 +101,7 @@ impl Tx<'_> {
         }
         let user = self
             .conn
-            .prepare_cached(concat!(select_user!(), " WHERE u.user_name = ?1"))?
+            .prepare_cached(USER_BY_NAME)?
             .query_row([user_name], user_from_row)
             .optional()?;
         Ok(self.remember(user))
