@@ -185,6 +185,16 @@ wait_ready() {
     awk -v a="$STARTED_AT" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.0f", (b - a) * 1000 }'
 }
 
+# Polls a helper process until it answers (at most 30 s).
+await_answer() { # base name log
+    local i
+    for ((i = 0; ; i++)); do
+        curl -sf -o /dev/null "$1/srv.asmx" && return
+        ((i < 300)) || die "$2 is not answering; log: $(tail -5 "$3")"
+        sleep 0.1
+    done
+}
+
 proc_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
@@ -297,11 +307,7 @@ log "actix floor: $WORKERS worker(s) on cpu $SERVER_CPUS; bytes: soap $SOAP_BYTE
 taskset -c "$SERVER_CPUS" "$EX/floor" "127.0.0.1:$FLOOR_PORT" "$WORKERS" \
     "$SOAP_BYTES" "$GET_BYTES" "$WSDL_BYTES" "$HELP_BYTES" >"$WORK/floor.log" 2>&1 &
 FLOOR_PID=$!
-for ((i = 0; ; i++)); do
-    curl -sf -o /dev/null "$FLOOR_BASE/srv.asmx" && break
-    ((i < 300)) || die "the floor is not answering; log: $(tail -5 "$WORK/floor.log")"
-    sleep 0.1
-done
+await_answer "$FLOOR_BASE" "the floor" "$WORK/floor.log"
 
 # fsync latency swings widely on a shared disk, so the raw SQLite rate is measured three
 # times, spread over the run (before, between and after the servers' write workloads);
@@ -362,11 +368,7 @@ export BENCH_TICKET=${TICKET[big]} BENCH_USERS=${GENERATED[big]} BENCH_FIRST_ID=
 taskset -c "$SERVER_CPUS" "$SERVER_BIN" --db "$WORK/small.db" --fixtures "$ROOT/fixtures" \
     --bind "127.0.0.1:$SIDE_PORT" --workers "$WORKERS" >"$WORK/side.log" 2>&1 &
 SIDE_PID=$!
-for ((i = 0; ; i++)); do
-    curl -sf -o /dev/null "$SIDE_BASE/srv.asmx" && break
-    ((i < 300)) || die "the second 1,000-user server is not answering; log: $(tail -5 "$WORK/side.log")"
-    sleep 0.1
-done
+await_answer "$SIDE_BASE" "the second 1,000-user server" "$WORK/side.log"
 paired soap_getuser_big soap_getuser_big_1k small_side soap_getuser "$OK_ASMX" "$OK_ASMX"
 paired get_getuser_big get_getuser_big_1k small_side get_getuser "$OK_ASMX" "$OK_ASMX"
 paired form_update_big form_update_big_1k small_side form_update "$OK_ASMX" "$OK_ASMX"
