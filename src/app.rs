@@ -106,12 +106,18 @@ impl Application {
     }
 
     /// Serves until a stop signal; then writes back the ticket slides kept in memory,
-    /// so a restart honours every ticket exactly as this run left it.
+    /// so a restart honours every ticket exactly as this run left it, and leaves every
+    /// write in the database file itself.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await?;
         match self.store.flush_slides() {
             Ok(n) => tracing::info!(tickets = n, "stored deferred ticket expiries"),
             Err(e) => tracing::error!(error = %e, "could not store deferred ticket expiries"),
+        }
+        match self.store.checkpoint() {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!("the WAL was not emptied: a read was still open"),
+            Err(e) => tracing::error!(error = %e, "could not checkpoint the WAL"),
         }
         Ok(())
     }

@@ -269,5 +269,10 @@ async fn sigterm_stores_the_ticket_slides_kept_in_memory() {
 
     child.terminate();
     assert_eq!(exit_code(&mut child).await, Some(0));
+    // The database file alone holds every write: a copy of it without its WAL has the
+    // new expiry too.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&db, &copy).unwrap();
+    assert!(stored_expiry(&copy, &ticket) > at_login);
     assert!(stored_expiry(&db, &ticket) > at_login);
 }
