@@ -5,8 +5,8 @@
 //! A connection goes back to the pool with its read transaction still open, and the
 //! next read on it goes on in that snapshot for as long as nothing has been committed
 //! since it began (the read cache's generation tells). Beginning and ending one took
-//! two `fcntl` locks and two statements, about 5 µs of the 45 µs a GetUser that misses
-//! the read cache adds on a million-user store (issue 8). The writer ends the idle
+//! two `fcntl` locks and two statements: about 5 µs of every GetUser that misses the
+//! read cache on a million-user store (issue 8). The writer ends the idle
 //! snapshots a commit made stale, since an open one keeps the WAL from being
 //! checkpointed past it.
 
