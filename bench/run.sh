@@ -4,8 +4,9 @@
 # Builds the release server and the examples, generates stores of 1,000, 1,000,000 and
 # 100,000 users, measures the baselines (the actix floor, examples/floor.rs, raw SQLite
 # single-row transactions, examples/sqlite_floor.rs, and GetUser's lookup on raw SQLite,
-# examples/lookup_floor.rs), then drives the server with wrk
-# (bench/lua/*.lua) and writes a Markdown table to stdout and target/bench/results.md.
+# examples/lookup_floor.rs), then drives the server with wrk (bench/lua/*.lua), the
+# million-user one beside a second 1,000-user server, and writes a Markdown table to
+# stdout and target/bench/results.md.
 # It reports; it never fails on a target. Exit status 1 means a workload answered errors
 # (its figures are invalid) or the harness itself broke.
 #
