@@ -62,29 +62,31 @@ pub fn fault(version: SoapVersion, code: &str, text: &str, kind: &SoapFault) -> 
             "</soap12:Upgrade></soap:Header>"
         ));
     }
-    let detail = !matches!(kind, SoapFault::NotUnderstood(_));
+    // The same three parts in each version's element names.
+    let ([code_open, code_close], [text_open, text_close], detail) = match version {
+        SoapVersion::Soap11 => (
+            ["<faultcode>", "</faultcode>"],
+            ["<faultstring>", "</faultstring>"],
+            "<detail />",
+        ),
+        SoapVersion::Soap12 => (
+            ["<soap:Code><soap:Value>", "</soap:Value></soap:Code>"],
+            [
+                "<soap:Reason><soap:Text xml:lang=\"en\">",
+                "</soap:Text></soap:Reason>",
+            ],
+            "<soap:Detail />",
+        ),
+    };
     out.push_str("<soap:Body><soap:Fault>");
-    match version {
-        SoapVersion::Soap11 => {
-            out.push_str("<faultcode>");
-            out.push_str(code);
-            out.push_str("</faultcode><faultstring>");
-            escape_text(&mut out, text);
-            out.push_str("</faultstring>");
-            if detail {
-                out.push_str("<detail />");
-            }
-        }
-        SoapVersion::Soap12 => {
-            out.push_str("<soap:Code><soap:Value>");
-            out.push_str(code);
-            out.push_str("</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang=\"en\">");
-            escape_text(&mut out, text);
-            out.push_str("</soap:Text></soap:Reason>");
-            if detail {
-                out.push_str("<soap:Detail />");
-            }
-        }
+    out.push_str(code_open);
+    out.push_str(code);
+    out.push_str(code_close);
+    out.push_str(text_open);
+    escape_text(&mut out, text);
+    out.push_str(text_close);
+    if !matches!(kind, SoapFault::NotUnderstood(_)) {
+        out.push_str(detail);
     }
     out.push_str("</soap:Fault>");
     out.push_str(CLOSE);

@@ -117,9 +117,12 @@ macro_rules! method {
         MethodSpec { access: Access::HashThenWrite, ..method!($($spec)*) }
     };
     ($name:literal, $root:ident, [$($param:expr),* $(,)?], $run:path, $summary:literal) => {
+        method!($name, $root, &[$($param),*], $run, $summary)
+    };
+    ($name:literal, $root:ident, $params:expr, $run:path, $summary:literal) => {
         MethodSpec {
             name: $name,
-            params: &[$($param),*],
+            params: $params,
             root: Root::$root,
             summary: $summary,
             access: Access::Write,
@@ -127,6 +130,23 @@ macro_rules! method {
         }
     };
 }
+
+/// The page, filters and sort of GetAllUsers2 and GetAllUsersWithoutDetails.
+const USER_PAGE: &[Param] = &[
+    s("AuthenticationTicket"),
+    i("StartingRowNumber"),
+    i("NumberOfRow"),
+    s("firstNameFilter"),
+    s("lastNameFilter"),
+    s("userNameFilter"),
+    s("emailFilter"),
+    s("authenticationSourceFilter"),
+    s("domainNameFilter"),
+    i("UserStatusFilter"),
+    i("UserTypeFilter"),
+    i("SortBy"),
+    b("SortAscending"),
+];
 
 /// In declaration order, which is the order of the WSDL and the help page.
 pub static METHODS: &[MethodSpec] = &[
@@ -176,17 +196,11 @@ pub static METHODS: &[MethodSpec] = &[
         listing::get_all_users1,
         "Returns a filtered, sorted page of users with full details and the total count. System administrators only."),
     method!(read "GetAllUsers2", Response,
-        [s("AuthenticationTicket"), i("StartingRowNumber"), i("NumberOfRow"), s("firstNameFilter"),
-         s("lastNameFilter"), s("userNameFilter"), s("emailFilter"), s("authenticationSourceFilter"),
-         s("domainNameFilter"), i("UserStatusFilter"), i("UserTypeFilter"), i("SortBy"),
-         b("SortAscending")],
+        USER_PAGE,
         listing::get_all_users2,
         "Like GetAllUsers1, with a user type filter. System administrators only."),
     method!(read "GetAllUsersWithoutDetails", Response,
-        [s("AuthenticationTicket"), i("StartingRowNumber"), i("NumberOfRow"), s("firstNameFilter"),
-         s("lastNameFilter"), s("userNameFilter"), s("emailFilter"), s("authenticationSourceFilter"),
-         s("domainNameFilter"), i("UserStatusFilter"), i("UserTypeFilter"), i("SortBy"),
-         b("SortAscending")],
+        USER_PAGE,
         listing::get_all_users_without_details,
         "Like GetAllUsers2, with identity attributes only. System administrators only."),
     method!(stream "GetLocalUsers", Response, [s("AuthenticationTicket"), s("DomainName")],

@@ -28,6 +28,27 @@ pub struct Resp {
     pub body: String,
 }
 
+impl Resp {
+    /// Status, content type, headers and the whole body (UTF-8) of an answer.
+    pub async fn read<S>(mut res: awc::ClientResponse<S>) -> Resp
+    where
+        S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
+            + Unpin,
+    {
+        let body = res.body().limit(16 * 1024 * 1024).await.expect("body");
+        Resp {
+            status: res.status().as_u16(),
+            content_type: res
+                .headers()
+                .get("content-type")
+                .map(|v| v.to_str().unwrap().to_string())
+                .unwrap_or_default(),
+            headers: res.headers().clone(),
+            body: String::from_utf8(body.to_vec()).expect("utf-8 body"),
+        }
+    }
+}
+
 /// The four bindings every method answers on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Binding {
@@ -127,24 +148,6 @@ impl TestApp {
         start(_dir, db, &[])
     }
 
-    async fn finish<S>(&self, mut res: awc::ClientResponse<S>) -> Resp
-    where
-        S: futures_core::Stream<Item = Result<actix_web::web::Bytes, awc::error::PayloadError>>
-            + Unpin,
-    {
-        let body = res.body().limit(16 * 1024 * 1024).await.expect("body");
-        Resp {
-            status: res.status().as_u16(),
-            content_type: res
-                .headers()
-                .get("content-type")
-                .map(|v| v.to_str().unwrap().to_string())
-                .unwrap_or_default(),
-            headers: res.headers().clone(),
-            body: String::from_utf8(body.to_vec()).expect("utf-8 body"),
-        }
-    }
-
     pub async fn get(&self, path: &str) -> Resp {
         self.get_meanwhile(path, async {}).await
     }
@@ -159,7 +162,7 @@ impl TestApp {
             .await
             .expect("GET");
         meanwhile.await;
-        self.finish(res).await
+        Resp::read(res).await
     }
 
     /// A request with any method, headers and body.
@@ -178,7 +181,7 @@ impl TestApp {
             req = req.insert_header((*k, *v));
         }
         let res = req.send_body(body.to_string()).await.expect("request");
-        self.finish(res).await
+        Resp::read(res).await
     }
 
     pub async fn post_form(&self, method: &str, body: &str) -> Resp {

@@ -17,6 +17,12 @@ const AUTH: &str = "Bearer webapi-demo-token";
 const XMLNS: &str = "xmlns:i=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns=\"http://schemas.datacontract.org/2004/07/APIWebRole.Controllers\"";
 const NIL: &str = "00000000-0000-0000-0000-000000000000";
 
+/// An XML request that asks for an XML answer.
+const XML_IN_AND_OUT: &[(&str, &str)] = &[
+    ("Content-Type", "application/xml"),
+    ("Accept", "application/xml"),
+];
+
 pub async fn upsert_raw(app: &TestApp, id: &str, headers: &[(&str, &str)], body: &str) -> Resp {
     let mut all = vec![("Authorization", AUTH)];
     all.extend_from_slice(headers);
@@ -173,16 +179,7 @@ async fn xml_upsert_reads_datacontract_and_answers_xml() {
     let body = view_model(&format!(
         "<ContactSubType>{SECONDARY_EMAIL}</ContactSubType><IsDefault>true</IsDefault><UserId>{JDOE}</UserId><Value>j&amp;d@example.com</Value>"
     ));
-    let resp = upsert_raw(
-        &app,
-        JDOE,
-        &[
-            ("Content-Type", "application/xml"),
-            ("Accept", "application/xml"),
-        ],
-        &body,
-    )
-    .await;
+    let resp = upsert_raw(&app, JDOE, XML_IN_AND_OUT, &body).await;
     assert_eq!(
         (resp.status, resp.content_type.as_str()),
         (200, "application/xml; charset=utf-8"),
@@ -236,16 +233,7 @@ async fn xml_elements_out_of_order_are_skipped_like_datacontractserializer() {
         "<oops".to_string(),
         format!("{}x", view_model("")),
     ] {
-        let resp = upsert_raw(
-            &app,
-            JDOE,
-            &[
-                ("Content-Type", "application/xml"),
-                ("Accept", "application/xml"),
-            ],
-            &body,
-        )
-        .await;
+        let resp = upsert_raw(&app, JDOE, XML_IN_AND_OUT, &body).await;
         assert_eq!(resp.status, 400, "{body}");
         assert_eq!(
             resp.body,
