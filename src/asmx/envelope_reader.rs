@@ -152,11 +152,11 @@ struct Scopes<'r> {
 
 impl Scopes<'_> {
     fn push(&mut self, start: &BytesStart) -> Result<(), ReadError> {
-        self.resolver
-            .push(start)
-            .map_err(|_| ReadError::Malformed)?;
+        // quick-xml opens the scope before it checks the bindings: a refused one (a
+        // reserved prefix) still leaves a scope, and the bindings before it, to close.
+        let pushed = self.resolver.push(start);
         self.open += 1;
-        Ok(())
+        pushed.map_err(|_| ReadError::Malformed)
     }
 
     fn pop(&mut self) {
@@ -475,6 +475,21 @@ mod tests {
         );
         assert_eq!(read("<s:x/>"), Err(ReadError::NotAnEnvelope(String::new())));
         assert!(read(SOAP11).is_ok());
+    }
+
+    /// Found by fuzzing: a refused binding ended the document with its element's
+    /// scope still open, so the next request on the thread read its unqualified
+    /// elements in the refused document's default namespace.
+    #[test]
+    fn a_refused_binding_leaves_no_scope_behind() {
+        let refused = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" \
+                       xmlns=\"http://tempuri.org/\" xmlns:xml=\"urn:bad\"/>";
+        let unqualified = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\">\
+                           <s:Body><GetUser><a>1</a></GetUser></s:Body></s:Envelope>";
+        assert_eq!(read(refused), Err(ReadError::Malformed));
+        let request = read(unqualified).unwrap().request.unwrap();
+        assert_eq!(request.local, "GetUser");
+        assert_eq!(request.ns, None);
     }
 
     #[test]
