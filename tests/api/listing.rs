@@ -1,7 +1,9 @@
 //! GetAllUsers, GetAllUsers1, GetAllUsers2 and GetAllUsersWithoutDetails: every sort
 //! key both ways, each filter, paging edges, and who may list.
 
-use crate::helpers::{response_error, spawn_app, user_names, Binding, TestApp, BINDINGS, P};
+use crate::helpers::{
+    response_error, spawn_app, user_names, Binding, TestApp, BINDINGS, P, RESPONSE_OK,
+};
 
 /// The fixture users in each `SortBy` order, ascending; descending is the reverse
 /// (ties are broken by UserID in the same direction).
@@ -278,6 +280,48 @@ async fn filters_contain_match_without_case_and_combine() {
             let node = list(&app, binding, "GetAllUsers2", &base, changes).await;
             assert_eq!(user_names(&node), expected.to_vec(), "{changes:?}");
             assert_eq!(total(&node), expected.len().to_string(), "{changes:?}");
+        }
+    }
+}
+
+/// Found by fuzzing: SQLite refuses a `LIKE` pattern over 50,000 bytes, and the answer
+/// carried its message. A filter that long matches by containment like any other.
+#[actix_web::test]
+async fn a_filter_of_any_length_matches_by_containment() {
+    let app = spawn_app().await;
+    let admin = app.login("admin", "admin").await;
+    let long = format!("Doe{}", "%_".repeat(30_000));
+    let renamed = app
+        .node(
+            Binding::Soap11,
+            "UpdateUserProfile",
+            &[
+                ("AuthenticationTicket", P::V(&admin)),
+                ("UserName", P::V("jdoe")),
+                ("NewUserName", P::Nil),
+                ("NewFirstName", P::Nil),
+                ("NewLastName", P::V(&long)),
+                ("AuthenticateSource", P::Nil),
+            ],
+        )
+        .await;
+    assert_eq!(renamed, RESPONSE_OK);
+    let base = query2(&admin);
+    let filter = &long[1..];
+    let cases: [(&str, &[&str]); 3] = [
+        ("lastNameFilter", &["jdoe"]),
+        ("firstNameFilter", &[]),
+        ("domainNameFilter", &[]),
+    ];
+    for binding in [Binding::Post, Binding::Soap11] {
+        for (name, expected) in cases {
+            let node = list(&app, binding, "GetAllUsers2", &base, &[(name, filter)]).await;
+            assert_eq!(user_names(&node), expected.to_vec(), "{binding:?} {name}");
+            assert_eq!(
+                total(&node),
+                expected.len().to_string(),
+                "{binding:?} {name}"
+            );
         }
     }
 }
