@@ -48,15 +48,13 @@ pub async fn handle(
     let body = match state.read_body(&req, payload, state.max_body).await {
         Ok(body) => body,
         Err(BodyError::TooLarge) => return Fault::Page(PageFault::RequestTooLarge).into_response(),
-        // HTTP.sys drops a connection whose body stalls (its EntityBody timer); a
-        // handler cannot drop one without answering, so this answers an empty 400 and
-        // closes the connection, which a client sees the same way: refused, then EOF.
-        Err(BodyError::Stalled) => {
-            return HttpResponse::BadRequest()
-                .insert_header((header::CONNECTION, "close"))
-                .finish()
+        // HTTP.sys drops a connection whose body stalls (its EntityBody timer) or is cut
+        // short; a handler cannot drop one without answering, so this answers an empty
+        // 400 and the connection is closed after it (`UnreadBody`), which a client sees
+        // the same way: refused, then EOF.
+        Err(BodyError::Stalled | BodyError::Broken(_)) => {
+            return HttpResponse::BadRequest().finish()
         }
-        Err(BodyError::Broken(e)) => return e.error_response(),
     };
     let path = req.path();
     // The method name keeps its case: only the `/srv.asmx` part matches in any case.

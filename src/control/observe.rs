@@ -1,7 +1,9 @@
 //! The middleware that watches every emulated call (not `/__emulator/*`, `/healthz`,
 //! `/readyz` or `/metrics`): it counts it in the metrics, logs one line, and, when the
-//! journal is on, records it. Cheap on the hot path: no box per request, the body
-//! bytes are shared, and with the journal off nothing is captured or allocated here.
+//! journal is on, records it. For every request, it also closes the connection after
+//! a body that was not read whole ([`UnreadBody`]). Cheap on the hot path: no box per
+//! request, the body bytes are shared, and with the journal off nothing is captured or
+//! allocated here.
 
 use std::future::{ready, Ready};
 use std::pin::Pin;
@@ -21,6 +23,7 @@ use super::exchange::Exchange;
 use super::faults::FaultKind;
 use super::journal::{Captured, Entry, Headers, ResponseBody};
 use super::Control;
+use crate::state::UnreadBody;
 
 /// Paths that are the emulator's own, not emulated APIs.
 fn is_own(path: &str) -> bool {
@@ -115,9 +118,14 @@ where
             Poll::Pending => return Poll::Pending,
             Poll::Ready(res) => res?,
         };
-        Poll::Ready(Ok(match this.watch.take() {
+        let unread = res.request().extensions_mut().remove::<UnreadBody>();
+        let res = match this.watch.take() {
             Some(watch) => watch.finish(res),
             None => res.map_into_left_body(),
+        };
+        Poll::Ready(Ok(match unread {
+            Some(unread) => unread.close_after(res),
+            None => res,
         }))
     }
 }
