@@ -98,8 +98,10 @@ impl Action {
                 bad(format!("latency_ms must be at most {MAX_LATENCY_MS}"))
             }
             Action::HttpStatus(canned) => {
-                if !(100..=599).contains(&canned.status) {
-                    return bad(format!("status {} is not 100-599", canned.status));
+                // A 1xx status is interim, never a final answer: a client given one
+                // waits for the answer that never comes.
+                if !(200..=599).contains(&canned.status) {
+                    return bad(format!("status {} is not 200-599", canned.status));
                 }
                 for (name, value) in &canned.headers {
                     if HeaderName::try_from(name.as_str()).is_err()

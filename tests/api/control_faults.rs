@@ -255,6 +255,8 @@ async fn rules_are_listed_removed_and_validated() {
         json!({"target": "GetUser", "times": 1, "probability": 0.5, "action": "drop"}),
         json!({"target": "GetUser", "probability": 1.5, "action": "drop"}),
         json!({"target": "GetUser", "action": {"http_status": {"status": 99}}}),
+        json!({"target": "GetUser", "action": {"http_status": {"status": 101}}}),
+        json!({"target": "GetUser", "action": {"http_status": {"status": 600}}}),
         json!({"target": "GetUser", "action": {"http_status": {"status": 429, "headers": {"Bad Name": "x"}}}}),
         json!({"target": "commbox.updateUser", "action": {"soap_fault": "no SOAP here"}}),
         json!({"target": "*", "binding": "chatbot", "action": {"in_band_error": "x"}}),
