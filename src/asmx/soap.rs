@@ -74,22 +74,29 @@ fn by_action(action: &str) -> Option<Method> {
     action.strip_prefix(SERVICE_NS).and_then(ops::find)
 }
 
-fn by_element(request: Option<&RequestElement>) -> Option<Method> {
-    request
+/// The method the body element names, in the service namespace, exact case.
+fn by_element(envelope: &Envelope) -> Result<Method, SoapFault> {
+    envelope
+        .request
+        .as_ref()
         .filter(|r| r.ns.as_deref() == Some(SERVICE_NS))
         .and_then(|r| ops::find(&r.local))
+        .ok_or(SoapFault::MissingAction)
 }
 
-/// SOAP 1.1 routes by the `SOAPAction` header (required, one pair of quotes
-/// stripped, URL-decoded); SOAP 1.2 by the content type's `action`, else by the body.
+/// SOAP 1.1 routes by the `SOAPAction` header (one pair of quotes stripped,
+/// URL-decoded); SOAP 1.2 by the content type's `action`. Without either, by the body
+/// element: .NET guesses SOAP 1.2 for a request without the header
+/// (`SoapServerProtocol.GuessVersion`), and that helper routes by the body before the
+/// envelope's version is known. Only a body element that names no method is refused.
 fn route(
     envelope: &Envelope,
     media: &MediaType,
     soap_action: Option<&str>,
 ) -> Result<Method, SoapFault> {
-    match envelope.version {
-        SoapVersion::Soap11 => {
-            let raw = soap_action.ok_or(SoapFault::MissingAction)?.trim();
+    match (envelope.version, soap_action) {
+        (SoapVersion::Soap11, Some(raw)) => {
+            let raw = raw.trim();
             let unquoted = raw
                 .strip_prefix('"')
                 .and_then(|r| r.strip_suffix('"'))
@@ -97,12 +104,13 @@ fn route(
             let action = url_decode(unquoted);
             by_action(&action).ok_or_else(|| SoapFault::UnknownSoapAction(action.into_owned()))
         }
-        SoapVersion::Soap12 => match media.param("action").filter(|a| !a.is_empty()) {
+        (SoapVersion::Soap11, None) => by_element(envelope),
+        (SoapVersion::Soap12, _) => match media.param("action").filter(|a| !a.is_empty()) {
             Some(raw) => {
                 let action = url_decode(raw);
                 by_action(&action).ok_or_else(|| SoapFault::UnknownAction(action.into_owned()))
             }
-            None => by_element(envelope.request.as_ref()).ok_or(SoapFault::MissingAction),
+            None => by_element(envelope),
         },
     }
 }

@@ -257,7 +257,7 @@ async fn capture_104_105_015_unknown_and_wrong_case_method_names() {
 }
 
 #[actix_web::test]
-async fn capture_106_107_108_109_113_soap_routing_faults() {
+async fn capture_106_107_109_113_soap_routing_faults() {
     let app = spawn_app().await;
     let body = soap11_envelope("<NoSuchMethod xmlns=\"http://tempuri.org/\" />");
     let resp = app
@@ -296,7 +296,7 @@ async fn capture_106_107_108_109_113_soap_routing_faults() {
             "POST",
             "/srv.asmx",
             &[("Content-Type", "text/xml; charset=utf-8")],
-            &soap11_envelope(LOGIN),
+            &body,
         )
         .await;
     assert_eq!(
@@ -305,7 +305,7 @@ async fn capture_106_107_108_109_113_soap_routing_faults() {
             "soap:Client",
             "Unable to handle request without a valid action parameter. Please supply a valid soap action."
         ),
-        "Microsoft refuses a missing SOAPAction"
+        "without SOAPAction, a body element that names no method"
     );
     let resp = app
         .soap12_raw(
@@ -325,8 +325,28 @@ async fn capture_106_107_108_109_113_soap_routing_faults() {
 }
 
 #[actix_web::test]
-async fn capture_110_111_114_115_116_routing_that_succeeds() {
+async fn capture_108_110_111_114_115_116_routing_that_succeeds() {
     let app = spawn_app().await;
+    // .NET takes a request without SOAPAction for SOAP 1.2 and routes it by the body
+    // (SoapServerProtocol.GuessVersion), then answers in the envelope's version.
+    let resp = app
+        .request(
+            "POST",
+            "/srv.asmx",
+            &[("Content-Type", "text/xml; charset=utf-8")],
+            &soap11_envelope(LOGIN),
+        )
+        .await;
+    assert_eq!(
+        (resp.status, resp.content_type.as_str()),
+        (200, "text/xml; charset=utf-8")
+    );
+    assert!(
+        resp.body
+            .contains("<AuthenticateUserResult><root success=\"false\""),
+        "1.1 without SOAPAction routes by body: {}",
+        resp.body
+    );
     let resp = app
         .soap11_raw(
             "http://tempuri.org/AuthenticateUser",
