@@ -97,7 +97,7 @@ pub fn position(text: &str, pos: usize) -> (usize, usize) {
 }
 
 /// Line and column (1-based) of byte offset `pos` in `text`.
-fn line_column(text: &str, pos: usize) -> (usize, usize) {
+pub fn line_column(text: &str, pos: usize) -> (usize, usize) {
     let before = &text.as_bytes()[..pos.min(text.len())];
     let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
     let line_start = before

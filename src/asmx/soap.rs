@@ -33,16 +33,18 @@ pub fn decode(
         SoapVersion::Soap11
     } else if media.is("application/soap+xml") {
         SoapVersion::Soap12
-    } else if media.is("application/x-www-form-urlencoded") {
-        // ASMX hands a form post to /srv.asmx to its SOAP 1.2 reader (oracle 139).
-        return Err(Fault::Soap(
-            SoapVersion::Soap12,
-            SoapFault::Unprocessable(
-                "Data at the root level is invalid. Line 1, position 1.".into(),
-            ),
-        ));
     } else {
-        return Err(Fault::UnsupportedMediaType);
+        // Without a SOAPAction, .NET reads the body as SOAP 1.2 to route it (see `route`)
+        // before it looks at the type, so a body that is not XML fails there (oracle 139,
+        // a form post; 125, JSON, is a Mono crash). Otherwise the type is refused.
+        let routed_by_body = soap_action.is_none();
+        let error = routed_by_body
+            .then(|| not_xml(&media.decode_body(body)))
+            .flatten();
+        return Err(match error {
+            Some(error) => Fault::Soap(SoapVersion::Soap12, SoapFault::Unprocessable(error)),
+            None => Fault::UnsupportedMediaType,
+        });
     };
     let text = media.decode_body(body);
     let envelope = envelope_reader::read(&text).map_err(|e| match e {
@@ -67,6 +69,23 @@ pub fn decode(
         method,
         args,
     })
+}
+
+/// The message .NET's XML reader gives for a body that cannot begin a document: none
+/// when the first thing after white space is markup.
+fn not_xml(text: &str) -> Option<String> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let start = text.trim_start_matches([' ', '\t', '\r', '\n']);
+    if start.is_empty() {
+        return Some("Root element is missing.".into());
+    }
+    if start.starts_with('<') {
+        return None;
+    }
+    let (line, column) = envelope_reader::line_column(text, text.len() - start.len());
+    Some(format!(
+        "Data at the root level is invalid. Line {line}, position {column}."
+    ))
 }
 
 /// The method an action URI names: `http://tempuri.org/<Method>`, exact case.

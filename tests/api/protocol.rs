@@ -463,7 +463,7 @@ async fn capture_122_123_124_envelope_and_content_type_versions() {
 }
 
 #[actix_web::test]
-async fn capture_126_127_128_139_wrong_request_formats() {
+async fn capture_125_126_127_128_139_wrong_request_formats() {
     let app = spawn_app().await;
     let resp = app
         .request(
@@ -501,6 +501,49 @@ async fn capture_126_127_128_139_wrong_request_formats() {
     );
     assert!(resp.body.contains("<soap:Value>soap:Receiver</soap:Value>"));
     assert!(resp.body.contains("Server was unable to process request. ---&gt; Data at the root level is invalid. Line 1, position 1."));
+    // .NET routes a request without SOAPAction by reading its body as XML, whatever its
+    // type (125 is a Mono crash): a body that is not XML fails there as 139's does.
+    for (content_type, body, error) in [
+        (
+            "application/json",
+            "{\"a\":\"1\"}",
+            "Data at the root level is invalid. Line 1, position 1.",
+        ),
+        (
+            "text/plain",
+            "\r\n  hello",
+            "Data at the root level is invalid. Line 2, position 3.",
+        ),
+        ("text/plain", "", "Root element is missing."),
+    ] {
+        let resp = app
+            .request("POST", "/srv.asmx", &[("Content-Type", content_type)], body)
+            .await;
+        assert_eq!(
+            (resp.status, resp.content_type.as_str()),
+            (500, SOAP12_TYPE)
+        );
+        assert!(
+            resp.body.contains(&format!(
+                "Server was unable to process request. ---&gt; {error}"
+            )),
+            "{content_type} {body:?}: {}",
+            resp.body
+        );
+    }
+    // With a SOAPAction the body is not read to route it: the type is refused first.
+    let resp = app
+        .request(
+            "POST",
+            "/srv.asmx",
+            &[
+                ("Content-Type", "application/x-www-form-urlencoded"),
+                ("SOAPAction", "\"http://tempuri.org/AuthenticateUser\""),
+            ],
+            "UID=a&PWD=b",
+        )
+        .await;
+    assert_eq!((resp.status, resp.body.as_str()), (415, ""));
 }
 
 #[actix_web::test]
