@@ -30,6 +30,9 @@ pub enum SoapFault {
     },
     #[error("SOAP header {0} was not understood.")]
     NotUnderstood(String),
+    /// The method's worker stopped before it answered.
+    #[error("Server was unable to process request. ---> Thread was being aborted.")]
+    Aborted,
     /// A fault rule of the admin API fired (`soap_fault`): its message, as the server's.
     #[error("{0}")]
     Injected(String),
@@ -44,15 +47,26 @@ impl SoapFault {
         match (self, version) {
             (SoapFault::NotUnderstood(_), _) => "soap:MustUnderstand",
             (SoapFault::VersionMismatch(_), _) => "soap:VersionMismatch",
-            (SoapFault::Unprocessable(_) | SoapFault::Injected(_), SoapVersion::Soap11) => {
-                "soap:Server"
-            }
-            (SoapFault::Unprocessable(_) | SoapFault::Injected(_), SoapVersion::Soap12) => {
-                "soap:Receiver"
-            }
+            (
+                SoapFault::Unprocessable(_) | SoapFault::Injected(_) | SoapFault::Aborted,
+                SoapVersion::Soap11,
+            ) => "soap:Server",
+            (
+                SoapFault::Unprocessable(_) | SoapFault::Injected(_) | SoapFault::Aborted,
+                SoapVersion::Soap12,
+            ) => "soap:Receiver",
             (_, SoapVersion::Soap11) => "soap:Client",
             (_, SoapVersion::Soap12) => "soap:Sender",
         }
+    }
+
+    /// Raised once the method was reached: the headers are checked after the request
+    /// is read (oracle 044), the rest stand for the method itself failing (100-103).
+    fn method_reached(&self) -> bool {
+        matches!(
+            self,
+            SoapFault::NotUnderstood(_) | SoapFault::Injected(_) | SoapFault::Aborted
+        )
     }
 }
 
@@ -76,6 +90,16 @@ pub enum HttpFault {
     /// A fault rule of the admin API fired (`soap_fault` on GET/POST): its message.
     #[error("{0}")]
     Injected(String),
+    /// The method's worker stopped before it answered.
+    #[error("Thread was being aborted.")]
+    Aborted,
+}
+
+impl HttpFault {
+    /// Raised by the method rather than while reading the request (oracle 100, 101).
+    fn method_reached(&self) -> bool {
+        matches!(self, HttpFault::Injected(_) | HttpFault::Aborted)
+    }
 }
 
 /// Errors ASP.NET raises before a protocol is chosen: sent as an HTML error page.
@@ -114,8 +138,11 @@ pub enum Fault {
     UnsupportedMediaType,
 }
 
-/// The headers ASP.NET puts on every answer of the service.
-pub fn asmx_response(status: StatusCode, success: bool) -> actix_web::HttpResponseBuilder {
+/// The headers ASP.NET puts on every answer of the service. `method_reached`: the
+/// handler got as far as the method (`WebServiceHandler.PrepareContext`), which marks
+/// the answer `max-age=0`, whether the method answered or failed; an error found while
+/// reading or routing the request is only `private`.
+pub fn asmx_response(status: StatusCode, method_reached: bool) -> actix_web::HttpResponseBuilder {
     // Names and values as constants: parsing them again for every answer showed in
     // the profile of the help page (issue 8).
     const ASPNET_VERSION: HeaderName = HeaderName::from_static("x-aspnet-version");
@@ -124,7 +151,7 @@ pub fn asmx_response(status: StatusCode, success: bool) -> actix_web::HttpRespon
     builder
         .insert_header((
             header::CACHE_CONTROL,
-            HeaderValue::from_static(if success {
+            HeaderValue::from_static(if method_reached {
                 "private, max-age=0"
             } else {
                 "private"
@@ -162,11 +189,11 @@ impl Fault {
             Fault::Soap(version, fault) => {
                 let body =
                     envelope::fault(version, fault.code(version), &fault.to_string(), &fault);
-                asmx_response(error, false)
+                asmx_response(error, fault.method_reached())
                     .content_type(version.content_type())
                     .body(body)
             }
-            Fault::Http(fault) => asmx_response(error, false)
+            Fault::Http(fault) => asmx_response(error, fault.method_reached())
                 .content_type(TEXT_CONTENT_TYPE)
                 .body(format!("{}{NEWLINE}", encode_chain(&fault.to_string()))),
             Fault::Page(fault) => asmx_response(fault.status(), false)

@@ -163,12 +163,7 @@ async fn soap_call(
     let shape = Shape::new(Binding::Soap(version), call.method);
     call_method(req, state, call.method, call.args, shape)
         .await
-        .map_err(|_| {
-            Fault::Soap(
-                version,
-                SoapFault::Unprocessable("Thread was being aborted.".into()),
-            )
-        })
+        .map_err(|_| Fault::Soap(version, SoapFault::Aborted))
 }
 
 /// `/srv.asmx/<Method>`: the HTTP GET and form POST bindings.
@@ -220,7 +215,7 @@ async fn method_url(
     let shape = Shape::new(Binding::Http(verb), method);
     call_method(req, state, method, args, shape)
         .await
-        .map_err(|_| Fault::Http(HttpFault::InvalidRequestFormat(String::new())))
+        .map_err(|_| Fault::Http(HttpFault::Aborted))
 }
 
 fn find_method(name: &str) -> Result<Method, HttpFault> {

@@ -39,8 +39,14 @@ async fn a_soap_fault_rule_answers_each_binding_in_its_own_way() {
     )
     .await;
 
+    // As a method that throws (oracle 100-103): the answer is marked max-age=0 as a
+    // method's own answer is, unlike an error found reading the request.
     let soap11 = get_user(&app, Binding::Soap11, &t).await;
     assert_eq!(soap11.status, 500);
+    assert_eq!(
+        soap11.headers.get("cache-control").unwrap(),
+        "private, max-age=0"
+    );
     assert_eq!(soap11.content_type, "text/xml; charset=utf-8");
     assert!(
         soap11.body.contains(
@@ -68,6 +74,10 @@ async fn a_soap_fault_rule_answers_each_binding_in_its_own_way() {
         (500, "text/plain; charset=utf-8")
     );
     assert_eq!(get.body, "Backend &lt;down&gt;\r\n");
+    assert_eq!(
+        get.headers.get("cache-control").unwrap(),
+        "private, max-age=0"
+    );
 
     // Three times, then served normally; the rule stays listed with nothing left.
     assert_eq!(get_user(&app, Binding::Get, &t).await.status, 200);

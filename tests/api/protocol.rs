@@ -143,6 +143,11 @@ async fn capture_044_unknown_must_understand_header_is_a_fault_without_detail() 
         .soap11_raw("\"http://tempuri.org/ServerInfo\"", envelope)
         .await;
     assert_eq!(resp.status, 500);
+    // Found only after the method was reached, unlike a read or routing error.
+    assert_eq!(
+        resp.headers.get("cache-control").unwrap(),
+        "private, max-age=0"
+    );
     assert_eq!(
         resp.body,
         soap11_fault(
