@@ -117,6 +117,17 @@ pub enum PageFault {
 }
 
 impl PageFault {
+    /// The exception ASP.NET raises (oracle 013, 135 against 081, 133): the handler
+    /// factory's own, or the runtime's for what it refuses before a handler runs.
+    fn exception_type(&self) -> &'static str {
+        match self {
+            PageFault::UnrecognizedUrl(_) => "System.InvalidOperationException",
+            PageFault::UnrecognizedRequestFormat
+            | PageFault::QueryStringTooLong
+            | PageFault::RequestTooLarge => "System.Web.HttpException",
+        }
+    }
+
     fn status(&self) -> StatusCode {
         match self {
             PageFault::UnrecognizedUrl(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -198,7 +209,7 @@ impl Fault {
                 .body(format!("{}{NEWLINE}", encode_chain(&fault.to_string()))),
             Fault::Page(fault) => asmx_response(fault.status(), false)
                 .content_type(HTML_CONTENT_TYPE)
-                .body(error_page(fault.status(), &fault.to_string())),
+                .body(error_page(&fault)),
             Fault::MalformedXml(version) => asmx_response(StatusCode::BAD_REQUEST, false)
                 .content_type(version.content_type())
                 .finish(),
@@ -210,16 +221,17 @@ impl Fault {
 }
 
 /// ASP.NET's "Server Error in '/' Application" page, message only (no stack).
-fn error_page(status: StatusCode, message: &str) -> String {
-    let message = html_encode(message);
-    let code = status.as_u16();
+fn error_page(fault: &PageFault) -> String {
+    let message = html_encode(&fault.to_string());
+    let exception = fault.exception_type();
+    let code = fault.status().as_u16();
     format!(
         "<!DOCTYPE html>{NEWLINE}<html>{NEWLINE}    <head>{NEWLINE}        <title>{message}</title>{NEWLINE}\
          </head>{NEWLINE}    <body bgcolor=\"white\">{NEWLINE}{NEWLINE}            \
          <span><H1>Server Error in '/' Application.<hr width=100% size=1 color=silver></H1>{NEWLINE}{NEWLINE}            \
          <h2> <i>{message}</i> </h2></span>{NEWLINE}{NEWLINE}            \
          <b> Description: </b>An unhandled exception occurred during the execution of the current web request.{NEWLINE}            \
-         <br><br>{NEWLINE}{NEWLINE}            <b> Exception Details: </b>System.InvalidOperationException: {message}<br><br>{NEWLINE}{NEWLINE}            \
+         <br><br>{NEWLINE}{NEWLINE}            <b> Exception Details: </b>{exception}: {message}<br><br>{NEWLINE}{NEWLINE}            \
          <b> HTTP status: </b>{code}{NEWLINE}{NEWLINE}    </body>{NEWLINE}</html>{NEWLINE}"
     )
 }

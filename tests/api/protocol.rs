@@ -234,6 +234,12 @@ async fn capture_081_query_string_over_2048_is_400() {
     assert!(resp
         .body
         .contains("exceeds the configured maxQueryStringLength value."));
+    assert!(
+        resp.body
+            .contains("<b> Exception Details: </b>System.Web.HttpException: The length"),
+        "{}",
+        resp.body
+    );
 }
 
 #[actix_web::test]
@@ -586,10 +592,16 @@ async fn capture_013_131_135_other_verbs_and_urls() {
     assert!(resp
         .body
         .contains("unexpectedly ending in &#39;/GetUser&#39;."));
+    assert!(resp
+        .body
+        .contains("</b>System.InvalidOperationException: Request format"));
     for verb in ["PUT", "DELETE", "OPTIONS"] {
         let resp = app.request(verb, "/srv.asmx", &[], "").await;
         assert_eq!(resp.status, 405, "{verb}");
         assert!(resp.body.contains("Request format is unrecognized."));
+        assert!(resp
+            .body
+            .contains("</b>System.Web.HttpException: Request format is unrecognized."));
     }
 }
 
