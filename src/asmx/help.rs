@@ -195,11 +195,14 @@ const SOAP_12_NS: &str = "http://www.w3.org/2003/05/soap-envelope";
 const XML: &str = "text/xml; charset=utf-8";
 const SOAP_12_TYPE: &str = "application/soap+xml; charset=utf-8";
 
-/// The operation list, in the method table's order.
+/// The operation list, by name in ordinal order (the page's `SortedList` with
+/// `StringComparer.Ordinal`: capitals first).
 pub fn service_page(base: &str) -> String {
     let mut page = Page::new(base);
     page.put(LIST_START, &[FILE]);
-    for method in METHODS {
+    let mut methods: Vec<Method> = METHODS.iter().collect();
+    methods.sort_by_key(|m| m.name);
+    for method in methods {
         page.list_item(method.name, method.summary);
     }
     page.put(LIST_END, &[]);
@@ -263,7 +266,8 @@ impl Page {
         if !summary.is_empty() {
             self.put(LIST_SUMMARY, &[summary]);
         }
-        self.put("              </li>\n", &[]);
+        // The page's item template ends in a `<p>` it never closes.
+        self.put("              </li>\n              <p>\n", &[]);
     }
 
     fn soap_sample(&mut self, soap: Soap, name: &str, params: &[Param]) {
@@ -370,6 +374,8 @@ mod tests {
         for external in ["<script", "src=", "stylesheet", "@import", "url("] {
             assert!(!lower.contains(external), "{external}");
         }
+        // The list's bare `<p>` after each item is the page's own.
+        let lower = lower.replace("</li>\r\n              <p>\r\n", "</li>\r\n");
         let tags = "html head style title body div span ul li p pre form table tr td h2 h3 a font";
         for tag in tags.split(' ') {
             let count = |pattern: String| lower.matches(&pattern).count();
@@ -396,7 +402,7 @@ mod tests {
     }
 
     #[test]
-    fn service_page_lists_every_method_in_table_order() {
+    fn service_page_lists_every_method_in_ordinal_order() {
         let page = service_page(BASE);
         assert_sound(&page);
         assert!(page.contains("<title>\r\n    srv Web Service\r\n</title>"));
@@ -404,10 +410,13 @@ mod tests {
             page.contains(r#"please review the <a href="srv.asmx?WSDL">Service Description</a>"#)
         );
         assert!(page.contains("using http://tempuri.org/ as its default namespace."));
+        let mut sorted: Vec<Method> = METHODS.iter().collect();
+        sorted.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+        assert_eq!(sorted.last().map(|m| m.name), Some("isValidTicket"));
         let mut from = 0;
-        for m in METHODS {
+        for m in sorted {
             let item = format!(
-                "<a href=\"srv.asmx?op={0}\">{0}</a>\r\n                <span>\r\n                  <br>{1}\r\n",
+                "<a href=\"srv.asmx?op={0}\">{0}</a>\r\n                <span>\r\n                  <br>{1}\r\n                </span>\r\n              </li>\r\n              <p>\r\n",
                 m.name,
                 encoded(m.summary)
             );
@@ -492,7 +501,7 @@ mod tests {
         let mut list = Page::new(BASE);
         list.list_item("M", "a <b> & c");
         assert!(list.out.ends_with(
-            "<br>a &lt;b&gt; &amp; c\r\n                </span>\r\n              </li>\r\n"
+            "<br>a &lt;b&gt; &amp; c\r\n                </span>\r\n              </li>\r\n              <p>\r\n"
         ));
     }
 }
