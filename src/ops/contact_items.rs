@@ -253,7 +253,7 @@ pub fn upsert(
     if kind.field == Some(LinkedField::Phone2) {
         patch.phone2 = Some(item.value.clone());
     }
-    vendor_users::apply(tx, user_id, &patch, now)?;
+    vendor_users::apply_after_items(tx, user_id, &patch, now)?;
     Ok(Upserted {
         id: item.id,
         added: existing.is_none(),
@@ -282,6 +282,54 @@ mod tests {
         assert!(!same_value(ContactType::Phone, "555-0100", "555-0101"));
         assert!(same_value(ContactType::Phone, "ext", "EXT"));
         assert!(!same_value(ContactType::Phone, "ext", "1"));
+    }
+
+    /// Found by a review against the vendor spec: upserting an item wrote the mirrored
+    /// field through a write that first settled the items against the field as it
+    /// still was. Taking the default off a Work Phone item then respelled the user's
+    /// Mobile Phone item of the same digits, and making a new Work Phone item default
+    /// left the default on that Mobile Phone item instead.
+    #[test]
+    fn an_upsert_changes_only_its_own_item() {
+        let (_dir, store) = crate::store::Store::seeded_for_test();
+        store
+            .write(|tx| -> Result<(), VendorOpError> {
+                let types = tx.contact_item_types()?;
+                let sub_type = |name: &str| {
+                    types
+                        .iter()
+                        .find(|t| t.name == name)
+                        .unwrap()
+                        .sub_type
+                        .clone()
+                };
+                let (work, mobile) = (sub_type("Work Phone"), sub_type("Mobile Phone"));
+                let user = tx.user_by_name("jdoe")?.unwrap().id;
+                let now = Utc::now();
+                let item = |value: &str| -> Result<ContactItem, VendorOpError> {
+                    let items = tx.contact_items_like(user, ContactType::Phone, value)?;
+                    Ok(items.into_iter().find(|i| i.value == value).unwrap())
+                };
+
+                upsert(tx, user, &work, "555-7000", true, now)?;
+                upsert(tx, user, &mobile, "5557000", false, now)?;
+                upsert(tx, user, &work, "555-7000", false, now)?;
+                assert!(
+                    !item("5557000")?.is_default,
+                    "the Mobile Phone item is kept"
+                );
+                assert!(!item("555-7000")?.is_default);
+                assert_eq!(tx.user_by_id(user)?.unwrap().mobile, "");
+
+                upsert(tx, user, &mobile, "5551111", false, now)?;
+                let added = upsert(tx, user, &work, "555-1111", true, now)?;
+                let default = item("555-1111")?;
+                assert!(default.is_default && default.id == added.id);
+                assert!(!item("5551111")?.is_default);
+                assert_eq!(tx.user_by_id(user)?.unwrap().mobile, "555-1111");
+                Ok(())
+            })
+            .unwrap();
     }
 
     /// [`Defaults`] answers for a read of the store: after each write through it, it

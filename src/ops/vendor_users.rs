@@ -172,15 +172,49 @@ pub fn apply_to(
     patch: &VendorPatch,
     now: DateTime<Utc>,
 ) -> Result<VendorUser, VendorOpError> {
+    write(tx, user, patch, now, Items::Behind)
+}
+
+/// [`apply`] after the caller has brought the user's contact items in step and then
+/// changed them itself (a contact item upsert). Settling them first against the fields
+/// as they still are would undo that change, or move it to another item of the same
+/// value.
+pub fn apply_after_items(
+    tx: &Tx,
+    user_id: UserId,
+    patch: &VendorPatch,
+    now: DateTime<Utc>,
+) -> Result<VendorUser, VendorOpError> {
+    let user = tx.user_by_id(user_id)?.ok_or(VendorOpError::UserNotFound)?;
+    write(tx, user, patch, now, Items::Ahead)
+}
+
+/// Where the user's contact items stand against the user's fields before a write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Items {
+    /// They may lag values set before (fixtures, CreateUser): they get items first,
+    /// so that an item outlives the value it recorded.
+    Behind,
+    /// The caller has changed them already; the fields follow them.
+    Ahead,
+}
+
+fn write(
+    tx: &Tx,
+    user: Arc<User>,
+    patch: &VendorPatch,
+    now: DateTime<Utc>,
+    items: Items,
+) -> Result<VendorUser, VendorOpError> {
     // Our own copy to bring up to date: the read cache may share the one read.
     let mut user = Arc::unwrap_or_clone(user);
     let user_id = user.id;
     let mut profile = tx.vendor_profile(user_id, now)?;
     let types = tx.contact_item_types()?;
     let mut defaults = Defaults::load(tx, user_id)?;
-    // Values set before (fixtures, CreateUser) get their items first, so that an item
-    // outlives the value it recorded.
-    contact_items::reconcile(tx, &types, &mut defaults, &user, &profile.phone2)?;
+    if items == Items::Behind {
+        contact_items::reconcile(tx, &types, &mut defaults, &user, &profile.phone2)?;
+    }
     if let Some(unique) = patch.unique_id.as_deref().filter(|u| !u.is_empty()) {
         if tx
             .user_id_by_unique_id(unique)?
