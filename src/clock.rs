@@ -6,39 +6,52 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-/// System time plus an adjustable offset; clones share the offset.
+/// System time plus an adjustable offset; clones share the offset. The offset is
+/// kept in microseconds: fine enough that a clock set to a whole millisecond reads it,
+/// not the millisecond before, and wide enough for the years the admin API allows.
 #[derive(Clone, Default)]
 pub struct Clock {
-    offset_ms: Arc<AtomicI64>,
+    offset_us: Arc<AtomicI64>,
 }
 
 impl Clock {
     pub fn now(&self) -> DateTime<Utc> {
-        Utc::now() + Duration::milliseconds(self.offset_ms.load(Ordering::Relaxed))
+        Utc::now() + Duration::microseconds(self.offset_us.load(Ordering::Relaxed))
     }
 
     /// Moves the clock forward (or back, with a negative duration).
     pub fn advance(&self, by: Duration) {
-        self.offset_ms
-            .fetch_add(by.num_milliseconds(), Ordering::Relaxed);
+        self.offset_us
+            .fetch_add(microseconds(by), Ordering::Relaxed);
     }
 
     /// Back to real time.
     pub fn reset(&self) {
-        self.offset_ms.store(0, Ordering::Relaxed);
+        self.offset_us.store(0, Ordering::Relaxed);
     }
 
     /// How far the clock is ahead of real time (behind when negative).
     pub fn offset_ms(&self) -> i64 {
-        self.offset_ms.load(Ordering::Relaxed)
+        self.offset_us.load(Ordering::Relaxed) / 1000
     }
 
     /// Makes `now()` return `at` from this moment on (and keep running from there).
     pub fn set(&self, at: DateTime<Utc>) {
         let offset = at - Utc::now();
-        self.offset_ms
-            .store(offset.num_milliseconds(), Ordering::Relaxed);
+        let whole = microseconds(offset);
+        // Rounded up, so that `now()` never reads before `at`.
+        let up = i64::from(offset > Duration::microseconds(whole));
+        self.offset_us.store(whole + up, Ordering::Relaxed);
     }
+}
+
+/// Whole microseconds, towards zero; the admin API keeps durations far inside `i64`.
+fn microseconds(d: Duration) -> i64 {
+    d.num_microseconds().unwrap_or(if d < Duration::zero() {
+        i64::MIN
+    } else {
+        i64::MAX
+    })
 }
 
 #[cfg(test)]
@@ -56,5 +69,21 @@ mod tests {
             .with_timezone(&Utc);
         clock.set(target);
         assert!((clock.now() - target).num_seconds().abs() < 5);
+    }
+
+    /// Found by a review: a clock set to a whole millisecond read the one before it,
+    /// as the offset was kept in whole milliseconds, rounded towards zero.
+    #[test]
+    fn a_clock_set_never_reads_before_its_time() {
+        let clock = Clock::default();
+        for text in ["2030-01-01T00:00:00Z", "1999-06-30T12:00:00.5Z"] {
+            let target = DateTime::parse_from_rfc3339(text)
+                .unwrap()
+                .with_timezone(&Utc);
+            for _ in 0..1000 {
+                clock.set(target);
+                assert!(clock.now() >= target, "{text}");
+            }
+        }
     }
 }
