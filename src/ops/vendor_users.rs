@@ -114,9 +114,10 @@ pub fn find(tx: &Tx, vendor: Vendor, external_id: &str) -> Result<UserId, Vendor
     if tx.user_by_id(derived)?.is_none() {
         return Err(VendorOpError::UserNotFound);
     }
-    // A user with a stored id is not also reachable by the derived one.
+    // A user with a stored id is not also reachable by the derived one. CommBox's id
+    // is the number itself, so `003` is user 3, as an int route parameter reads it.
     let assigned = self::external_id(tx, derived, vendor)?;
-    if assigned.eq_ignore_ascii_case(external_id) {
+    if vendor == Vendor::CommBox || assigned.eq_ignore_ascii_case(external_id) {
         Ok(derived)
     } else {
         Err(VendorOpError::UserNotFound)

@@ -79,6 +79,19 @@ async fn success_is_the_seed_envelope() {
     );
 }
 
+/// Found by a review against the vendor spec: the id is a number (D-13), so leading
+/// zeros name the same user, as a .NET int route parameter reads them.
+#[actix_web::test]
+async fn a_numeric_id_with_leading_zeros_is_the_same_user() {
+    let app = spawn_app().await;
+    let resp = post(&app, "/users/003", json!({"LastName": "Zeros"})).await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(json(&resp)["data"]["Id"], json!(3));
+    let ticket = app.login("admin", "admin").await;
+    let node = app.get_user(&ticket, "jdoe").await;
+    assert_eq!(attr(&node, "LastName").unwrap(), "Zeros");
+}
+
 #[actix_web::test]
 async fn form_field_data_is_accepted() {
     let app = spawn_app().await;
