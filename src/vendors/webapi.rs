@@ -411,6 +411,8 @@ fn from_json(model: &mut Model, bytes: &[u8]) -> Option<()> {
             // arbitrary_precision keeps every digit (only an unsigned exponent gains `+`).
             Value::Number(n) => Some(n.to_string()),
             Value::Bool(b) => Some(b.to_string()),
+            // Json.NET skips a member the model does not have, whatever its value.
+            Value::Array(_) | Value::Object(_) if !is_member(name) => continue,
             Value::Array(_) | Value::Object(_) => return None,
         };
         model.set(name, text.as_deref())?;
@@ -418,16 +420,29 @@ fn from_json(model: &mut Model, bytes: &[u8]) -> Option<()> {
     Some(())
 }
 
+fn is_member(name: &str) -> bool {
+    MEMBERS.iter().any(|m| m.eq_ignore_ascii_case(name))
+}
+
 fn from_xml(model: &mut Model, bytes: &[u8]) -> Option<()> {
     let text = std::str::from_utf8(bytes).ok()?;
     let found = datacontract::read(text.trim_start_matches('\u{feff}'), VIEW_MODEL, &MEMBERS)?;
     for (name, member) in MEMBERS.iter().zip(found) {
         if let Some(member) = member {
+            // DataContractSerializer reads xsd:boolean, whose literals have one case.
+            let boolean = member.as_deref().map(|t| t.trim_matches(XML_SPACE));
+            if *name == "IsDefault" && !matches!(boolean, None | Some("true" | "false" | "1" | "0"))
+            {
+                return None;
+            }
             model.set(name, member.as_deref())?;
         }
     }
     Some(())
 }
+
+/// XML's white space, which `XmlConvert` trims from a value.
+const XML_SPACE: [char; 4] = [' ', '\t', '\r', '\n'];
 
 fn from_form(model: &mut Model, bytes: &[u8]) -> Option<()> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_bytes(bytes).ok()?;

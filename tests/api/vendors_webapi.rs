@@ -428,6 +428,48 @@ async fn action_errors_are_result_with_guid() {
     );
 }
 
+/// Found by a review against the vendor spec: Json.NET skips members the model does
+/// not have whatever their value, and DataContractSerializer's booleans are
+/// xsd:boolean, in one case.
+#[actix_web::test]
+async fn binding_skips_unknown_json_members_and_reads_xml_booleans_strictly() {
+    let app = spawn_app().await;
+    let body = json!({
+        "Extra": {"a": 1}, "UserId": JDOE, "ContactSubType": SECONDARY_EMAIL,
+        "Value": "extra@example.com", "IsDefault": false, "More": [1, {}]
+    });
+    let resp = upsert_raw(
+        &app,
+        JDOE,
+        &[("Content-Type", "application/json")],
+        &body.to_string(),
+    )
+    .await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(json(&resp)["ResultCode"], 1);
+    let known_as_object =
+        json!({"UserId": JDOE, "ContactSubType": SECONDARY_EMAIL, "Value": {"a": 1}});
+    let resp = upsert_raw(
+        &app,
+        JDOE,
+        &[("Content-Type", "application/json")],
+        &known_as_object.to_string(),
+    )
+    .await;
+    assert_eq!(
+        (resp.status, resp.body),
+        (400, result_json(NIL, -1, "Invalid request"))
+    );
+
+    for (literal, status) in [("True", 400), ("TRUE", 400), (" 1 ", 200), ("false", 200)] {
+        let body = view_model(&format!(
+            "<ContactSubType>{SECONDARY_EMAIL}</ContactSubType><IsDefault>{literal}</IsDefault><UserId>{JDOE}</UserId><Value>x@example.com</Value>"
+        ));
+        let resp = upsert_raw(&app, JDOE, XML_IN_AND_OUT, &body).await;
+        assert_eq!(resp.status, status, "{literal:?}: {}", resp.body);
+    }
+}
+
 #[actix_web::test]
 async fn framework_errors_are_http_errors() {
     let app = spawn_app().await;
