@@ -28,7 +28,8 @@ impl Store {
             let mut slid = 0;
             while let Some(r) = rows.next()? {
                 let ticket: String = r.get(0)?;
-                if tx.slides.effective(&ticket, super::from_epoch(r.get(1)?)) > now {
+                let expires_at = tx.slides.effective(&ticket, super::from_epoch(r.get(1)?));
+                if expires_at.is_some_and(|at| at > now) {
                     slid += 1;
                 }
             }

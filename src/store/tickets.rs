@@ -52,8 +52,14 @@ impl Tx<'_> {
             }
         };
         Ok(row.and_then(|(user_id, stored)| {
-            let expires_at = self.slides.effective(ticket, stored);
-            (expires_at > now).then(|| Session {
+            let expires_at = self.slides.effective(ticket, stored)?;
+            if expires_at <= now {
+                // An expired ticket is evicted (spec §1.5): moving the clock back
+                // must not revive it.
+                self.slides.evict(ticket);
+                return None;
+            }
+            Some(Session {
                 ticket: ticket.to_owned(),
                 user_id,
                 expires_at,
@@ -87,13 +93,19 @@ impl Tx<'_> {
             > 0)
     }
 
-    /// Forgets tickets that expired before `now`, so the table does not grow forever.
+    /// Forgets tickets that expired before `now`, or were evicted, so the table does
+    /// not grow forever.
     pub fn purge_expired_tickets(&self, now: DateTime<Utc>) -> Result<usize, StoreError> {
         self.slides.forget_expired(now);
-        Ok(self
+        let expired = self
             .conn
             .prepare_cached("DELETE FROM tickets WHERE expires_at <= ?1")?
-            .execute([to_epoch(now)])?)
+            .execute([to_epoch(now)])?;
+        // Forgotten only once deleted: a rehearsal on a read-only snapshot fails first.
+        let evicted = self.slides.evicted();
+        let deleted = super::sliding::delete_tickets(&self.conn, &evicted)?;
+        self.slides.forget_evicted(&evicted);
+        Ok(expired + deleted)
     }
 }
 

@@ -124,3 +124,30 @@ async fn a_restart_honours_a_ticket_slid_in_memory_only() {
     let node = app.get_user(&ticket, "jdoe").await;
     assert!(node.starts_with("<response success=\"true\""), "{node}");
 }
+
+/// Found by a review against the spec (§1.5): a ticket seen expired is evicted. Moving
+/// the clock back does not revive it, and the next login deletes its row.
+#[actix_web::test]
+async fn an_expired_ticket_stays_gone_when_the_clock_moves_back() {
+    let app = spawn_app().await;
+    app.clock.set(t0());
+    let ticket = app.login("jdoe", "jdoe").await;
+    let params = [("AuthenticationTicket", P::V(&ticket))];
+    app.clock.advance(Duration::days(31));
+    let expired = app.node(Binding::Get, "isValidTicket", &params).await;
+    assert!(expired.contains("[901]"), "{expired}");
+    app.clock.set(t0() + Duration::days(1));
+    let still = app.node(Binding::Get, "isValidTicket", &params).await;
+    assert!(still.contains("[901]"), "{still}");
+
+    app.login("admin", "admin").await;
+    let rows: i64 = rusqlite::Connection::open(&app.db)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM tickets WHERE ticket = ?1",
+            [&ticket],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(rows, 0);
+}
