@@ -227,6 +227,7 @@ impl ContactType {
 pub enum LinkedField {
     Email,
     Mobile,
+    Phone1,
     Phone2,
 }
 
@@ -235,14 +236,20 @@ impl LinkedField {
         match self {
             LinkedField::Email => "email",
             LinkedField::Mobile => "mobile",
+            LinkedField::Phone1 => "phone1",
             LinkedField::Phone2 => "phone2",
         }
     }
 
     pub fn from_key(key: &str) -> Option<LinkedField> {
-        [LinkedField::Email, LinkedField::Mobile, LinkedField::Phone2]
-            .into_iter()
-            .find(|f| f.key() == key)
+        [
+            LinkedField::Email,
+            LinkedField::Mobile,
+            LinkedField::Phone1,
+            LinkedField::Phone2,
+        ]
+        .into_iter()
+        .find(|f| f.key() == key)
     }
 }
 
@@ -314,6 +321,8 @@ impl Address {
 /// What the vendor APIs keep about a user beyond infoRouter's record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VendorProfile {
+    /// CommBox `Phone1`, which is also the mobile number (D-18).
+    pub phone1: String,
     pub phone2: String,
     pub remarks: String,
     /// CommBox `UniqueId`: unique among users when not empty.
@@ -334,6 +343,14 @@ pub struct VendorProfile {
 }
 
 impl VendorProfile {
+    /// The phone fields a contact item sub-type may mirror, besides the mobile number.
+    pub fn linked_phones(&self) -> [(LinkedField, &str); 2] {
+        [
+            (LinkedField::Phone1, &self.phone1),
+            (LinkedField::Phone2, &self.phone2),
+        ]
+    }
+
     /// The phone number without the country code (Conscent's `phone`).
     pub fn national_phone<'a>(&self, mobile: &'a str) -> &'a str {
         mobile
@@ -354,6 +371,7 @@ pub struct VendorPatch {
     /// `country_code` + `national_phone` (empty when the phone is empty).
     pub country_code: Option<String>,
     pub national_phone: Option<String>,
+    pub phone1: Option<String>,
     pub phone2: Option<String>,
     pub remarks: Option<String>,
     pub unique_id: Option<String>,

@@ -1,7 +1,7 @@
 //! Contact items and the user fields they mirror (spec vendors §4.3, §6), in one place:
 //! the user's email is the value of its default Email item and its mobile number that
-//! of its default Phone item ("" when the type has no default); a Home Phone item
-//! records `phone2`. [`reconcile`] brings the items in line with the fields after any
+//! of its default Phone item ("" when the type has no default); a Work Phone item
+//! records `phone1` and a Home Phone item `phone2`. [`reconcile`] brings the items in line with the fields after any
 //! change, by whichever API; [`upsert`] changes an item and the fields with it.
 
 use chrono::{DateTime, Utc};
@@ -108,14 +108,15 @@ impl Defaults {
     }
 }
 
-/// Makes the items agree with the user's email, mobile and `phone2`; `types` is the
-/// catalogue (`Tx::contact_item_types`), `defaults` the user's.
+/// Makes the items agree with the user's email and mobile and with `phones`, the
+/// other phone fields an item may mirror (`VendorProfile::linked_phones`); `types` is
+/// the catalogue (`Tx::contact_item_types`), `defaults` the user's.
 pub fn reconcile(
     tx: &Tx,
     types: &[ContactItemType],
     defaults: &mut Defaults,
     user: &User,
-    phone2: &str,
+    phones: &[(LinkedField, &str)],
 ) -> Result<(), StoreError> {
     for (contact_type, value, field) in [
         (ContactType::Email, &user.email, LinkedField::Email),
@@ -123,24 +124,23 @@ pub fn reconcile(
     ] {
         settle_default(tx, types, defaults, (contact_type, field), value)?;
     }
-    if phone2.is_empty() {
-        return Ok(());
-    }
-    let Some(sub_type) = linked_sub_type(types, LinkedField::Phone2) else {
-        return Ok(());
-    };
-    if !tx
-        .contact_items_like(user.id, ContactType::Phone, phone2)?
-        .iter()
-        .any(|i| i.sub_type == sub_type)
-    {
-        let item = ContactItem {
-            id: new_guid(),
-            sub_type: sub_type.to_string(),
-            value: phone2.to_string(),
-            is_default: false,
+    for &(field, value) in phones {
+        let Some(sub_type) = linked_sub_type(types, field).filter(|_| !value.is_empty()) else {
+            continue;
         };
-        defaults.save(tx, item, ContactType::Phone)?;
+        if !tx
+            .contact_items_like(user.id, ContactType::Phone, value)?
+            .iter()
+            .any(|i| i.sub_type == sub_type)
+        {
+            let item = ContactItem {
+                id: new_guid(),
+                sub_type: sub_type.to_string(),
+                value: value.to_string(),
+                is_default: false,
+            };
+            defaults.save(tx, item, ContactType::Phone)?;
+        }
     }
     Ok(())
 }
@@ -222,7 +222,7 @@ pub fn upsert(
         &types,
         &mut defaults,
         &current.user,
-        &current.profile.phone2,
+        &current.profile.linked_phones(),
     )?;
     let first_of_type = !tx.has_contact_item(user_id, contact_type)?;
     let existing = tx
@@ -250,8 +250,10 @@ pub fn upsert(
             *mirrored = Some(String::new());
         }
     }
-    if kind.field == Some(LinkedField::Phone2) {
-        patch.phone2 = Some(item.value.clone());
+    match kind.field {
+        Some(LinkedField::Phone1) => patch.phone1 = Some(item.value.clone()),
+        Some(LinkedField::Phone2) => patch.phone2 = Some(item.value.clone()),
+        _ => {}
     }
     vendor_users::apply_after_items(tx, user_id, &patch, now)?;
     Ok(Upserted {
@@ -370,7 +372,13 @@ mod tests {
                 ] {
                     user.email = email.into();
                     user.mobile = mobile.into();
-                    reconcile(tx, &types, &mut defaults, &user, phone2)?;
+                    reconcile(
+                        tx,
+                        &types,
+                        &mut defaults,
+                        &user,
+                        &[(LinkedField::Phone2, phone2)],
+                    )?;
                     let stored = tx.default_contact_items(user.id)?;
                     for t in [ContactType::Email, ContactType::Phone] {
                         let of_type = |items: &[(ContactType, ContactItem)]| {

@@ -214,7 +214,7 @@ fn write(
     let types = tx.contact_item_types()?;
     let mut defaults = Defaults::load(tx, user_id)?;
     if items == Items::Behind {
-        contact_items::reconcile(tx, &types, &mut defaults, &user, &profile.phone2)?;
+        contact_items::reconcile(tx, &types, &mut defaults, &user, &profile.linked_phones())?;
     }
     if let Some(unique) = patch.unique_id.as_deref().filter(|u| !u.is_empty()) {
         if tx
@@ -260,7 +260,7 @@ fn write(
     }
     merge(&mut profile, patch, now);
     tx.save_vendor_profile(user_id, &mut profile)?;
-    contact_items::reconcile(tx, &types, &mut defaults, &user, &profile.phone2)?;
+    contact_items::reconcile(tx, &types, &mut defaults, &user, &profile.linked_phones())?;
     Ok(VendorUser { user, profile })
 }
 
@@ -298,6 +298,7 @@ fn new_mobile(user: &User, profile: &mut VendorProfile, patch: &VendorPatch) -> 
 
 fn merge(p: &mut VendorProfile, patch: &VendorPatch, now: DateTime<Utc>) {
     for (field, value) in [
+        (&mut p.phone1, &patch.phone1),
         (&mut p.phone2, &patch.phone2),
         (&mut p.remarks, &patch.remarks),
         (&mut p.unique_id, &patch.unique_id),

@@ -144,6 +144,9 @@ const MIGRATIONS: &[&str] = &[
     // foreign key's cascade too); an index on user_id alone only cost one more B-tree
     // write per new item (issue 8).
     "DROP INDEX contact_items_user;",
+    // 7: CommBox `Phone1` is kept as `phone1` beside the mobile number, mirrored by the
+    // Work Phone item (spec vendors §4.6, §6, D-18).
+    "ALTER TABLE vendor_profiles ADD COLUMN phone1 TEXT NOT NULL DEFAULT '';",
 ];
 
 /// Work a migration needs beyond its SQL, in its transaction: `match_key` is computed

@@ -10,7 +10,7 @@ use crate::model::{UserId, Vendor, VendorProfile};
 const SELECT_PROFILE: &str = "
     SELECT phone2, remarks, unique_id, content, country_code, gender, date_of_birth, address,
            shipping_addresses, billing_addresses, email_verified, phone_verified, created_at,
-           updated_at
+           updated_at, phone1
     FROM vendor_profiles WHERE user_id = ?1";
 
 /// Vendor timestamps keep milliseconds: Conscent shows them.
@@ -36,6 +36,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 fn profile_from_row(row: &Row) -> rusqlite::Result<VendorProfile> {
     Ok(VendorProfile {
+        phone1: row.get(14)?,
         phone2: row.get(0)?,
         remarks: row.get(1)?,
         unique_id: row.get(2)?,
@@ -161,9 +162,11 @@ impl Tx<'_> {
             .prepare_cached(
                 "INSERT INTO vendor_profiles (user_id, phone2, remarks, unique_id, content,
                      country_code, gender, date_of_birth, address, shipping_addresses,
-                     billing_addresses, email_verified, phone_verified, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-                 ON CONFLICT(user_id) DO UPDATE SET phone2 = excluded.phone2,
+                     billing_addresses, email_verified, phone_verified, created_at, updated_at,
+                     phone1)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                 ON CONFLICT(user_id) DO UPDATE SET phone1 = excluded.phone1,
+                     phone2 = excluded.phone2,
                      remarks = excluded.remarks, unique_id = excluded.unique_id,
                      content = excluded.content, country_code = excluded.country_code,
                      gender = excluded.gender, date_of_birth = excluded.date_of_birth,
@@ -189,6 +192,7 @@ impl Tx<'_> {
                 p.phone_verified,
                 to_ms(p.created_at),
                 to_ms(p.updated_at),
+                p.phone1,
             ])?;
         Ok(())
     }

@@ -224,13 +224,15 @@ fn content(data: &Map<String, Value>) -> Result<Vec<(String, String)>, Error> {
 }
 
 fn patch_from(data: &Map<String, Value>) -> Result<VendorPatch, Error> {
+    let phone1 = field(data, "Phone1", 100)?;
     Ok(VendorPatch {
         unique_id: field(data, "UniqueId", 50)?,
         first_name: field(data, "FirstName", 100)?,
         last_name: field(data, "LastName", 100)?,
         email: field(data, "Email", 255)?,
-        // Phone1 is the user's mobile number (D-18).
-        mobile: field(data, "Phone1", 100)?,
+        // Phone1 is the user's mobile number, also kept as `phone1` (D-18).
+        mobile: phone1.clone(),
+        phone1,
         phone2: field(data, "Phone2", 100)?,
         remarks: field(data, "Remarks", usize::MAX)?,
         content: content(data)?,

@@ -8,7 +8,9 @@ use crate::helpers::{attr, redact, spawn_app, Binding, TestApp, P};
 use crate::vendors_chatbot as chatbot;
 use crate::vendors_commbox as commbox;
 use crate::vendors_conscent::{self as conscent, JDOE as JDOE_CONSCENT};
-use crate::vendors_webapi::{self as webapi, HOME, JDOE as JDOE_WEBAPI, MOBILE, PRIMARY_EMAIL};
+use crate::vendors_webapi::{
+    self as webapi, HOME, JDOE as JDOE_WEBAPI, MOBILE, PRIMARY_EMAIL, WORK,
+};
 
 #[derive(Debug, Clone, Copy)]
 enum Service {
@@ -164,6 +166,36 @@ async fn clearing_keeps_the_item_without_its_default_flag() {
         chatbot::contact_of(&app, "jdoe").await,
         (String::new(), String::new())
     );
+}
+
+/// Found by a review against the vendor spec: CommBox `Phone1` is the mobile number
+/// and is also kept as `phone1`, which the Work Phone item mirrors (§4.6, §6, D-18).
+#[actix_web::test]
+async fn phone1_is_the_mobile_number_and_a_work_phone_item() {
+    let app = spawn_app().await;
+    let resp = commbox::post(&app, "/users/3", json!({"Phone1": "212-555-0000"})).await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(
+        webapi::upsert(&app, JDOE_WEBAPI, WORK, "2125550000", false)
+            .await
+            .0,
+        2,
+        "Phone1 is a Work Phone item"
+    );
+    let ticket = app.login("admin", "admin").await;
+    let node = app.get_user(&ticket, "jdoe").await;
+    assert_eq!(attr(&node, "MobileNumber").unwrap(), "212-555-0000");
+
+    webapi::upsert(&app, JDOE_WEBAPI, WORK, "212-555-0001", false).await;
+    let phone1: String = rusqlite::Connection::open(&app.db)
+        .unwrap()
+        .query_row(
+            "SELECT phone1 FROM vendor_profiles WHERE user_id = 3",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(phone1, "212-555-0001", "a Work Phone item writes phone1");
 }
 
 #[actix_web::test]
