@@ -162,8 +162,7 @@ pub fn apply(
     patch: &VendorPatch,
     now: DateTime<Utc>,
 ) -> Result<VendorUser, VendorOpError> {
-    let user = tx.user_by_id(user_id)?.ok_or(VendorOpError::UserNotFound)?;
-    apply_to(tx, user, patch, now)
+    write_by_id(tx, user_id, patch, now, Items::Behind)
 }
 
 /// [`apply`] for a user the caller has just read in this transaction.
@@ -186,8 +185,7 @@ pub fn apply_after_items(
     patch: &VendorPatch,
     now: DateTime<Utc>,
 ) -> Result<VendorUser, VendorOpError> {
-    let user = tx.user_by_id(user_id)?.ok_or(VendorOpError::UserNotFound)?;
-    write(tx, user, patch, now, Items::Ahead)
+    write_by_id(tx, user_id, patch, now, Items::Ahead)
 }
 
 /// Where the user's contact items stand against the user's fields before a write.
@@ -198,6 +196,17 @@ enum Items {
     Behind,
     /// The caller has changed them already; the fields follow them.
     Ahead,
+}
+
+fn write_by_id(
+    tx: &Tx,
+    user_id: UserId,
+    patch: &VendorPatch,
+    now: DateTime<Utc>,
+    items: Items,
+) -> Result<VendorUser, VendorOpError> {
+    let user = tx.user_by_id(user_id)?.ok_or(VendorOpError::UserNotFound)?;
+    write(tx, user, patch, now, items)
 }
 
 fn write(

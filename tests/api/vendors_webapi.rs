@@ -35,6 +35,17 @@ pub async fn upsert_raw(app: &TestApp, id: &str, headers: &[(&str, &str)], body:
     .await
 }
 
+/// PUTs `body` as JSON for the Web API user `id`.
+pub async fn upsert_json(app: &TestApp, id: &str, body: &serde_json::Value) -> Resp {
+    upsert_raw(
+        app,
+        id,
+        &[("Content-Type", "application/json")],
+        &body.to_string(),
+    )
+    .await
+}
+
 /// Upserts as JSON for the Web API user `id`; returns (ResultCode, Value).
 pub async fn upsert(
     app: &TestApp,
@@ -45,13 +56,7 @@ pub async fn upsert(
 ) -> (i64, String) {
     let body =
         json!({"UserId": id, "ContactSubType": sub_type, "Value": value, "IsDefault": is_default});
-    let resp = upsert_raw(
-        app,
-        id,
-        &[("Content-Type", "application/json")],
-        &body.to_string(),
-    )
-    .await;
+    let resp = upsert_json(app, id, &body).await;
     assert_eq!(resp.status, 200, "{}", resp.body);
     let doc = json(&resp);
     (
@@ -143,13 +148,7 @@ async fn get_all_types_is_the_fixed_catalogue() {
 async fn json_upsert_adds_then_updates_and_writes_the_default_email() {
     let app = spawn_app().await;
     let body = json!({"UserId": JDOE, "ContactSubType": PRIMARY_EMAIL, "Value": "john@work.example", "IsDefault": true});
-    let resp = upsert_raw(
-        &app,
-        JDOE,
-        &[("Content-Type", "application/json")],
-        &body.to_string(),
-    )
-    .await;
+    let resp = upsert_json(&app, JDOE, &body).await;
     assert_eq!(
         (resp.status, resp.content_type.as_str()),
         (200, "application/json; charset=utf-8")
@@ -323,15 +322,7 @@ async fn action_errors_are_result_with_guid() {
     let put = |id: &str, body: serde_json::Value| {
         let id = id.to_string();
         let app = &app;
-        async move {
-            upsert_raw(
-                app,
-                &id,
-                &[("Content-Type", "application/json")],
-                &body.to_string(),
-            )
-            .await
-        }
+        async move { upsert_json(app, &id, &body).await }
     };
     let cases = [
         (
@@ -438,24 +429,12 @@ async fn binding_skips_unknown_json_members_and_reads_xml_booleans_strictly() {
         "Extra": {"a": 1}, "UserId": JDOE, "ContactSubType": SECONDARY_EMAIL,
         "Value": "extra@example.com", "IsDefault": false, "More": [1, {}]
     });
-    let resp = upsert_raw(
-        &app,
-        JDOE,
-        &[("Content-Type", "application/json")],
-        &body.to_string(),
-    )
-    .await;
+    let resp = upsert_json(&app, JDOE, &body).await;
     assert_eq!(resp.status, 200, "{}", resp.body);
     assert_eq!(json(&resp)["ResultCode"], 1);
     let known_as_object =
         json!({"UserId": JDOE, "ContactSubType": SECONDARY_EMAIL, "Value": {"a": 1}});
-    let resp = upsert_raw(
-        &app,
-        JDOE,
-        &[("Content-Type", "application/json")],
-        &known_as_object.to_string(),
-    )
-    .await;
+    let resp = upsert_json(&app, JDOE, &known_as_object).await;
     assert_eq!(
         (resp.status, resp.body),
         (400, result_json(NIL, -1, "Invalid request"))
