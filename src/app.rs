@@ -15,11 +15,12 @@ use crate::config::Config;
 use crate::control::auth::AdminAuth;
 use crate::control::observe::Observe;
 use crate::control::Control;
+use crate::faults::Faults;
 use crate::ops::{hash_password, Service, Settings};
 use crate::state::AppState;
 use crate::store::Store;
 use crate::vendors::rate_limit::RateLimiter;
-use crate::vendors::VendorState;
+use crate::vendors::{VendorEndpoint, VendorState};
 
 /// Threads per HTTP worker for what blocks (writes, scans, password hashing). Enough
 /// for group commit to gather sizeable batches; actix's default (512 / workers) let a
@@ -41,8 +42,14 @@ impl Application {
             tracing::info!(fixtures = %config.fixtures.display(), "seeded an empty database");
         }
         let clock = Clock::default();
-        let control = Control::new(config.journal_size, clock.clone(), config.fixtures.clone())
-            .context("registering metrics")?;
+        let faults = Arc::new(Faults::new(&VendorEndpoint::NAMES));
+        let control = Control::new(
+            config.journal_size,
+            clock.clone(),
+            faults.clone(),
+            config.fixtures.clone(),
+        )
+        .context("registering metrics")?;
         let settings = Settings {
             ticket_lifetime: chrono::Duration::from_std(config.ticket_lifetime)
                 .context("ticket lifetime out of range")?,
@@ -58,19 +65,21 @@ impl Application {
                 clock: clock.clone(),
                 settings: Arc::new(settings),
             },
+            faults,
+            body_timeout: config.body_timeout,
+        };
+        let options = asmx::Options {
             nil_mode: if config.nil_as_empty {
                 NilMode::Empty
             } else {
                 NilMode::Null
             },
-            vendors: VendorState {
-                commbox_limiter: config
-                    .commbox_rate
-                    .map(|rate| Arc::new(RateLimiter::new(rate))),
-            },
             max_body: config.max_body,
-            body_timeout: config.body_timeout,
-            control,
+        };
+        let vendors = VendorState {
+            commbox_limiter: config
+                .commbox_rate
+                .map(|rate| Arc::new(RateLimiter::new(rate))),
         };
         let admin_token = config.admin_token.clone();
         let listener =
@@ -79,8 +88,11 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .app_data(web::Data::new(state.clone()))
+                .app_data(web::Data::new(options))
+                .app_data(web::Data::new(vendors.clone()))
+                .app_data(web::Data::new(control.clone()))
                 .configure(routes)
-                .wrap(Observe(state.control.clone()))
+                .wrap(Observe(control.clone()))
                 .wrap(AdminAuth::new(admin_token.as_deref()))
         })
         .worker_max_blocking_threads(BLOCKING_THREADS)
@@ -139,10 +151,11 @@ async fn unrouted(
     req: actix_web::HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
+    options: web::Data<asmx::Options>,
 ) -> actix_web::HttpResponse {
     if crate::vendors::is_web_api_path(req.path()) {
         crate::vendors::web_api(req, payload, state).await
     } else {
-        asmx::handle(req, payload, state).await
+        asmx::handle(req, payload, state, options).await
     }
 }

@@ -31,13 +31,16 @@
 
 pub mod app;
 pub mod asmx;
+pub mod body;
 pub mod clock;
 pub mod config;
 pub mod control;
+pub mod faults;
 pub mod logging;
 pub mod model;
 pub mod openapi;
 pub mod ops;
+pub mod record;
 pub mod state;
 pub mod store;
 pub mod vendors;

@@ -1,4 +1,5 @@
-//! Plain data shared by the operations and the store: no SQL, no XML.
+//! Plain data shared by the layers (protocol, operations, store, control plane): no SQL,
+//! no XML, no HTTP.
 
 use chrono::{DateTime, Utc};
 
@@ -185,6 +186,71 @@ impl Vendor {
         ]
         .into_iter()
         .find(|v| v.key() == key)
+    }
+}
+
+/// How a call reached the emulator: one of srv.asmx's four bindings or a vendor API.
+/// The request journal, the metric labels and fault rules name it by [`Binding::as_str`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Binding {
+    Soap11,
+    Soap12,
+    Get,
+    Post,
+    Chatbot,
+    Conscent,
+    #[serde(rename = "commbox")]
+    CommBox,
+    #[serde(rename = "webapi")]
+    WebApi,
+}
+
+impl Binding {
+    pub const ALL: [Binding; 8] = [
+        Binding::Soap11,
+        Binding::Soap12,
+        Binding::Get,
+        Binding::Post,
+        Binding::Chatbot,
+        Binding::Conscent,
+        Binding::CommBox,
+        Binding::WebApi,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Binding::Soap11 => "soap11",
+            Binding::Soap12 => "soap12",
+            Binding::Get => "get",
+            Binding::Post => "post",
+            Binding::Chatbot => "chatbot",
+            Binding::Conscent => "conscent",
+            Binding::CommBox => "commbox",
+            Binding::WebApi => "webapi",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Binding> {
+        Binding::ALL.into_iter().find(|b| b.as_str() == name)
+    }
+
+    pub fn is_asmx(self) -> bool {
+        matches!(
+            self,
+            Binding::Soap11 | Binding::Soap12 | Binding::Get | Binding::Post
+        )
+    }
+}
+
+impl From<Vendor> for Binding {
+    fn from(vendor: Vendor) -> Binding {
+        match vendor {
+            Vendor::Chatbot => Binding::Chatbot,
+            Vendor::Conscent => Binding::Conscent,
+            Vendor::CommBox => Binding::CommBox,
+            Vendor::WebApi => Binding::WebApi,
+        }
     }
 }
 

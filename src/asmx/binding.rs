@@ -43,6 +43,19 @@ pub enum Binding {
     Http(HttpVerb),
 }
 
+/// The journal's, metrics' and fault rules' name for the binding.
+impl From<Binding> for crate::model::Binding {
+    fn from(binding: Binding) -> crate::model::Binding {
+        use crate::model::Binding as Named;
+        match binding {
+            Binding::Soap(SoapVersion::Soap11) => Named::Soap11,
+            Binding::Soap(SoapVersion::Soap12) => Named::Soap12,
+            Binding::Http(HttpVerb::Get) => Named::Get,
+            Binding::Http(HttpVerb::Post) => Named::Post,
+        }
+    }
+}
+
 /// The target namespace of the service (ASMX's default).
 pub const SERVICE_NS: &str = "http://tempuri.org/";
 pub const XSI_NS: &str = "http://www.w3.org/2001/XMLSchema-instance";

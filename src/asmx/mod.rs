@@ -24,9 +24,10 @@ use actix_web::body::MessageBody;
 use actix_web::http::{header, Method as HttpMethod, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::control::exchange::Exchange;
+use crate::body::{self, BodyError};
 use crate::ops::{self, Access, Args, Method, RequestInfo};
-use crate::state::{AppState, BodyError};
+use crate::record::Record;
+use crate::state::AppState;
 use answer::{Answer, Shape};
 use binding::{Binding, HttpVerb, XML_CONTENT_TYPE};
 use content_type::MediaType;
@@ -38,14 +39,24 @@ const MAX_QUERY_STRING: usize = 2048;
 /// The service's path, which IIS matches in any case.
 pub const SERVICE_PATH: &str = "/srv.asmx";
 
+/// What only the ASMX binding is configured with, registered as its own app data.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// `--nil-as-empty`: how `xsi:nil` on a string parameter reads.
+    pub nil_mode: soap::NilMode,
+    /// `--max-body` (ASP.NET's `maxRequestLength`): the largest ASMX request body.
+    pub max_body: usize,
+}
+
 /// Handles every request; anything outside `/srv.asmx` is 404. A body over
 /// `--max-body` is ASP.NET's error page rather than the framework's own text.
 pub async fn handle(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
+    options: web::Data<Options>,
 ) -> HttpResponse {
-    let body = match state.read_body(&req, payload, state.max_body).await {
+    let body = match body::read(&req, payload, options.max_body, state.body_timeout).await {
         Ok(body) => body,
         Err(BodyError::TooLarge) => return Fault::Page(PageFault::RequestTooLarge).into_response(),
         // HTTP.sys drops a connection whose body stalls (its EntityBody timer) or is cut
@@ -63,7 +74,7 @@ pub async fn handle(
         .filter(|service| service.eq_ignore_ascii_case(SERVICE_PATH))
         .map(|_| &path[SERVICE_PATH.len()..]);
     let outcome = match rest {
-        Some("") => service_root(&req, body, &state).await,
+        Some("") => service_root(&req, body, &state, options.nil_mode).await,
         Some(rest) if rest.starts_with('/') => method_url(&req, &rest[1..], body, &state).await,
         _ => return HttpResponse::NotFound().finish(),
     };
@@ -102,10 +113,11 @@ async fn service_root(
     req: &HttpRequest,
     body: web::Bytes,
     state: &AppState,
+    nil_mode: soap::NilMode,
 ) -> Result<HttpResponse, Fault> {
     match *req.method() {
         HttpMethod::GET => describe(req),
-        HttpMethod::POST => soap_call(req, body, state).await,
+        HttpMethod::POST => soap_call(req, body, state, nil_mode).await,
         _ => Err(Fault::Page(PageFault::UnrecognizedRequestFormat)),
     }
 }
@@ -125,7 +137,7 @@ fn describe(req: &HttpRequest) -> Result<HttpResponse, Fault> {
         })
     };
     // Every answer from here on is a document kept in memory.
-    Exchange::update(req, |x| x.lasting_response = true);
+    Record::update(req, |r| r.lasting_response = true);
     if flag("wsdl") {
         return Ok(ok_xml(XML_CONTENT_TYPE, Document::Wsdl.bytes(&base)));
     }
@@ -147,16 +159,18 @@ async fn soap_call(
     req: &HttpRequest,
     body: web::Bytes,
     state: &AppState,
+    nil_mode: soap::NilMode,
 ) -> Result<HttpResponse, Fault> {
     let header_str = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok());
     let call = soap::decode(
         header_str(header::CONTENT_TYPE.as_str()),
         header_str("SOAPAction"),
         &body,
-        state.nil_mode,
+        nil_mode,
     )?;
     let version = call.version;
-    if let Some(answer) = injection::injected(req, state, call.method, Binding::Soap(version)).await
+    if let Some(answer) =
+        injection::injected(req, &state.faults, call.method, Binding::Soap(version)).await
     {
         return answer;
     }
@@ -185,7 +199,8 @@ async fn method_url(
         return Err(Fault::Page(PageFault::QueryStringTooLong));
     }
     let method = find_method(name).map_err(Fault::Http)?;
-    if let Some(answer) = injection::injected(req, state, method, Binding::Http(verb)).await {
+    if let Some(answer) = injection::injected(req, &state.faults, method, Binding::Http(verb)).await
+    {
         return answer;
     }
     let form;
@@ -264,7 +279,7 @@ async fn invoke(
         web::block(move || service.settle(owed)).await?;
     }
     if let Some(user) = done.user {
-        Exchange::update(req, |x| x.user = Some(user));
+        Record::acting_user(req, user);
     }
     Ok(Answer {
         snapshot: done.snapshot.take(),

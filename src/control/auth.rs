@@ -14,6 +14,7 @@ use pin_project_lite::pin_project;
 use subtle::ConstantTimeEq;
 
 use super::error::ControlError;
+use super::resource::PREFIX;
 
 /// `App::wrap(AdminAuth::new(token))`; a no-op without a token.
 pub struct AdminAuth {
@@ -30,7 +31,7 @@ impl AdminAuth {
 
 /// Whether the request may use the admin API: only `/__emulator/*` is guarded.
 fn allowed(req: &ServiceRequest, token: &[u8]) -> bool {
-    if !req.path().starts_with(super::PREFIX) {
+    if !req.path().starts_with(PREFIX) {
         return true;
     }
     let given = req

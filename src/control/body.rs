@@ -1,4 +1,4 @@
-//! Admin request bodies: read through [`AppState::read_body`] like every other body (so
+//! Admin request bodies: read through [`crate::body::read`] like every other body (so
 //! a stalled one times out), then parsed with a message that says what is wrong.
 
 use actix_web::web::{self, Bytes};
@@ -6,7 +6,8 @@ use actix_web::HttpRequest;
 use serde::de::DeserializeOwned;
 
 use super::error::ControlError;
-use crate::state::{AppState, BodyError};
+use crate::body::{self as request_body, BodyError};
+use crate::state::AppState;
 
 /// Admin documents (fixture sets) may be far larger than emulated requests.
 const MAX_ADMIN_BODY: usize = 64 * 1024 * 1024;
@@ -16,8 +17,7 @@ pub async fn read(
     payload: web::Payload,
     state: &AppState,
 ) -> Result<Bytes, ControlError> {
-    state
-        .read_body(req, payload, MAX_ADMIN_BODY)
+    request_body::read(req, payload, MAX_ADMIN_BODY, state.body_timeout)
         .await
         .map_err(|e| match e {
             BodyError::TooLarge => ControlError::TooLarge(MAX_ADMIN_BODY),

@@ -8,17 +8,18 @@ use serde::{Deserialize, Serialize};
 
 use super::body;
 use super::error::ControlError;
+use super::resource::resource;
 use crate::clock::Clock;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        super::resource("/clock")
+        resource("/clock")
             .route(web::get().to(get))
             .route(web::put().to(set))
             .route(web::delete().to(reset)),
     )
-    .service(super::resource("/clock/advance").route(web::post().to(advance)));
+    .service(resource("/clock/advance").route(web::post().to(advance)));
 }
 
 #[derive(Serialize)]

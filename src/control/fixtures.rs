@@ -7,18 +7,20 @@ use serde::Serialize;
 
 use super::body;
 use super::error::ControlError;
+use super::plane::Control;
+use super::resource::resource;
 use crate::ops::hash_password;
 use crate::state::AppState;
 use crate::store::{FixtureSet, FixtureUser};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(super::resource("/reset").route(web::post().to(reset)))
+    cfg.service(resource("/reset").route(web::post().to(reset)))
         .service(
-            super::resource("/fixtures")
+            resource("/fixtures")
                 .route(web::get().to(export))
                 .route(web::post().to(load)),
         )
-        .service(super::resource("/users").route(web::post().to(create_user)));
+        .service(resource("/users").route(web::post().to(create_user)));
 }
 
 #[derive(Serialize)]
@@ -38,8 +40,11 @@ async fn replace(state: &AppState, mut set: FixtureSet) -> Result<HttpResponse, 
     Ok(HttpResponse::Ok().json(Loaded { users }))
 }
 
-async fn reset(state: web::Data<AppState>) -> Result<HttpResponse, ControlError> {
-    let dir = state.control.fixtures.clone();
+async fn reset(
+    state: web::Data<AppState>,
+    control: web::Data<Control>,
+) -> Result<HttpResponse, ControlError> {
+    let dir = control.fixtures.clone();
     let set = web::block(move || FixtureSet::from_dir(&dir)).await??;
     replace(&state, set).await
 }
@@ -48,9 +53,10 @@ async fn load(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
+    control: web::Data<Control>,
 ) -> Result<HttpResponse, ControlError> {
     let document = body::read(&req, payload, &state).await?;
-    let set = FixtureSet::parse(&document, &state.control.fixtures)?;
+    let set = FixtureSet::parse(&document, &control.fixtures)?;
     replace(&state, set).await
 }
 

@@ -1,6 +1,6 @@
-//! The request journal: the last `--journal-size` emulated calls in a ring buffer, and
-//! `GET|DELETE /__emulator/requests`. Capture only clones reference-counted parts
-//! (`Bytes`, header values); text is made when an entry is listed.
+//! The request journal: the last `--journal-size` emulated calls in a ring buffer
+//! (listed by `requests.rs`). Capture only clones reference-counted parts (`Bytes`,
+//! header values); text is made when an entry is listed.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
@@ -8,16 +8,11 @@ use std::time::Duration;
 
 use actix_web::http::header::{HeaderMap, HeaderName, HeaderValue};
 use actix_web::http::{Method, StatusCode, Uri};
-use actix_web::web::{self, Bytes};
-use actix_web::{HttpRequest, HttpResponse};
-use chrono::{DateTime, SecondsFormat, Utc};
-use serde::{Deserialize, Serialize};
-use serde_json::Map;
+use actix_web::web::Bytes;
+use chrono::{DateTime, Utc};
 
-use super::error::{parse_query, ControlError};
-use super::exchange::Binding;
-use super::faults::FaultKind;
-use crate::state::AppState;
+use crate::faults::rules::FaultKind;
+use crate::model::Binding;
 
 /// Bodies are kept up to this many bytes.
 pub const MAX_BODY: usize = 64 * 1024;
@@ -30,8 +25,8 @@ const REDACTED: HeaderValue = HeaderValue::from_static("[redacted]");
 
 /// A body as captured: whole, or its first [`MAX_BODY`] bytes.
 pub struct Captured {
-    bytes: Bytes,
-    truncated: bool,
+    pub bytes: Bytes,
+    pub truncated: bool,
 }
 
 impl Captured {
@@ -72,7 +67,7 @@ pub enum ResponseBody {
 }
 
 impl ResponseBody {
-    fn captured(&self) -> Option<&Captured> {
+    pub fn captured(&self) -> Option<&Captured> {
         match self {
             ResponseBody::Whole(captured) => captured.as_ref(),
             ResponseBody::Streamed(slot) => slot.get(),
@@ -148,7 +143,7 @@ impl Headers {
 
     /// Names and values in the order they came. A name holds no `:` and a value no
     /// line break, so each line splits back exactly.
-    fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
+    pub fn iter(&self) -> impl Iterator<Item = (&[u8], &[u8])> {
         self.0.split(|b| *b == b'\n').filter_map(|line| {
             let colon = line.iter().position(|b| *b == b':')?;
             Some((&line[..colon], &line[colon + 1..]))
@@ -156,11 +151,11 @@ impl Headers {
     }
 }
 
-struct Stored {
-    id: u64,
+pub struct Stored {
+    pub id: u64,
     /// [`Entry::weight`], counted against [`MAX_BYTES`].
-    weight: usize,
-    entry: Entry,
+    pub weight: usize,
+    pub entry: Entry,
 }
 
 impl Entry {
@@ -226,217 +221,15 @@ impl Journal {
         }
     }
 
-    fn snapshot(&self) -> Vec<Arc<Stored>> {
+    pub fn snapshot(&self) -> Vec<Arc<Stored>> {
         self.ring().entries.iter().cloned().collect()
     }
 
-    fn clear(&self) {
+    pub fn clear(&self) {
         let mut ring = self.ring();
         ring.entries.clear();
         ring.bytes = 0;
     }
-}
-
-/// `?operation=&user=&binding=&status=&since=&limit=`, all optional.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct FilterQuery {
-    operation: Option<String>,
-    user: Option<String>,
-    binding: Option<String>,
-    status: Option<String>,
-    since: Option<String>,
-    limit: Option<String>,
-}
-
-struct Filter {
-    operation: Option<String>,
-    user: Option<String>,
-    binding: Option<Binding>,
-    status: Option<u16>,
-    since: Option<DateTime<Utc>>,
-    limit: Option<usize>,
-}
-
-impl Filter {
-    fn parse(query: &str) -> Result<Filter, ControlError> {
-        let q: FilterQuery = parse_query(query)?;
-        let bad = |what: &str, value: &str| {
-            ControlError::BadRequest(format!("{what}: {value:?} is not valid"))
-        };
-        let binding = q
-            .binding
-            .map(|b| {
-                Binding::from_name(&b)
-                    .ok_or_else(|| bad("binding (soap11, soap12, get, post or a vendor)", &b))
-            })
-            .transpose()?;
-        Ok(Filter {
-            operation: q.operation,
-            user: q.user,
-            binding,
-            status: q
-                .status
-                .map(|s| s.parse().map_err(|_| bad("status", &s)))
-                .transpose()?,
-            since: q
-                .since
-                .map(|s| {
-                    DateTime::parse_from_rfc3339(&s)
-                        .map(|t| t.with_timezone(&Utc))
-                        .map_err(|_| bad("since (an RFC 3339 time)", &s))
-                })
-                .transpose()?,
-            limit: q
-                .limit
-                .map(|s| s.parse().map_err(|_| bad("limit", &s)))
-                .transpose()?,
-        })
-    }
-
-    fn accepts(&self, e: &Entry) -> bool {
-        self.operation
-            .as_deref()
-            .is_none_or(|op| e.operation == Some(op))
-            && self.user.as_deref().is_none_or(|u| {
-                e.user
-                    .as_deref()
-                    .is_some_and(|have| have.eq_ignore_ascii_case(u))
-            })
-            && self.binding.is_none_or(|b| e.binding == Some(b))
-            && self
-                .status
-                .is_none_or(|s| e.status.map(|st| st.as_u16()) == Some(s))
-            && self.since.is_none_or(|t| e.time >= t)
-    }
-
-    /// The matching entries, oldest first; with a limit, the newest `limit` of them.
-    fn select(&self, journal: &Journal) -> Vec<Arc<Stored>> {
-        let mut found: Vec<_> = journal
-            .snapshot()
-            .into_iter()
-            .filter(|s| self.accepts(&s.entry))
-            .collect();
-        if let Some(limit) = self.limit {
-            found.drain(..found.len().saturating_sub(limit));
-        }
-        found
-    }
-}
-
-/// An entry as listed.
-#[derive(Serialize)]
-struct View<'a> {
-    id: u64,
-    time: String,
-    method: &'a str,
-    path: String,
-    binding: Option<Binding>,
-    operation: Option<&'a str>,
-    user: Option<&'a str>,
-    fault: Option<FaultKind>,
-    status: Option<u16>,
-    duration_ms: f64,
-    request_headers: Map<String, serde_json::Value>,
-    request_body: Option<String>,
-    request_body_truncated: bool,
-    response_body: Option<String>,
-    response_body_truncated: bool,
-}
-
-fn text(body: Option<&Captured>) -> (Option<String>, bool) {
-    match body {
-        Some(c) => (
-            Some(String::from_utf8_lossy(&c.bytes).into_owned()),
-            c.truncated,
-        ),
-        None => (None, false),
-    }
-}
-
-impl<'a> View<'a> {
-    fn new(stored: &'a Stored) -> View<'a> {
-        let e = &stored.entry;
-        let mut headers = Map::new();
-        for (name, value) in e.headers.iter() {
-            let name = String::from_utf8_lossy(name).into_owned();
-            let value = String::from_utf8_lossy(value).into_owned();
-            // Repeated headers are joined as HTTP allows.
-            let joined = match headers.remove(&name) {
-                Some(serde_json::Value::String(before)) => format!("{before}, {value}"),
-                _ => value,
-            };
-            headers.insert(name, joined.into());
-        }
-        let (request_body, request_body_truncated) = text(e.request_body.as_ref());
-        let (response_body, response_body_truncated) = text(e.response_body.captured());
-        View {
-            id: stored.id,
-            time: e.time.to_rfc3339_opts(SecondsFormat::Millis, true),
-            method: e.method.as_str(),
-            path: e
-                .uri
-                .path_and_query()
-                .map_or_else(|| e.uri.path().to_string(), |p| p.to_string()),
-            binding: e.binding,
-            operation: e.operation,
-            user: e.user.as_deref(),
-            fault: e.fault,
-            status: e.status.map(|s| s.as_u16()),
-            duration_ms: (e.duration.as_secs_f64() * 1e6).round() / 1e3,
-            request_headers: headers,
-            request_body,
-            request_body_truncated,
-            response_body,
-            response_body_truncated,
-        }
-    }
-}
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        super::resource("/requests")
-            .route(web::get().to(list))
-            .route(web::delete().to(clear)),
-    )
-    .service(super::resource("/requests/count").route(web::get().to(count)));
-}
-
-fn journal(state: &AppState) -> Result<&Journal, ControlError> {
-    state
-        .control
-        .journal
-        .as_deref()
-        .ok_or(ControlError::JournalOff)
-}
-
-#[derive(Serialize)]
-struct Listing<'a> {
-    requests: Vec<View<'a>>,
-}
-
-async fn list(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ControlError> {
-    let filter = Filter::parse(req.query_string())?;
-    let found = filter.select(journal(&state)?);
-    Ok(HttpResponse::Ok().json(Listing {
-        requests: found.iter().map(|s| View::new(s)).collect(),
-    }))
-}
-
-#[derive(Serialize)]
-struct Count {
-    count: usize,
-}
-
-async fn count(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ControlError> {
-    let filter = Filter::parse(req.query_string())?;
-    let count = filter.select(journal(&state)?).len();
-    Ok(HttpResponse::Ok().json(Count { count }))
-}
-
-async fn clear(state: web::Data<AppState>) -> Result<HttpResponse, ControlError> {
-    journal(&state)?.clear();
-    Ok(HttpResponse::NoContent().finish())
 }
 
 #[cfg(test)]

@@ -5,12 +5,13 @@ use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
 use super::error::ControlError;
+use super::resource::resource;
 use crate::model::Mail;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        super::resource("/mails")
+        resource("/mails")
             .route(web::get().to(list))
             .route(web::delete().to(clear)),
     );

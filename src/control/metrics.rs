@@ -1,26 +1,20 @@
-//! Prometheus metrics at `GET /metrics`: request counts and durations fed by the
+//! Prometheus metrics, served at `GET /metrics` by `scrape.rs`: request counts and durations fed by the
 //! observing middleware, and two gauges read from the store at scrape time.
 
 use std::time::Duration;
 
 use actix_web::http::StatusCode;
-use actix_web::{web, HttpResponse};
-use prometheus::{
-    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry, TextEncoder,
-};
-
-use super::error::ControlError;
-use crate::state::AppState;
+use prometheus::{HistogramOpts, HistogramVec, IntCounterVec, IntGauge, Opts, Registry};
 
 /// A label value for calls no handler named (unknown paths, the WSDL, help pages).
 const NONE: &str = "none";
 
 pub struct Metrics {
-    registry: Registry,
+    pub(super) registry: Registry,
     requests: IntCounterVec,
     durations: HistogramVec,
-    active_tickets: IntGauge,
-    database_bytes: IntGauge,
+    pub(super) active_tickets: IntGauge,
+    pub(super) database_bytes: IntGauge,
 }
 
 impl Metrics {
@@ -70,26 +64,4 @@ impl Metrics {
             .with_label_values(&[operation, binding])
             .observe(duration.as_secs_f64());
     }
-}
-
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/metrics").route(web::get().to(scrape)));
-}
-
-async fn scrape(state: web::Data<AppState>) -> Result<HttpResponse, ControlError> {
-    let store = state.service.store.clone();
-    let now = state.service.clock.now();
-    let (tickets, bytes) = web::block(move || {
-        Ok::<_, ControlError>((store.active_tickets(now)?, store.database_bytes()?))
-    })
-    .await??;
-    let metrics = &state.control.metrics;
-    metrics.active_tickets.set(tickets);
-    metrics.database_bytes.set(bytes);
-    let encoder = TextEncoder::new();
-    let mut text = Vec::new();
-    encoder.encode(&metrics.registry.gather(), &mut text)?;
-    Ok(HttpResponse::Ok()
-        .content_type(encoder.format_type())
-        .body(text))
 }

@@ -1,6 +1,7 @@
 //! The middleware that watches every emulated call (not `/__emulator/*`, `/healthz`,
-//! `/readyz` or `/metrics`): it counts it in the metrics, logs one line, and, when the
-//! journal is on, records it. For every request, it also closes the connection after
+//! `/readyz` or `/metrics`): it gives the request an empty [`Record`] for its handler to
+//! fill in, then counts the call in the metrics, logs one line, and, when the journal is
+//! on, records it. For every request, it also closes the connection after
 //! a body that was not read whole ([`UnreadBody`]). Cheap on the hot path: no box per
 //! request, the body bytes are shared, and with the journal off nothing is captured or
 //! allocated here.
@@ -19,19 +20,16 @@ use chrono::{DateTime, Utc};
 use pin_project_lite::pin_project;
 
 use super::capture::Capturing;
-use super::exchange::Exchange;
-use super::faults::FaultKind;
 use super::journal::{Captured, Entry, Headers, ResponseBody};
-use super::Control;
-use crate::state::UnreadBody;
+use super::plane::Control;
+use super::resource::PREFIX;
+use crate::body::UnreadBody;
+use crate::faults::rules::FaultKind;
+use crate::record::Record;
 
 /// Paths that are the emulator's own, not emulated APIs.
 fn is_own(path: &str) -> bool {
-    (path.starts_with(super::PREFIX)
-        && path
-            .as_bytes()
-            .get(super::PREFIX.len())
-            .is_none_or(|b| *b == b'/'))
+    (path.starts_with(PREFIX) && path.as_bytes().get(PREFIX.len()).is_none_or(|b| *b == b'/'))
         || matches!(path, "/healthz" | "/readyz" | "/metrics")
 }
 
@@ -74,7 +72,14 @@ where
     forward_ready!(service);
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
-        let watch = (!is_own(req.path())).then(|| Watch {
+        let watched = !is_own(req.path());
+        if watched {
+            req.extensions_mut().insert(Record {
+                keep_body: self.control.journal.is_some(),
+                ..Record::default()
+            });
+        }
+        let watch = watched.then(|| Watch {
             control: self.control.clone(),
             start: Instant::now(),
             // The journal's time is when the request came in, on the emulator clock.
@@ -136,24 +141,24 @@ impl Watch {
         res: ServiceResponse<B>,
     ) -> ServiceResponse<EitherBody<B, BoxBody>> {
         let duration = self.start.elapsed();
-        let exchange = res
+        let record = res
             .request()
             .extensions_mut()
-            .remove::<Exchange>()
+            .remove::<Record>()
             .unwrap_or_default();
-        let status = (exchange.fault != Some(FaultKind::Drop)).then(|| res.status());
-        let binding = exchange.binding.map(|b| b.as_str());
+        let status = (record.fault != Some(FaultKind::Drop)).then(|| res.status());
+        let binding = record.binding.map(|b| b.as_str());
         self.control
             .metrics
-            .observe(exchange.operation, binding, status, duration);
+            .observe(record.operation, binding, status, duration);
         tracing::info!(
             method = %res.request().method(),
             path = res.request().path(),
-            operation = exchange.operation,
+            operation = record.operation,
             binding,
-            user = exchange.user.as_deref(),
+            user = record.user.as_deref(),
             status = status.map(|s| s.as_u16()),
-            fault = exchange.fault.map(FaultKind::as_str),
+            fault = record.fault.map(FaultKind::as_str),
             duration_ms = duration.as_secs_f64() * 1e3,
             "emulated request"
         );
@@ -163,7 +168,7 @@ impl Watch {
         let mut response_body = ResponseBody::Whole(None);
         let res = res.map_body(|_, body| match body.try_into_bytes() {
             Ok(bytes) => {
-                response_body = ResponseBody::Whole(Some(if exchange.lasting_response {
+                response_body = ResponseBody::Whole(Some(if record.lasting_response {
                     Captured::shared(&bytes)
                 } else {
                     Captured::new(&bytes)
@@ -181,12 +186,12 @@ impl Watch {
             time: self.time.unwrap_or_else(|| self.control.clock.now()),
             method: req.method().clone(),
             uri: req.uri().clone(),
-            binding: exchange.binding,
-            operation: exchange.operation,
-            user: exchange.user,
-            fault: exchange.fault,
+            binding: record.binding,
+            operation: record.operation,
+            user: record.user,
+            fault: record.fault,
             headers: Headers::capture(req.headers()),
-            request_body: exchange.request_body.as_ref().map(Captured::new),
+            request_body: record.request_body.as_ref().map(Captured::new),
             status,
             response_body,
             duration,

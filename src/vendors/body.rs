@@ -38,8 +38,7 @@ impl Incoming {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_string)
         };
-        let body = state
-            .read_body(req, payload, MAX_BODY)
+        let body = crate::body::read(req, payload, MAX_BODY, state.body_timeout)
             .await
             .map_err(|_| Unreadable);
         let info = req.connection_info();

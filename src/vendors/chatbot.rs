@@ -11,8 +11,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::body::{self, optional_string, Incoming};
+use super::endpoint::VendorEndpoint;
 use super::{credentials, observe, transaction, Interrupted};
-use crate::control::exchange::VendorEndpoint;
 use crate::model::{Vendor, VendorPatch};
 use crate::ops::vendor_users::{self, VendorOpError};
 use crate::state::AppState;

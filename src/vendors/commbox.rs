@@ -9,8 +9,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::body::{self, optional_string, Incoming};
+use super::endpoint::VendorEndpoint;
+use super::VendorState;
 use super::{credentials, observe, transaction, Interrupted};
-use crate::control::exchange::VendorEndpoint;
 use crate::model::{UserId, Vendor, VendorPatch};
 use crate::ops::vendor_users::{self, VendorOpError};
 use crate::state::AppState;
@@ -111,6 +112,7 @@ async fn handle(
     req: HttpRequest,
     payload: web::Payload,
     state: web::Data<AppState>,
+    vendors: web::Data<VendorState>,
 ) -> HttpResponse {
     let incoming = Incoming::read(&req, payload, &state).await;
     let user_id = route(&incoming).ok();
@@ -121,7 +123,7 @@ async fn handle(
         return res;
     }
     let now = state.service.clock.now();
-    let limiter = state.vendors.commbox_limiter.clone();
+    let limiter = vendors.commbox_limiter.clone();
     let outcome = transaction(&state, move |tx| {
         let user_id = route(&incoming)?;
         authorize(tx, &incoming, limiter.as_deref(), now)?;

@@ -10,8 +10,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::body::{self, optional_string, Incoming};
+use super::endpoint::VendorEndpoint;
 use super::{credentials, observe, transaction, Interrupted};
-use crate::control::exchange::VendorEndpoint;
 use crate::model::{Address, Vendor, VendorPatch};
 use crate::ops::vendor_users::{self, VendorOpError, VendorUser};
 use crate::state::AppState;

@@ -11,6 +11,7 @@ mod commbox;
 mod conscent;
 mod credentials;
 mod datacontract;
+mod endpoint;
 pub mod rate_limit;
 mod webapi;
 
@@ -18,14 +19,14 @@ use std::sync::Arc;
 
 use actix_web::{web, HttpRequest, HttpResponse};
 
-use crate::control::exchange::{Exchange, VendorEndpoint};
-use crate::control::faults::{begin, Injected};
+use crate::faults::{begin, Injected};
 use crate::model::Vendor;
+use crate::record::Record;
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 use rate_limit::RateLimiter;
 
-/// What the vendor adapters share beyond the store.
+/// What the vendor adapters share beyond `AppState`, registered as its own app data.
 #[derive(Clone, Default)]
 pub struct VendorState {
     /// CommBox throttling per API key; `None` when switched off.
@@ -40,6 +41,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     commbox::routes(cfg);
 }
 
+pub use endpoint::VendorEndpoint;
 pub use webapi::{handle as web_api, is_api_path as is_web_api_path};
 
 /// Tells the admin API which endpoint a call reached and for which user id (the id the
@@ -53,12 +55,12 @@ async fn observe(
     endpoint: Option<VendorEndpoint>,
     user: Option<String>,
 ) -> Option<HttpResponse> {
-    Exchange::update(req, |x| {
-        x.binding = Some(vendor.into());
-        x.user = user;
+    Record::update(req, |r| {
+        r.binding = Some(vendor.into());
+        r.user = user;
     });
     // SOAP faults and in-band errors never fire on a vendor binding.
-    match begin(req, state, endpoint?.name(), vendor.into()).await? {
+    match begin(req, &state.faults, endpoint?.name(), vendor.into()).await? {
         Injected::Respond(res) => Some(res),
         Injected::SoapFault(_) | Injected::InBandError(_) => None,
     }

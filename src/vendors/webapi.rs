@@ -12,8 +12,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::body::{self, Incoming};
+use super::endpoint::VendorEndpoint;
 use super::{credentials, datacontract, observe, transaction, Interrupted};
-use crate::control::exchange::VendorEndpoint;
 use crate::model::{ContactItemType, Vendor};
 use crate::ops::contact_items::{self, Upserted};
 use crate::ops::vendor_users::{self, VendorOpError};
