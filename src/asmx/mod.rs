@@ -25,7 +25,7 @@ use actix_web::http::{header, Method as HttpMethod, StatusCode};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::body::{self, BodyError};
-use crate::ops::{self, Access, Args, Method, RequestInfo};
+use crate::ops::{self, Args, Interrupted, Method, RequestInfo};
 use crate::record::Record;
 use crate::state::AppState;
 use answer::{Answer, Shape};
@@ -243,47 +243,25 @@ fn find_method(name: &str) -> Result<Method, HttpFault> {
     })
 }
 
-/// Runs the method and writes its answer in `shape`.
+/// Runs the method through the service and writes its answer in `shape`.
 async fn call_method(
     req: &HttpRequest,
     state: &AppState,
     method: Method,
     args: Args,
     shape: Shape,
-) -> Result<HttpResponse, actix_web::error::BlockingError> {
-    invoke(req, state, method, args, request_info(req))
-        .await?
-        .send(shape, &state.service)
-        .await
-}
-
-/// Runs the method, and tells the request journal who made the call. A lookup (a
-/// few rows by key, on a snapshot that never waits) runs right here: a hop to the
-/// blocking pool would cost more than the lookup. Everything else runs off the async
-/// workers, since scans, the writer and password hashing block.
-async fn invoke(
-    req: &HttpRequest,
-    state: &AppState,
-    method: Method,
-    args: Args,
-    info: RequestInfo,
-) -> Result<Answer, actix_web::error::BlockingError> {
-    let mut done = if method.access == Access::Lookup {
-        state.service.invoke(method, &args, &info)
-    } else {
-        let service = state.service.clone();
-        web::block(move || service.invoke(method, &args, &info)).await?
-    };
-    if let Some(owed) = done.owed {
-        let service = state.service.clone();
-        web::block(move || service.settle(owed)).await?;
-    }
+) -> Result<HttpResponse, Interrupted> {
+    let done = state.service.call(method, args, request_info(req)).await?;
     if let Some(user) = done.user {
         Record::acting_user(req, user);
     }
-    Ok(Answer {
-        snapshot: done.snapshot.take(),
+    let answer = Answer {
         node: done.node,
         method,
-    })
+        snapshot: done.snapshot,
+    };
+    answer
+        .send(shape, &state.service)
+        .await
+        .map_err(|_| Interrupted)
 }

@@ -5,10 +5,10 @@
 use std::sync::Arc;
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::reply::Reply;
 use super::session::Caller;
-use super::Ctx;
 use crate::model::{Preferences, ProfilePatch, User, NATIVE_AUTHORITY};
 use crate::store::NewUser;
 

@@ -4,12 +4,12 @@
 use std::sync::Arc;
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::reply::Reply;
 use super::secrets::{parse_guid, secrets_equal};
 use super::session::Caller;
 use super::user_view::login_attrs;
-use super::Ctx;
 use crate::model::{Session, User};
 
 /// Checks a login; `blocked` is this method's wording of `[902]` for the built-in

@@ -2,10 +2,10 @@
 //! `""` clears it (Part A4). System administrators may change anyone, users themselves.
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::reply::Reply;
 use super::vendor_users;
-use super::Ctx;
 use crate::model::{ContactPatch, VendorPatch};
 
 fn update_contact(

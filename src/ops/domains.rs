@@ -2,11 +2,11 @@
 //! (Part B §2.14).
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::listing::{every_user, sort_key};
 use super::reply::Reply;
 use super::user_view::{identity_node, user_node};
-use super::Ctx;
 use crate::store::{Scope, SortKey};
 
 /// The users whose default domain is `DomainName`, by first name then last name, for

@@ -6,18 +6,17 @@
 use std::cell::RefCell;
 
 use super::secrets::{hash_password, verify_password};
-use super::Ctx;
 
 #[derive(Default)]
-pub(super) struct HashMemo {
+pub struct HashMemo {
     verified: RefCell<Vec<(String, Option<String>, bool)>>,
     hashed: RefCell<Vec<(String, String)>>,
 }
 
-impl Ctx<'_> {
+impl HashMemo {
     /// [`verify_password`], worked out once per call.
-    pub fn verify_password(&self, password: &str, hash: Option<&str>) -> bool {
-        let memo = &self.hashes.verified;
+    pub fn verify(&self, password: &str, hash: Option<&str>) -> bool {
+        let memo = &self.verified;
         let known = memo
             .borrow()
             .iter()
@@ -32,8 +31,8 @@ impl Ctx<'_> {
     }
 
     /// [`hash_password`], worked out once per call: the rehearsal's salt is kept.
-    pub fn hash_password(&self, password: &str) -> String {
-        let memo = &self.hashes.hashed;
+    pub fn hash(&self, password: &str) -> String {
+        let memo = &self.hashed;
         let known = memo
             .borrow()
             .iter()

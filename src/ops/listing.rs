@@ -6,11 +6,11 @@
 use std::sync::Arc;
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
+use super::reply::UserRows;
 use super::reply::{Node, Reply};
-use super::rows::UserRows;
 use super::user_view::{identity_node, user_node};
-use super::Ctx;
 use crate::model::User;
 use crate::store::{Page, Scope, SortKey, UserFilter, UserQuery};
 

@@ -5,9 +5,9 @@
 
 use chrono::Duration;
 
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::secrets::new_guid;
-use super::Ctx;
 use crate::model::{Mail, User};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

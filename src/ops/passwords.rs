@@ -2,11 +2,11 @@
 //! ChangePasswordUsingSecretText. The reset mail itself is composed in `mails.rs`.
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::mails::{self, AccountMail};
 use super::reply::Reply;
 use super::secrets::parse_guid;
-use super::Ctx;
 use crate::model::User;
 
 /// The password policy (Part A20): not empty, and not the current password.

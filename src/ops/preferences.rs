@@ -9,9 +9,9 @@ use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader;
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::reply::Reply;
-use super::Ctx;
 use crate::model::{Notification, PreferencesPatch};
 
 /// System administrators may change anyone's preferences, users their own. A null

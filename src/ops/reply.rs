@@ -1,14 +1,41 @@
 //! The XmlNode a method returns, as a plain tree: the protocol layer turns it into
 //! bytes. Every method answers `<root …>` or `<response …>` (Part A1), chosen by the
 //! method table, with `success` first and, for `<response>`, `error` after it.
+//!
+//! Listings too large to hold (GetAllUsers, GetLocalUsers, GetCoWorkers(1)) answer
+//! every matching user, which on a big store is tens of megabytes. Their `<users>`
+//! node names the query ([`UserRows`]) instead of holding the users, and the protocol
+//! layer reads them in batches from a snapshot while it writes the answer, so memory
+//! does not grow with the store. A node holds rows and rows yield nodes, so both live
+//! here.
 
 use std::fmt;
 use std::sync::Arc;
 
 use super::error::OpError;
-use super::method::Root;
-use super::rows::UserRows;
+use super::snapshot::Snapshot;
 use crate::model::User;
+use crate::store::{Cursor, UserQuery};
+
+/// The root element of a method's XmlNode (Part A1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Root {
+    Root,
+    Response,
+}
+
+impl Root {
+    pub fn element(self) -> &'static str {
+        match self {
+            Root::Root => "root",
+            Root::Response => "response",
+        }
+    }
+}
+
+/// Users per batch: enough that the per-batch query is a small part of the cost, few
+/// enough that a batch's users, nodes and text stay around a megabyte.
+const BATCH: u32 = 1000;
 
 pub type Attr = (&'static str, Text);
 
@@ -223,5 +250,42 @@ mod tests {
             node.attrs[1],
             ("error", "[901] Session expired or Invalid ticket".into())
         );
+    }
+}
+
+/// Children read as the answer is written: the users a query selects, each shown by
+/// `view`, in the query's order.
+#[derive(Debug, Clone)]
+pub struct UserRows {
+    query: UserQuery<'static>,
+    view: fn(Arc<User>) -> Node,
+    cursor: Cursor,
+    done: bool,
+}
+
+impl UserRows {
+    pub fn new(query: UserQuery<'static>, view: fn(Arc<User>) -> Node) -> UserRows {
+        UserRows {
+            query,
+            view,
+            cursor: Cursor::default(),
+            done: false,
+        }
+    }
+
+    /// The next batch of elements, `None` once every user was read.
+    pub fn next_batch(&mut self, snapshot: &Snapshot) -> Result<Option<Vec<Node>>, OpError> {
+        if self.done {
+            return Ok(None);
+        }
+        let users = snapshot.read(|tx| tx.next_users(&self.query, &mut self.cursor, BATCH))?;
+        // A short batch is the last one: no query to find nothing after it.
+        self.done = users.len() < BATCH as usize;
+        if users.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(
+            users.into_iter().map(Arc::new).map(self.view).collect(),
+        ))
     }
 }

@@ -1,9 +1,9 @@
 //! ServerInfo: anonymous, no ticket.
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::reply::Reply;
-use super::Ctx;
 
 const VERSION_NUMBER: &str = "8.7.0.0";
 const LICENSE_COUNT: &str = "100";

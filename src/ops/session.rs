@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
+use super::ctx::Ctx;
+use super::effects::Slide;
 use super::error::OpError;
-use super::invoke::Slide;
 use super::secrets::{new_guid, parse_guid};
-use super::Ctx;
 use crate::model::{Session, User};
 
 /// An authenticated caller.

@@ -1,10 +1,10 @@
 //! Reading users: GetUser, GetCurrentUser, UserExists.
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::reply::{Node, Reply};
 use super::user_view::user_node;
-use super::Ctx;
 
 /// Any authenticated user may read any user (Part A13); an empty or blank
 /// `UserName` means the caller (Part A12).

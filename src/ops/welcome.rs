@@ -2,10 +2,10 @@
 //! errors (Part B §2.23).
 
 use super::args::Args;
+use super::ctx::Ctx;
 use super::error::OpError;
 use super::mails::{self, AccountMail};
 use super::reply::Reply;
-use super::Ctx;
 
 pub fn send_welcome_email_for_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     ctx.sysadmin_caller(

@@ -1,49 +1,82 @@
-//! One method call from start to finish: its transaction, and what is left to do
-//! once that is over (the ticket's slide).
+//! The service seam: one method call from start to finish. [`Service::call`] is all a
+//! protocol layer asks for; it decides here, never there, where the call runs (inline
+//! or on the blocking pool), in which transaction (a read snapshot, the writer, or a
+//! rehearsal on a snapshot first for password hashing), and what is left to do once the
+//! transaction is over (the ticket's slide) before the answer may go out.
 
 use std::cell::RefCell;
 
-use chrono::{DateTime, Duration, Utc};
+use actix_web::rt::task::spawn_blocking;
+use chrono::Duration;
 
+use super::args::Args;
+use super::ctx::{Ctx, RequestInfo};
+use super::effects::{Effects, Slide};
+use super::error::OpError;
 use super::hashing::HashMemo;
-use super::rows::Snapshot;
-use super::{reply, Access, Args, Ctx, Method, Node, OpError, RequestInfo, Service};
+use super::method::{Access, Method};
+use super::reply::{self, Node};
+use super::service::Service;
+use super::snapshot::Snapshot;
 use crate::store::Tx;
 
-/// What a call did besides its reply, finished once its transaction is over.
-#[derive(Default)]
-pub(super) struct Effects {
-    /// The caller's ticket moves to a new expiry (Part A7).
-    pub slide: Option<Slide>,
-    /// The user the call acted as.
-    pub user: Option<String>,
-}
-
-pub(super) struct Slide {
-    pub ticket: String,
-    pub stored: DateTime<Utc>,
-    pub to: DateTime<Utc>,
-}
-
-/// A method's reply and who made the call, for the request journal.
-pub struct Invocation {
+/// A method's XmlNode and who made the call, for the request journal.
+pub struct Answer {
     pub node: Node,
     pub user: Option<String>,
-    /// A write the call still owes before its answer may go out: see [`Service::settle`].
-    pub owed: Option<Owed>,
     /// The snapshot the call ran on, when its reply has rows still to read from it.
     pub snapshot: Option<Snapshot>,
 }
 
+/// The worker running a call stopped (the server is going down): nothing was answered.
+#[derive(Debug, thiserror::Error)]
+#[error("the call's worker stopped")]
+pub struct Interrupted;
+
+/// What [`Service::invoke`] hands back: the answer, and a write it still owes.
+struct Invocation {
+    answer: Answer,
+    /// A write the call still owes before its answer may go out: see [`Service::settle`].
+    owed: Option<Owed>,
+}
+
 /// A reading call's ticket slide that must reach the disk before the call is answered.
-pub struct Owed(Slide);
+struct Owed(Slide);
 
 impl Service {
+    /// Runs `method` and settles what it owes; business errors are in the answer's
+    /// node, never an `Err`. A lookup (a few rows by key, on a snapshot that never
+    /// waits) runs right here: a hop to the blocking pool would cost more than the
+    /// lookup. Everything else runs off the async workers, since scans, the writer and
+    /// password hashing block.
+    pub async fn call(
+        &self,
+        method: Method,
+        args: Args,
+        request: RequestInfo,
+    ) -> Result<Answer, Interrupted> {
+        let done = if method.access == Access::Lookup {
+            self.invoke(method, &args, &request)
+        } else {
+            let service = self.clone();
+            spawn_blocking(move || service.invoke(method, &args, &request))
+                .await
+                .map_err(|_| Interrupted)?
+        };
+        if let Some(owed) = done.owed {
+            let service = self.clone();
+            spawn_blocking(move || service.settle(owed))
+                .await
+                .map_err(|_| Interrupted)?;
+        }
+        Ok(done.answer)
+    }
+
     /// Runs a method in one transaction (rolled back on any error) and returns its
-    /// XmlNode; business errors are in-band, never an `Err`. Reading methods run on a
-    /// read-only snapshot, beside other requests; a method that hashes passwords first
-    /// rehearses on a snapshot so the slow hashing happens outside the single writer.
-    pub fn invoke(&self, method: Method, args: &Args, request: &RequestInfo) -> Invocation {
+    /// XmlNode. Reading methods run on a read-only snapshot, beside other requests; a
+    /// method that hashes passwords first rehearses on a snapshot so the slow hashing
+    /// happens outside the single writer.
+    fn invoke(&self, method: Method, args: &Args, request: &RequestInfo) -> Invocation {
         let now = self.clock.now();
         let hashes = HashMemo::default();
         let run = |tx: &Tx, effects: &RefCell<Effects>| {
@@ -91,9 +124,11 @@ impl Service {
         };
         let node = reply::render(method.root, outcome);
         Invocation {
-            snapshot: snapshot.filter(|_| node.has_rows()),
-            node,
-            user: effects.user,
+            answer: Answer {
+                snapshot: snapshot.filter(|_| node.has_rows()),
+                node,
+                user: effects.user,
+            },
             owed,
         }
     }
@@ -114,9 +149,9 @@ impl Service {
         Ok(())
     }
 
-    /// Writes what a reading call owes. It blocks on the writer, so the protocol layer
-    /// runs it off its async workers; a reading call itself never waits for a write.
-    pub fn settle(&self, Owed(slide): Owed) {
+    /// Writes what a reading call owes. It blocks on the writer, so [`Service::call`]
+    /// runs it off the async workers; a reading call itself never waits for a write.
+    fn settle(&self, Owed(slide): Owed) {
         let stored = self
             .store
             .write(|tx| tx.extend_ticket(&slide.ticket, slide.to, None));
