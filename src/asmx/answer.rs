@@ -3,23 +3,19 @@
 //! snapshot, so the answer carries an exact `Content-Length` as ASP.NET's buffered one
 //! does while the server holds only a batch at a time.
 
-use std::collections::VecDeque;
-
 use actix_web::error::BlockingError;
 use actix_web::{web, HttpResponse};
 
 use super::binding::{Binding, SoapVersion, XML_CONTENT_TYPE};
-use super::doc::{Doc, Piece};
-use super::streamed::Streamed;
-use super::{envelope, ok_xml, xml};
+use super::envelope;
+use super::response::ok_xml;
+use super::streamed::{Chunks, Streamed};
+use super::xml::{self, Doc};
 use crate::ops::{self, Method, Node, OpError, Service, Snapshot};
 
 /// An answer no longer than this is sent from memory after the first pass, without a
 /// second.
 const WHOLE_MAX: usize = 256 * 1024;
-
-/// A chunk ends after the batch that takes it past this length.
-const CHUNK_MIN: usize = 64 * 1024;
 
 /// How a binding writes an answer: a GET/POST XML document, or a SOAP envelope.
 #[derive(Debug, Clone, Copy)]
@@ -115,48 +111,4 @@ fn measure(mut chunks: Chunks) -> Result<Measured, OpError> {
             Measured::Sized(len as u64, chunks)
         }
     })
-}
-
-/// An answer's bytes a chunk at a time: its text, and its rows read in batches. Every
-/// pass over the same snapshot writes the same bytes.
-pub struct Chunks {
-    snapshot: Snapshot,
-    pieces: Vec<Piece>,
-    left: VecDeque<Piece>,
-}
-
-impl Chunks {
-    fn new(snapshot: Snapshot, pieces: Vec<Piece>) -> Chunks {
-        Chunks {
-            snapshot,
-            left: pieces.iter().cloned().collect(),
-            pieces,
-        }
-    }
-
-    fn rewind(&mut self) {
-        self.left = self.pieces.iter().cloned().collect();
-    }
-
-    /// The next chunk, `None` at the end.
-    pub fn next(&mut self) -> Result<Option<String>, OpError> {
-        let mut chunk = String::new();
-        while chunk.len() < CHUNK_MIN {
-            match self.left.pop_front() {
-                None => break,
-                Some(Piece::Text(text)) => chunk.push_str(&text),
-                Some(Piece::Rows(mut lazy)) => {
-                    let mut batch = Doc::default();
-                    if lazy.write_next(&mut batch, &self.snapshot)? {
-                        self.left.push_front(Piece::Rows(lazy));
-                    }
-                    // A batch is text unless its rows have rows of their own.
-                    for piece in batch.into_pieces().into_iter().rev() {
-                        self.left.push_front(piece);
-                    }
-                }
-            }
-        }
-        Ok((!chunk.is_empty()).then_some(chunk))
-    }
 }

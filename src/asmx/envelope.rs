@@ -1,13 +1,14 @@
 //! SOAP response envelopes, as ASMX writes them: one line, `soap` prefix for both
-//! versions, namespaces declared in the order `soap`, `xsi`, `xsd`, no header.
+//! versions, namespaces declared in the order `soap`, `xsi`, `xsd`, no header. A
+//! fault's envelope (which may carry a header) is written with the faults, from the
+//! same start and end, so that faults depend on envelopes and not the other way round.
 
 use super::binding::{SoapVersion, SERVICE_NS, XSD_NS, XSI_NS};
-use super::doc::Doc;
-use super::fault::SoapFault;
-use super::xml::{escape_text, estimated_len, inline_in_soap, DECLARATION};
+use super::xml::{estimated_len, inline_in_soap, Doc, DECLARATION};
 use crate::ops::Node;
 
-fn open(out: &mut String, version: SoapVersion) {
+/// The declaration and the envelope's start tag, which a fault's envelope shares.
+pub fn open(out: &mut String, version: SoapVersion) {
     out.push_str(DECLARATION);
     out.push_str("<soap:Envelope xmlns:soap=\"");
     out.push_str(version.envelope_ns());
@@ -18,7 +19,7 @@ fn open(out: &mut String, version: SoapVersion) {
     out.push_str("\">");
 }
 
-const CLOSE: &str = "</soap:Body></soap:Envelope>";
+pub const CLOSE: &str = "</soap:Body></soap:Envelope>";
 
 /// A little more than a response envelope writes besides its node and the four
 /// times the method's name, with either envelope namespace.
@@ -45,50 +46,6 @@ pub fn response(version: SoapVersion, method: &str, result: &Node) -> Doc {
     out.push_str("Result></");
     out.push_str(method);
     out.push_str("Response>");
-    out.push_str(CLOSE);
-    out
-}
-
-/// A fault in the shape of `version`. A version mismatch also names both envelopes
-/// the service supports in an `Upgrade` header; a must-understand fault has no detail.
-pub fn fault(version: SoapVersion, code: &str, text: &str, kind: &SoapFault) -> String {
-    let mut out = String::with_capacity(512);
-    open(&mut out, version);
-    if matches!(kind, SoapFault::VersionMismatch(_)) {
-        out.push_str(concat!(
-            "<soap:Header><soap12:Upgrade xmlns:soap12=\"http://www.w3.org/2003/05/soap-envelope\">",
-            "<soap12:SupportedEnvelope qname=\"soap:Envelope\" xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" />",
-            "<soap12:SupportedEnvelope qname=\"soap12:Envelope\" xmlns:soap12=\"http://www.w3.org/2003/05/soap-envelope\" />",
-            "</soap12:Upgrade></soap:Header>"
-        ));
-    }
-    // The same three parts in each version's element names.
-    let ([code_open, code_close], [text_open, text_close], detail) = match version {
-        SoapVersion::Soap11 => (
-            ["<faultcode>", "</faultcode>"],
-            ["<faultstring>", "</faultstring>"],
-            "<detail />",
-        ),
-        SoapVersion::Soap12 => (
-            ["<soap:Code><soap:Value>", "</soap:Value></soap:Code>"],
-            [
-                "<soap:Reason><soap:Text xml:lang=\"en\">",
-                "</soap:Text></soap:Reason>",
-            ],
-            "<soap:Detail />",
-        ),
-    };
-    out.push_str("<soap:Body><soap:Fault>");
-    out.push_str(code_open);
-    out.push_str(code);
-    out.push_str(code_close);
-    out.push_str(text_open);
-    escape_text(&mut out, text);
-    out.push_str(text_close);
-    if !matches!(kind, SoapFault::NotUnderstood(_)) {
-        out.push_str(detail);
-    }
-    out.push_str("</soap:Fault>");
     out.push_str(CLOSE);
     out
 }

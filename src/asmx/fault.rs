@@ -3,13 +3,13 @@
 //! (placeholders filled in) as a client sees them with ASP.NET custom errors on: the
 //! messages of the exception chain joined by ` ---> `, no type names, no stack.
 
-use actix_web::http::header::{self, HeaderName, HeaderValue};
 use actix_web::http::StatusCode;
 use actix_web::HttpResponse;
 
 use super::binding::{SoapVersion, HTML_CONTENT_TYPE, TEXT_CONTENT_TYPE, XML_CONTENT_TYPE};
 use super::envelope;
-use super::xml::{html_encode_into, NEWLINE};
+use super::response::asmx_response;
+use super::xml::{escape_text, html_encode_into, NEWLINE};
 
 /// Errors raised while reading or routing a SOAP request: sent as a SOAP fault.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -149,34 +149,6 @@ pub enum Fault {
     UnsupportedMediaType,
 }
 
-/// The headers ASP.NET puts on every answer of the service. `method_reached`: the
-/// handler got as far as the method (`WebServiceHandler.PrepareContext`), which marks
-/// the answer `max-age=0`, whether the method answered or failed; an error found while
-/// reading or routing the request is only `private`.
-pub fn asmx_response(status: StatusCode, method_reached: bool) -> actix_web::HttpResponseBuilder {
-    // Names and values as constants: parsing them again for every answer showed in
-    // the profile of the help page (issue 8).
-    const ASPNET_VERSION: HeaderName = HeaderName::from_static("x-aspnet-version");
-    const POWERED_BY: HeaderName = HeaderName::from_static("x-powered-by");
-    let mut builder = HttpResponse::build(status);
-    builder
-        .insert_header((
-            header::CACHE_CONTROL,
-            HeaderValue::from_static(if method_reached {
-                "private, max-age=0"
-            } else {
-                "private"
-            }),
-        ))
-        .insert_header((
-            header::SERVER,
-            HeaderValue::from_static("Microsoft-IIS/10.0"),
-        ))
-        .insert_header((ASPNET_VERSION, HeaderValue::from_static("4.0.30319")))
-        .insert_header((POWERED_BY, HeaderValue::from_static("ASP.NET")));
-    builder
-}
-
 fn html_encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     html_encode_into(&mut out, text);
@@ -198,8 +170,7 @@ impl Fault {
         let error = StatusCode::INTERNAL_SERVER_ERROR;
         match self {
             Fault::Soap(version, fault) => {
-                let body =
-                    envelope::fault(version, fault.code(version), &fault.to_string(), &fault);
+                let body = soap_envelope(version, fault.code(version), &fault.to_string(), &fault);
                 asmx_response(error, fault.method_reached())
                     .content_type(version.content_type())
                     .body(body)
@@ -218,6 +189,50 @@ impl Fault {
                 .finish(),
         }
     }
+}
+
+/// A fault in the shape of `version`. A version mismatch also names both envelopes
+/// the service supports in an `Upgrade` header; a must-understand fault has no detail.
+fn soap_envelope(version: SoapVersion, code: &str, text: &str, kind: &SoapFault) -> String {
+    let mut out = String::with_capacity(512);
+    envelope::open(&mut out, version);
+    if matches!(kind, SoapFault::VersionMismatch(_)) {
+        out.push_str(concat!(
+            "<soap:Header><soap12:Upgrade xmlns:soap12=\"http://www.w3.org/2003/05/soap-envelope\">",
+            "<soap12:SupportedEnvelope qname=\"soap:Envelope\" xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" />",
+            "<soap12:SupportedEnvelope qname=\"soap12:Envelope\" xmlns:soap12=\"http://www.w3.org/2003/05/soap-envelope\" />",
+            "</soap12:Upgrade></soap:Header>"
+        ));
+    }
+    // The same three parts in each version's element names.
+    let ([code_open, code_close], [text_open, text_close], detail) = match version {
+        SoapVersion::Soap11 => (
+            ["<faultcode>", "</faultcode>"],
+            ["<faultstring>", "</faultstring>"],
+            "<detail />",
+        ),
+        SoapVersion::Soap12 => (
+            ["<soap:Code><soap:Value>", "</soap:Value></soap:Code>"],
+            [
+                "<soap:Reason><soap:Text xml:lang=\"en\">",
+                "</soap:Text></soap:Reason>",
+            ],
+            "<soap:Detail />",
+        ),
+    };
+    out.push_str("<soap:Body><soap:Fault>");
+    out.push_str(code_open);
+    out.push_str(code);
+    out.push_str(code_close);
+    out.push_str(text_open);
+    escape_text(&mut out, text);
+    out.push_str(text_close);
+    if !matches!(kind, SoapFault::NotUnderstood(_)) {
+        out.push_str(detail);
+    }
+    out.push_str("</soap:Fault>");
+    out.push_str(envelope::CLOSE);
+    out
 }
 
 /// ASP.NET's "Server Error in '/' Application" page, message only (no stack).

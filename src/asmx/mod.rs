@@ -7,7 +7,6 @@ mod answer;
 pub mod binding;
 mod content_type;
 mod disco;
-pub mod doc;
 mod documents;
 mod envelope;
 mod envelope_reader;
@@ -15,13 +14,13 @@ pub mod fault;
 mod help;
 pub mod http;
 mod injection;
+mod response;
 pub mod soap;
 mod streamed;
 pub mod wsdl;
 pub mod xml;
 
-use actix_web::body::MessageBody;
-use actix_web::http::{header, Method as HttpMethod, StatusCode};
+use actix_web::http::{header, Method as HttpMethod};
 use actix_web::{web, HttpRequest, HttpResponse};
 
 use crate::body::{self, BodyError};
@@ -32,7 +31,8 @@ use answer::{Answer, Shape};
 use binding::{Binding, HttpVerb, XML_CONTENT_TYPE};
 use content_type::MediaType;
 use documents::Document;
-use fault::{asmx_response, Fault, HttpFault, PageFault, SoapFault};
+use fault::{Fault, HttpFault, PageFault, SoapFault};
+use response::ok_xml;
 
 /// ASP.NET's default `maxQueryStringLength`.
 const MAX_QUERY_STRING: usize = 2048;
@@ -100,12 +100,6 @@ fn request_info(req: &HttpRequest) -> RequestInfo {
         cookie_ticket: req.cookie("ticket").map(|c| c.value().to_string()),
         site_url: site_url(req),
     }
-}
-
-fn ok_xml(content_type: &'static str, body: impl MessageBody + 'static) -> HttpResponse {
-    asmx_response(StatusCode::OK, true)
-        .content_type(content_type)
-        .body(body)
 }
 
 /// `/srv.asmx` itself: GET for the service description and help, POST for SOAP.

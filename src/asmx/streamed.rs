@@ -1,6 +1,9 @@
-//! The body of an answer too large to hold: chunks are made on the blocking pool (they
-//! read SQLite), one ahead of the one being sent, and its length is known beforehand.
+//! The body of an answer too large to hold: its bytes a chunk at a time, from its text
+//! and its rows read in batches. Chunks are made on the blocking pool (they read
+//! SQLite), one ahead of the one being sent, and its length is known beforehand from a
+//! first pass over the same chunks, which the answer makes.
 
+use std::collections::VecDeque;
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
@@ -10,11 +13,58 @@ use actix_web::body::{BodySize, MessageBody};
 use actix_web::rt::task::{spawn_blocking, JoinHandle};
 use actix_web::web::Bytes;
 
-use super::answer::Chunks;
-use crate::ops::OpError;
+use super::xml::{Doc, Piece};
+use crate::ops::{OpError, Snapshot};
+
+/// A chunk ends after the batch that takes it past this length.
+const CHUNK_MIN: usize = 64 * 1024;
 
 /// A chunk, and the chunks to make the next one from (none after the last).
 type Made = (Option<Chunks>, Result<Option<String>, OpError>);
+
+/// An answer's bytes a chunk at a time: its text, and its rows read in batches. Every
+/// pass over the same snapshot writes the same bytes.
+pub struct Chunks {
+    snapshot: Snapshot,
+    pieces: Vec<Piece>,
+    left: VecDeque<Piece>,
+}
+
+impl Chunks {
+    pub fn new(snapshot: Snapshot, pieces: Vec<Piece>) -> Chunks {
+        Chunks {
+            snapshot,
+            left: pieces.iter().cloned().collect(),
+            pieces,
+        }
+    }
+
+    pub fn rewind(&mut self) {
+        self.left = self.pieces.iter().cloned().collect();
+    }
+
+    /// The next chunk, `None` at the end.
+    pub fn next(&mut self) -> Result<Option<String>, OpError> {
+        let mut chunk = String::new();
+        while chunk.len() < CHUNK_MIN {
+            match self.left.pop_front() {
+                None => break,
+                Some(Piece::Text(text)) => chunk.push_str(&text),
+                Some(Piece::Rows(mut lazy)) => {
+                    let mut batch = Doc::default();
+                    if lazy.write_next(&mut batch, &self.snapshot)? {
+                        self.left.push_front(Piece::Rows(lazy));
+                    }
+                    // A batch is text unless its rows have rows of their own.
+                    for piece in batch.into_pieces().into_iter().rev() {
+                        self.left.push_front(piece);
+                    }
+                }
+            }
+        }
+        Ok((!chunk.is_empty()).then_some(chunk))
+    }
+}
 
 pub struct Streamed {
     len: u64,

@@ -1,11 +1,15 @@
 //! Writes XmlNodes the way .NET's XmlTextWriter does, byte for byte. quick-xml's writer
 //! escapes differently (it escapes `'` and leaves line breaks raw in attributes), so the
 //! few rules .NET follows live here instead.
+//!
+//! An answer is written before all of it is known: into a [`Doc`] of text and elements
+//! whose children ([`UserRows`]) are read only as the bytes go out ([`Lazy`]). Whether
+//! such an element is empty (` />`) or not (`>` … `</name>`) is decided by its first
+//! batch. The writer makes a `Lazy` and a `Lazy` resumes the writer, so both live here.
 
 use std::fmt::Write;
 
-use super::doc::{Doc, Lazy};
-use crate::ops::Node;
+use crate::ops::{Node, OpError, Snapshot, UserRows};
 
 /// The line break IIS writes (`Environment.NewLine` on Windows).
 pub const NEWLINE: &str = "\r\n";
@@ -155,7 +159,7 @@ pub fn estimated_len(node: &Node) -> usize {
 }
 
 /// A child element at `depth`, on its own line when indented.
-pub fn child(out: &mut Doc, node: &Node, depth: usize, layout: Layout) {
+fn child(out: &mut Doc, node: &Node, depth: usize, layout: Layout) {
     layout.break_to(out.text(), depth);
     element(out, node, depth, layout, None);
 }
@@ -177,7 +181,7 @@ fn element(out: &mut Doc, node: &Node, depth: usize, layout: Layout, extra: Opti
 
 /// Ends an element: `/>` on its start tag when nothing was written inside it, else
 /// its closing tag (on a line of its own when indented).
-pub fn close(out: &mut String, name: &str, depth: usize, layout: Layout, opened: bool) {
+fn close(out: &mut String, name: &str, depth: usize, layout: Layout, opened: bool) {
     if !opened {
         out.push_str(" />");
         return;
@@ -186,6 +190,101 @@ pub fn close(out: &mut String, name: &str, depth: usize, layout: Layout, opened:
     out.push_str("</");
     out.push_str(name);
     out.push('>');
+}
+
+/// A written answer: its pieces in order.
+#[derive(Default)]
+pub struct Doc {
+    pieces: Vec<Piece>,
+    /// The text after the last piece.
+    text: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum Piece {
+    Text(String),
+    Rows(Lazy),
+}
+
+impl Doc {
+    pub fn push_str(&mut self, text: &str) {
+        self.text.push_str(text);
+    }
+
+    pub fn push(&mut self, c: char) {
+        self.text.push(c);
+    }
+
+    /// The text being written, for the escaping helpers.
+    pub fn text(&mut self) -> &mut String {
+        &mut self.text
+    }
+
+    pub fn rows(&mut self, lazy: Lazy) {
+        self.flush();
+        self.pieces.push(Piece::Rows(lazy));
+    }
+
+    fn flush(&mut self) {
+        if !self.text.is_empty() {
+            self.pieces
+                .push(Piece::Text(std::mem::take(&mut self.text)));
+        }
+    }
+
+    /// The whole text when nothing is left to read, else the pieces.
+    pub fn into_text(self) -> Result<String, Vec<Piece>> {
+        if self.pieces.is_empty() {
+            Ok(self.text)
+        } else {
+            Err(self.into_pieces())
+        }
+    }
+
+    pub fn into_pieces(mut self) -> Vec<Piece> {
+        self.flush();
+        self.pieces
+    }
+}
+
+/// An element whose start tag is written (without its `>`), with its rows to come.
+#[derive(Debug, Clone)]
+pub struct Lazy {
+    rows: UserRows,
+    name: &'static str,
+    depth: usize,
+    layout: Layout,
+    /// Whether the start tag's `>` is written: it had children of its own, or a row.
+    opened: bool,
+}
+
+impl Lazy {
+    fn new(node: &Node, rows: UserRows, depth: usize, layout: Layout, opened: bool) -> Lazy {
+        Lazy {
+            rows,
+            name: node.name,
+            depth,
+            layout,
+            opened,
+        }
+    }
+
+    /// Writes the next batch of rows, or after the last one the element's end; false
+    /// once the element is complete.
+    pub fn write_next(&mut self, out: &mut Doc, snapshot: &Snapshot) -> Result<bool, OpError> {
+        let Some(batch) = self.rows.next_batch(snapshot)? else {
+            close(out.text(), self.name, self.depth, self.layout, self.opened);
+            return Ok(false);
+        };
+        if !self.opened {
+            out.push('>');
+            self.opened = true;
+        }
+        for row in &batch {
+            child(out, row, self.depth + 1, self.layout);
+        }
+        Ok(true)
+    }
 }
 
 #[cfg(test)]

@@ -4,10 +4,10 @@
 
 use rusqlite::types::Value;
 
-use super::listing::{Part, Walk, Window};
-use super::{StoreError, Tx};
+use super::error::StoreError;
+use super::listing::{Part, Scope, SortKey, UserQuery, Walk, Window};
+use super::tx::Tx;
 use crate::model::User;
-use crate::store::{Scope, SortKey, UserQuery};
 
 /// Where a listing read in batches stands: after which user, and how it finds the
 /// users of its scope (chosen at the first batch).

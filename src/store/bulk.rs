@@ -5,7 +5,8 @@
 
 use rusqlite::params;
 
-use super::{Store, StoreError};
+use super::error::StoreError;
+use super::handle::Store;
 use crate::model::Vendor;
 
 /// Names cycled through so the name indexes see realistic, repeating keys (also by

@@ -2,7 +2,8 @@
 
 use rusqlite::{params, Connection, Row};
 
-use super::{StoreError, Tx};
+use super::error::StoreError;
+use super::tx::Tx;
 use crate::model::{ContactItem, ContactItemType, ContactType, LinkedField, UserId};
 
 fn item_from_row(row: &Row) -> rusqlite::Result<ContactItem> {

@@ -4,7 +4,8 @@
 
 use rusqlite::{params, OptionalExtension};
 
-use super::{StoreError, Tx};
+use super::error::StoreError;
+use super::tx::Tx;
 use crate::model::{Domain, UserId};
 
 impl Tx<'_> {

@@ -3,9 +3,10 @@
 
 use std::collections::HashMap;
 
+use super::error::StoreError;
 use super::fixtures::{FixturePreferences, FixtureSet, FixtureUser};
+use super::tx::Tx;
 use super::users::{user_from_row, SELECT_USER};
-use super::{StoreError, Tx};
 use crate::model::{User, UserId};
 
 /// A user's memberships: (domain, manager).

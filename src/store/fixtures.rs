@@ -2,40 +2,15 @@
 //! then `vendors.json` (see `vendor_fixtures`). The same document shape is what the
 //! admin API loads, exports (`export.rs`) and creates single users from.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use super::fixture_error::FixtureError;
+use super::tx::Tx;
 use super::users::NewUser;
 use super::vendor_fixtures::{VendorFixtures, VendorUsers};
-use super::{StoreError, Tx};
 use crate::model::{Notification, Preferences, UserId, NATIVE_AUTHORITY};
-
-#[derive(Debug, thiserror::Error)]
-pub enum FixtureError {
-    #[error("cannot read fixture file {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error("fixture file {path} is not valid: {source}")]
-    Parse {
-        path: PathBuf,
-        source: serde_json::Error,
-    },
-    #[error("fixture user {0}: unknown notification type (use NONE, INSTANT or DAILY REPORT)")]
-    Notification(String),
-    #[error("fixture file vendors.json: {0}")]
-    Vendors(String),
-    #[error("fixture document is not valid: {0}")]
-    Document(serde_json::Error),
-    #[error("fixture user {0}: give password or password_hash, not both")]
-    TwoPasswords(String),
-    #[error("fixture user {user}: id {id} is taken")]
-    IdTaken { user: String, id: UserId },
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -9,8 +9,9 @@
 use rusqlite::params_from_iter;
 use rusqlite::types::Value;
 
+use super::error::StoreError;
+use super::tx::Tx;
 use super::users::{user_from_row, SELECT_USER};
-use super::{StoreError, Tx};
 use crate::model::{User, UserId};
 
 /// Which users a listing draws from.

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::{to_epoch, StoreError, Tx};
+use super::epoch::to_epoch;
+use super::error::StoreError;
+use super::tx::Tx;
 use crate::model::{Mail, UserId};
 
 impl Tx<'_> {

@@ -15,8 +15,8 @@ use std::sync::{Arc, Mutex};
 
 use rusqlite::{Connection, OpenFlags};
 
+use super::error::StoreError;
 use super::read_cache::ReadCache;
-use super::StoreError;
 
 pub(super) struct ReadPool {
     path: PathBuf,

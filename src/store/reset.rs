@@ -1,8 +1,11 @@
 //! Wiping data for the admin API: every table back to empty and reloaded from a fixture
 //! set in one transaction, or just the mail outbox.
 
-use super::fixtures::{self, FixtureError, FixtureSet};
-use super::{Store, StoreError, Tx};
+use super::error::StoreError;
+use super::fixture_error::FixtureError;
+use super::fixtures::{self, FixtureSet};
+use super::handle::Store;
+use super::tx::Tx;
 
 impl Tx<'_> {
     /// Deletes every row of every table. Tables are found in the schema, so a table a

@@ -3,7 +3,7 @@
 
 use rusqlite::Connection;
 
-use super::StoreError;
+use super::error::StoreError;
 
 const MIGRATIONS: &[&str] = &[
     // 1: users, their preferences, domains, tickets, the mail outbox and reset codes.

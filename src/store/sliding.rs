@@ -13,8 +13,9 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use rusqlite::params;
 
+use super::epoch::to_epoch;
+use super::error::StoreError;
 use super::writer::Writer;
-use super::{to_epoch, StoreError};
 
 #[derive(Default)]
 pub(super) struct DeferredSlides {

@@ -7,9 +7,11 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
+use super::error::StoreError;
+use super::handle::Store;
 use super::read_pool::{ReadPool, Reader};
 use super::sliding::DeferredSlides;
-use super::{Conn, Store, StoreError, Tx};
+use super::tx::{Conn, Tx};
 
 /// A pooled read connection inside an open transaction. Dropping it ends the snapshot
 /// and gives the connection back to the pool.

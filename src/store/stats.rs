@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{to_epoch, Store, StoreError};
+use super::epoch::{from_epoch, to_epoch};
+use super::error::StoreError;
+use super::handle::Store;
 
 impl Store {
     /// A trivial query: the database answers.
@@ -28,7 +30,7 @@ impl Store {
             let mut slid = 0;
             while let Some(r) = rows.next()? {
                 let ticket: String = r.get(0)?;
-                let expires_at = tx.slides.effective(&ticket, super::from_epoch(r.get(1)?));
+                let expires_at = tx.slides.effective(&ticket, from_epoch(r.get(1)?));
                 if expires_at.is_some_and(|at| at > now) {
                     slid += 1;
                 }

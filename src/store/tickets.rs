@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
-use super::{from_epoch, to_epoch, Store, StoreError, Tx};
+use super::epoch::{from_epoch, to_epoch};
+use super::error::StoreError;
+use super::handle::Store;
+use super::tx::Tx;
 use crate::model::{Session, UserId};
 
 impl Tx<'_> {

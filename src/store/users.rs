@@ -5,7 +5,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{from_epoch, to_epoch, StoreError, Tx};
+use super::epoch::{from_epoch, to_epoch};
+use super::error::StoreError;
+use super::tx::Tx;
 use crate::model::{
     ContactPatch, Notification, Preferences, PreferencesPatch, ProfilePatch, User, UserId,
 };

@@ -6,8 +6,8 @@ use std::path::Path;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-use super::fixtures::FixtureError;
-use super::Tx;
+use super::fixture_error::FixtureError;
+use super::tx::Tx;
 use crate::model::{Address, ContactItemType, ContactType, LinkedField, UserId, Vendor};
 
 pub const FILE: &str = "vendors.json";

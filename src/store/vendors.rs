@@ -4,7 +4,8 @@
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
-use super::{StoreError, Tx};
+use super::error::StoreError;
+use super::tx::Tx;
 use crate::model::{UserId, Vendor, VendorProfile};
 
 const SELECT_PROFILE: &str = "

@@ -9,9 +9,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+use super::error::StoreError;
 use super::read_cache::ReadCache;
 use super::read_pool::ReadPool;
-use super::StoreError;
 
 /// Writes per transaction at most, so a steady stream of writers still commits.
 const MAX_BATCH: usize = 256;

@@ -1,0 +1,129 @@
+//! The handle the rest of the crate holds: opening the database, and running reads
+//! and writes on it. Its own file so that the files adding methods to it import it
+//! from where it is defined, and the facade imports nothing they import.
+
+use std::cell::Cell;
+use std::path::Path;
+use std::sync::Arc;
+
+use rusqlite::Connection;
+
+use super::error::StoreError;
+use super::fixture_error::FixtureError;
+use super::fixtures;
+use super::read_cache::ReadCache;
+use super::read_pool::ReadPool;
+use super::schema;
+use super::sliding::DeferredSlides;
+use super::tx::{Conn, Tx};
+use super::writer::Writer;
+
+/// A cheap-to-clone handle to the database.
+#[derive(Clone)]
+pub struct Store {
+    pub(super) writer: Arc<Writer>,
+    pub(super) readers: Arc<ReadPool>,
+    pub(super) slides: Arc<DeferredSlides>,
+    cache: Arc<ReadCache>,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database file and applies migrations.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let mut conn = Connection::open(path)?;
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a write the client saw acknowledged survives even a power cut.
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        // Each write's savepoint keeps a sub-journal; past 64 KiB SQLite spills it to a
+        // temporary file, which cost a file create and unlink per batch (issue 8).
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        schema::migrate(&mut conn)?;
+        let cache = Arc::new(ReadCache::default());
+        let readers = Arc::new(ReadPool::new(path.to_owned(), Arc::clone(&cache)));
+        Ok(Store {
+            writer: Arc::new(Writer::new(conn, Arc::clone(&cache), Arc::clone(&readers))),
+            readers,
+            slides: Arc::default(),
+            cache,
+        })
+    }
+
+    /// Runs `f` on a consistent snapshot, on a read-only connection: a write inside
+    /// fails. Use [`Store::write`] for anything that may write.
+    pub fn read<T, E>(&self, f: impl FnOnce(&Tx) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        // Taken before the snapshot begins: see `read_cache`.
+        let view = self.cache.view();
+        let mut reader = self.readers.take(Some(view.generation()))?;
+        let begun = Cell::new(reader.snapshot.is_some());
+        let out = f(&Tx {
+            conn: Conn::Reader {
+                conn: &reader.conn,
+                begun: &begun,
+            },
+            slides: &self.slides,
+            cache: Some(view),
+        });
+        reader.snapshot = begun.get().then_some(view.generation());
+        self.readers.put(reader);
+        out
+    }
+
+    /// Runs `f` as one atomic write: committed when `f` returns `Ok`, rolled back
+    /// (nothing written) when it returns `Err`. Concurrent writes share a commit
+    /// (group commit); this returns only once the write is durable.
+    pub fn write<T, E>(&self, f: impl FnOnce(&Tx) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        self.writer.run(|conn| {
+            f(&Tx {
+                conn: Conn::Writer(conn),
+                slides: &self.slides,
+                cache: None,
+            })
+        })
+    }
+
+    /// Copies the WAL into the database file and empties it; false when a reader still
+    /// in a transaction held it back. A stopping server calls this last: the writer
+    /// does not close last (the pooled readers do), so SQLite would leave the newest
+    /// writes in the WAL, and a copy of the database file alone would miss them.
+    pub fn checkpoint(&self) -> Result<bool, StoreError> {
+        let busy: i64 = self.writer.exclusive(|conn| {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+        })?;
+        Ok(busy == 0)
+    }
+
+    /// A store in a temporary directory, seeded from `fixtures/`, for unit tests of the
+    /// layers above; the directory lives as long as the returned guard.
+    #[cfg(test)]
+    pub fn seeded_for_test() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        store.seed_if_empty(&fixtures, |p| p.to_string()).unwrap();
+        (dir, store)
+    }
+
+    /// Loads the fixture directory when the database has no users yet.
+    pub fn seed_if_empty(
+        &self,
+        dir: &Path,
+        hash: impl Fn(&str) -> String,
+    ) -> Result<bool, FixtureError> {
+        let data = fixtures::read_dir(dir)?;
+        self.write(|tx| {
+            if tx.user_count()? > 0 {
+                return Ok(false);
+            }
+            fixtures::load(tx, &data, &hash)?;
+            Ok(true)
+        })
+    }
+}
