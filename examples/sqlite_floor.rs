@@ -1,6 +1,6 @@
 //! Raw SQLite baseline for write workloads: `cargo run --release --example sqlite_floor -- <db> [seconds]`.
 //!
-//! One thread, one connection, configured like the server's writer (`src/store/mod.rs`:
+//! One thread, one connection, configured like the server's writer (`src/store/handle.rs`:
 //! WAL, `synchronous=FULL`), on a users-like table of 1,000 rows with an e-mail index.
 //! Runs single-row `UPDATE` transactions (`BEGIN IMMEDIATE; UPDATE …; COMMIT`), a
 //! different row and value each time, for the given time (default 5 s) and prints one

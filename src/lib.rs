@@ -1,23 +1,27 @@
 //! # asmx-emulator
 //!
 //! A server that behaves on the wire like infoRouter's `srv.asmx` (an ASP.NET ASMX SOAP
-//! service), over one SQLite file.
+//! service) and, over the same users, like four vendor REST APIs, over one SQLite file.
+//! ARCHITECTURE.md walks a request through these modules.
 //!
 //! ## Layout: protocol → operations → store, one direction only
 //! - [`asmx`]: the only place that knows ASMX — SOAP 1.1/1.2 envelopes, the HTTP GET
 //!   and form POST bindings, faults, the WSDL, disco and help pages.
+//! - [`vendors`]: the four vendor REST APIs (chatbot, Conscent, CommBox, ASP.NET Web
+//!   API), thin adapters that share the users with `srv.asmx` (docs/vendors.md).
 //! - [`ops`]: each infoRouter method written once, with no HTTP or XML types: it takes
 //!   [`ops::Args`] and returns an [`ops::Node`], business errors in-band.
-//! - [`vendors`]: four vendor REST APIs (chatbot, Conscent, CommBox, ASP.NET Web API),
-//!   thin adapters over [`ops::vendor_users`] and [`ops::contact_items`], which share
-//!   the users with `srv.asmx` (README, "Vendor REST APIs").
+//!   [`ops::Service::call`] is the one seam the protocol layer calls.
 //! - [`store`]: the only SQL; one transaction per call.
-//! - [`model`]: plain data shared by operations and store.
+//! - [`model`]: plain data shared by every layer.
+//! - [`record`], [`faults`], [`body`]: what a request carries beside its bytes (the
+//!   per-request record, the fault rules it may meet, its body read within limits).
+//!   Protocol modules write the record and consult the rules; the control plane reads
+//!   the record and manages the rules; neither imports the other.
 //! - [`control`]: the admin API under `/__emulator/` (reset, journal, clock, mails,
-//!   faults), health checks and metrics. Handlers of `asmx` and `vendors` report each
-//!   call to it (`control::exchange`) and ask it for faults (`control::faults`); each
-//!   renders an injected fault in its own wire format.
-//! - [`app`], [`config`], [`state`], [`clock`]: wiring, flags, shared state, time.
+//!   faults), health checks and metrics, and the middleware that observes each call.
+//! - [`app`], [`config`], [`state`], [`clock`], [`logging`]: wiring, flags, the handles
+//!   every handler shares, time, log output.
 //! - [`openapi`]: serves `openapi/openapi.yaml`, the OpenAPI document of the REST APIs.
 //!
 //! ## Invariants
@@ -27,6 +31,8 @@
 //! - `ops` never sees HTTP, XML bytes or SQL; exact in-band texts live in `ops/error.rs`.
 //! - Only `store` has SQL. Every request is at most one write transaction, committed only
 //!   when the operation succeeds, so an error leaves nothing half-written.
+//! - Imports between files point one way: a `mod.rs` declares and re-exports, and every
+//!   file imports what it uses from the file that defines it.
 //! - Time comes from [`clock::Clock`] only, so tests move it instead of sleeping.
 
 pub mod app;
