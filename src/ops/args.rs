@@ -37,7 +37,14 @@ impl Args {
         Args { method, values }
     }
 
+    /// The value of `name`. A handler reads only the parameters its method declares:
+    /// debug builds (the test suite) check it on every read.
     fn get(&self, name: &str) -> Option<&Value> {
+        debug_assert!(
+            self.method.params.iter().any(|p| p.name == name),
+            "{} reads {name:?}, which it does not declare",
+            self.method.name
+        );
         self.method
             .params
             .iter()
@@ -64,5 +71,18 @@ impl Args {
     /// A `bool` parameter; an omitted SOAP element reads as false, as in ASMX.
     pub fn bool(&self, name: &str) -> bool {
         matches!(self.get(name), Some(Value::Bool(true)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "reads \"NoSuchParam\", which it does not declare")]
+    fn reading_an_undeclared_parameter_fails_in_debug_builds() {
+        let method = crate::ops::find("AuthenticateUser").expect("declared");
+        Args::new(method, Vec::new()).str("NoSuchParam");
     }
 }

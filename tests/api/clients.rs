@@ -3,39 +3,11 @@
 //! (`tests/clients/run.sh`; the README's "Verified SOAP toolchains"). A missing
 //! toolchain fails its test: `.ci/run` installs them all.
 
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use crate::helpers::spawn_app;
-
-/// Runs a client program with a deadline; returns (success, stdout + stderr).
-fn run_bounded(mut command: Command, limit: Duration) -> (bool, String) {
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!("cannot start {command:?}: {e} (run .ci/run to install the clients)")
-        });
-    let started = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait().expect("wait") {
-            break Some(status);
-        }
-        if started.elapsed() > limit {
-            child.kill().ok();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    };
-    let output = child.wait_with_output().expect("output");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (status.is_some_and(|s| s.success()), text)
-}
+use crate::tools::run_bounded_async;
 
 /// Seconds `run.sh` gives one toolchain; the test's own deadline is a little longer, so
 /// `timeout` in the script (which ends the whole process group) acts first.
@@ -51,9 +23,7 @@ async fn scenario_passes(toolchain: &'static str) {
         .arg(toolchain)
         .env("CLIENT_TIMEOUT", TOOLCHAIN_LIMIT.to_string());
     let limit = Duration::from_secs(TOOLCHAIN_LIMIT + 30);
-    let (ok, output) = actix_web::rt::task::spawn_blocking(move || run_bounded(command, limit))
-        .await
-        .expect("client thread");
+    let (ok, output) = run_bounded_async(command, limit).await;
     assert!(ok, "{toolchain} scenario failed:\n{output}");
     let done = format!("{toolchain}: all steps passed");
     assert!(output.contains(&done), "no '{done}' in:\n{output}");

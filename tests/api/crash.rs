@@ -7,10 +7,11 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use actix_web::rt::time::sleep;
 use futures_util::future::join_all;
+
+use crate::helpers::wait_until;
 
 /// The emulator as a child process; killed if a test fails before it stops it.
 pub(crate) struct Server(pub(crate) Child);
@@ -92,14 +93,13 @@ async fn login(client: &awc::Client, base: &str) -> String {
 
 /// Waits, bounded, for the child to exit and returns its exit code.
 async fn exit_code(child: &mut Server) -> Option<i32> {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if let Some(status) = child.0.try_wait().unwrap() {
-            return status.code();
-        }
-        assert!(Instant::now() < deadline, "the server did not exit");
-        sleep(Duration::from_millis(20)).await;
-    }
+    let mut status = None;
+    wait_until("the server exits", Duration::from_secs(15), || {
+        status = child.0.try_wait().unwrap();
+        status.is_some()
+    })
+    .await;
+    status.and_then(|s| s.code())
 }
 
 #[actix_web::test]
@@ -132,9 +132,10 @@ async fn sigkill_mid_load_loses_no_acknowledged_write() {
         }
     });
     let killer = async {
-        while acked.borrow().len() < 40 {
-            sleep(Duration::from_millis(5)).await;
-        }
+        wait_until("40 writes acknowledged", Duration::from_secs(30), || {
+            acked.borrow().len() >= 40
+        })
+        .await;
         child.0.kill().unwrap();
     };
     futures_util::future::join(join_all(writers), killer).await;
@@ -201,7 +202,8 @@ fn read_response(conn: &mut TcpStream) -> String {
 async fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     let dir = tempfile::tempdir().unwrap();
     let (mut child, base) = start(&dir.path().join("term.db"));
-    let mut conn = TcpStream::connect(base.strip_prefix("http://").unwrap()).unwrap();
+    let address = base.strip_prefix("http://").unwrap();
+    let mut conn = TcpStream::connect(address).unwrap();
     conn.set_read_timeout(Some(Duration::from_secs(10)))
         .unwrap();
     // A first request on the connection proves a worker holds it before the signal.
@@ -220,8 +222,12 @@ async fn sigterm_finishes_the_request_in_flight_and_exits_0() {
     assert_eq!(read_head(&mut conn), "HTTP/1.1 100 Continue\r\n\r\n");
     conn.write_all(b"UID=jdoe&PWD=jd").unwrap();
     child.terminate();
-    // The rest of the body comes once the server has begun shutting down.
-    sleep(Duration::from_millis(100)).await;
+    // The rest of the body comes once the server has begun shutting down: its listener
+    // is closed, so a new connection is refused.
+    wait_until("the listener closes", Duration::from_secs(10), || {
+        TcpStream::connect(address).is_err()
+    })
+    .await;
     conn.write_all(b"oe").unwrap();
     let answer = read_response(&mut conn);
     assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
@@ -253,8 +259,14 @@ async fn sigterm_stores_the_ticket_slides_kept_in_memory() {
     let client = client();
     let ticket = login(&client, &base).await;
     let at_login = stored_expiry(&db, &ticket);
-    // Expiries are stored in whole seconds: let the next one differ.
-    sleep(Duration::from_millis(1100)).await;
+    // Expiries are stored in whole seconds: move the emulator's clock so the next one
+    // differs, by less than a slide that is written at once (a minute).
+    let mut moved = client
+        .post(format!("{base}/__emulator/clock/advance"))
+        .send_json(&serde_json::json!({"seconds": 10}))
+        .await
+        .expect("answered");
+    assert_eq!(moved.status().as_u16(), 200, "{:?}", moved.body().await);
     let user = get_text(
         &client,
         &format!("{base}/srv.asmx/GetUser?AuthenticationTicket={ticket}&UserName="),

@@ -73,6 +73,19 @@ pub enum P<'a> {
     Omit,
 }
 
+/// Waits until `condition` holds, checking it every few milliseconds while other tasks
+/// run; panics naming `what` if it does not hold within `limit`.
+pub async fn wait_until(what: &str, limit: Duration, mut condition: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + limit;
+    while !condition() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: not within {limit:?}"
+        );
+        actix_web::rt::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
 pub async fn spawn_app() -> TestApp {
     spawn_app_with(&[]).await
 }

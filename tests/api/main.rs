@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod auth;
 mod browser;
+mod captures;
 mod clients;
 mod concurrency;
 mod contact;

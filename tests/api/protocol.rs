@@ -1,101 +1,17 @@
-//! ASMX mechanics against the oracle captures (../shared/oracle/captures): status,
-//! content type, headers and bytes. Test names carry the capture they pin.
+//! ASMX mechanics beyond what the oracle captures show (those are replayed byte for
+//! byte by `captures.rs`, from `tests/captures/`): the same rules on other inputs.
 
 use asmx_emulator::ops::ParamKind;
 
-use crate::helpers::{soap11_envelope, soap12_envelope, spawn_app, Binding, P};
+use crate::helpers::{soap11_envelope, spawn_app, Binding, P};
 
 const SOAP12_TYPE: &str = "application/soap+xml; charset=utf-8";
-
-fn soap11_fault(code: &str, text: &str) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" \
-         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soap:Body>\
-         <soap:Fault><faultcode>{code}</faultcode><faultstring>{text}</faultstring><detail /></soap:Fault></soap:Body></soap:Envelope>"
-    )
-}
-
-fn soap12_fault(code: &str, text: &str) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\" \
-         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soap:Body>\
-         <soap:Fault><soap:Code><soap:Value>{code}</soap:Value></soap:Code><soap:Reason><soap:Text xml:lang=\"en\">{text}</soap:Text>\
-         </soap:Reason><soap:Detail /></soap:Fault></soap:Body></soap:Envelope>"
-    )
-}
 
 const LOGIN: &str = "<AuthenticateUser xmlns=\"http://tempuri.org/\"><UID>jdoe</UID><PWD>bad</PWD></AuthenticateUser>";
 
 #[actix_web::test]
-async fn capture_016_get_answer_is_the_node_after_a_declaration() {
+async fn soap_parameter_names_match_in_any_case_as_get_and_post_names_do() {
     let app = spawn_app().await;
-    let resp = app.get("/srv.asmx/AuthenticateUser?UID=jdoe&PWD=bad").await;
-    assert_eq!(resp.status, 200);
-    assert_eq!(resp.content_type, "text/xml; charset=utf-8");
-    assert_eq!(
-        resp.headers.get("cache-control").unwrap(),
-        "private, max-age=0"
-    );
-    assert_eq!(resp.headers.get("x-aspnet-version").unwrap(), "4.0.30319");
-    assert_eq!(
-        resp.body,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<root success=\"false\" error=\"[900] Authentication failed\" />"
-    );
-}
-
-#[actix_web::test]
-async fn capture_032_children_are_indented_with_crlf() {
-    let app = spawn_app().await;
-    let t = app.login("jdoe", "jdoe").await;
-    let resp = app
-        .get(&format!(
-            "/srv.asmx/GetUser?authenticationTicket={t}&UserName=asmith"
-        ))
-        .await;
-    assert!(resp.body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<response success=\"true\" error=\"\">\r\n  <User exists=\"true\" UserID=\"4\""), "{}", resp.body);
-    assert!(resp.body.ends_with("ReadOnlyUser=\"FALSE\">\r\n    <Preferences Language=\"English\" DefaultPortal=\"\" ShowArchives=\"FALSE\" ShowHiddens=\"TRUE\" NotificationType=\"DAILY REPORT\" NotificationTypeId=\"2\" EmailType=\"HTML\" AttachDocumentToEmail=\"FALSE\" />\r\n  </User>\r\n</response>"), "{}", resp.body);
-}
-
-#[actix_web::test]
-async fn capture_020_021_soap_answers_are_one_line_envelopes() {
-    let app = spawn_app().await;
-    let resp = app
-        .soap11_raw(
-            "\"http://tempuri.org/AuthenticateUser\"",
-            &soap11_envelope(LOGIN),
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.content_type.as_str()),
-        (200, "text/xml; charset=utf-8")
-    );
-    assert_eq!(
-        resp.body,
-        "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" \
-         xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><soap:Body>\
-         <AuthenticateUserResponse xmlns=\"http://tempuri.org/\"><AuthenticateUserResult><root success=\"false\" \
-         error=\"[900] Authentication failed\" xmlns=\"\" /></AuthenticateUserResult></AuthenticateUserResponse></soap:Body></soap:Envelope>"
-    );
-    let resp = app
-        .soap12_raw(
-            &format!("{SOAP12_TYPE}; action=\"http://tempuri.org/AuthenticateUser\""),
-            &soap12_envelope(LOGIN),
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.content_type.as_str()),
-        (200, SOAP12_TYPE)
-    );
-    assert!(resp.body.starts_with("<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\" xmlns:xsi="));
-}
-
-#[actix_web::test]
-async fn capture_018_033_parameter_names_match_in_any_case_on_every_binding() {
-    let app = spawn_app().await;
-    let get = app
-        .get("/srv.asmx/AuthenticateUser?uid=jdoe&pwd=jdoe")
-        .await;
-    assert!(get.body.contains("success=\"true\""), "{}", get.body);
     let body = "<AuthenticateUser xmlns=\"http://tempuri.org/\"><uid>jdoe</uid><Pwd>jdoe</Pwd></AuthenticateUser>";
     let soap = app
         .soap11_raw(
@@ -107,90 +23,8 @@ async fn capture_018_033_parameter_names_match_in_any_case_on_every_binding() {
 }
 
 #[actix_web::test]
-async fn capture_041_042_parameters_outside_the_service_namespace_are_null() {
+async fn plus_and_pct20_are_spaces_and_a_bad_escape_stays() {
     let app = spawn_app().await;
-    let body = "<m:AuthenticateUser xmlns:m=\"http://tempuri.org/\"><UID>jdoe</UID><PWD>jdoe</PWD></m:AuthenticateUser>";
-    let resp = app
-        .soap11_raw(
-            "\"http://tempuri.org/AuthenticateUser\"",
-            &soap11_envelope(body),
-        )
-        .await;
-    assert!(
-        resp.body.contains("error=\"[900] Authentication failed\""),
-        "{}",
-        resp.body
-    );
-}
-
-#[actix_web::test]
-async fn capture_040_043_070_071_order_prefixes_unknown_and_duplicate_elements() {
-    let app = spawn_app().await;
-    let envelope = "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"><SOAP-ENV:Header><x:Trace xmlns:x=\"urn:x\">1</x:Trace></SOAP-ENV:Header>\
-        <SOAP-ENV:Body><m:AuthenticateUser xmlns:m=\"http://tempuri.org/\"><m:Extra>?</m:Extra><m:PWD>jdoe</m:PWD><m:UID>jdoe</m:UID><m:UID>other</m:UID></m:AuthenticateUser></SOAP-ENV:Body></SOAP-ENV:Envelope>";
-    let resp = app
-        .soap11_raw("\"http://tempuri.org/AuthenticateUser\"", envelope)
-        .await;
-    assert!(resp.body.contains("username=\"jdoe\""), "{}", resp.body);
-}
-
-#[actix_web::test]
-async fn capture_044_unknown_must_understand_header_is_a_fault_without_detail() {
-    let app = spawn_app().await;
-    let envelope = "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Header><x:Auth xmlns:x=\"urn:x\" soap:mustUnderstand=\"1\">k</x:Auth></soap:Header>\
-        <soap:Body><ServerInfo xmlns=\"http://tempuri.org/\" /></soap:Body></soap:Envelope>";
-    let resp = app
-        .soap11_raw("\"http://tempuri.org/ServerInfo\"", envelope)
-        .await;
-    assert_eq!(resp.status, 500);
-    // Found only after the method was reached, unlike a read or routing error.
-    assert_eq!(
-        resp.headers.get("cache-control").unwrap(),
-        "private, max-age=0"
-    );
-    assert_eq!(
-        resp.body,
-        soap11_fault(
-            "soap:MustUnderstand",
-            "SOAP header x:Auth was not understood."
-        )
-        .replace("<detail />", "")
-    );
-}
-
-#[actix_web::test]
-async fn capture_049_055_057_missing_parameters() {
-    let app = spawn_app().await;
-    for path in [
-        "/srv.asmx/AuthenticateUser?UID=jdoe",
-        "/srv.asmx/AuthenticateUser?UID=jdoe&PWD",
-        "/srv.asmx/AuthenticateUser",
-    ] {
-        let resp = app.get(path).await;
-        assert_eq!(
-            (resp.status, resp.content_type.as_str()),
-            (500, "text/plain; charset=utf-8")
-        );
-        let missing = if path.contains("UID") { "PWD" } else { "UID" };
-        assert_eq!(
-            resp.body,
-            format!("Missing parameter: {missing}.\r\n"),
-            "{path}"
-        );
-    }
-}
-
-#[actix_web::test]
-async fn capture_058_060_duplicates_join_and_plus_is_space() {
-    let app = spawn_app().await;
-    let resp = app
-        .get("/srv.asmx/AuthenticateUser?UID=jdoe&UID=jdoe&PWD=jdoe")
-        .await;
-    assert!(
-        resp.body.contains("[900]"),
-        "jdoe,jdoe is no user: {}",
-        resp.body
-    );
     let t = app.login("admin", "admin").await;
     let resp = app
         .get(&format!("/srv.asmx/UpdateUserContactInfo?authenticationTicket={t}&userName=jdoe&emailAddress=a+b%20c&mobileNumber=%zz"))
@@ -204,24 +38,7 @@ async fn capture_058_060_duplicates_join_and_plus_is_space() {
 }
 
 #[actix_web::test]
-async fn capture_063_post_reads_the_form_not_the_query() {
-    let app = spawn_app().await;
-    let resp = app
-        .request(
-            "POST",
-            "/srv.asmx/AuthenticateUser?UID=jdoe&PWD=jdoe",
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            "",
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.body.as_str()),
-        (500, "Missing parameter: UID.\r\n")
-    );
-}
-
-#[actix_web::test]
-async fn capture_081_query_string_over_2048_is_400() {
+async fn a_query_string_over_2048_is_400() {
     let app = spawn_app().await;
     let resp = app
         .get(&format!(
@@ -243,133 +60,30 @@ async fn capture_081_query_string_over_2048_is_400() {
 }
 
 #[actix_web::test]
-async fn capture_104_105_015_unknown_and_wrong_case_method_names() {
+async fn without_soap_action_a_body_naming_no_method_is_a_client_fault() {
     let app = spawn_app().await;
-    let resp = app.get("/srv.asmx/NoSuchMethod?x=1").await;
-    assert_eq!(
-        (resp.status, resp.body.as_str()),
-        (
-            500,
-            "NoSuchMethod Web Service method name is not valid.\r\n"
+    let resp = app
+        .request(
+            "POST",
+            "/srv.asmx",
+            &[("Content-Type", "text/xml; charset=utf-8")],
+            &soap11_envelope("<NoSuchMethod xmlns=\"http://tempuri.org/\" />"),
         )
-    );
-    let resp = app.post_form("NoSuchMethod", "x=1").await;
-    assert_eq!(
-        resp.body,
-        "NoSuchMethod Web Service method name is not valid.\r\n"
-    );
-    let resp = app.get("/srv.asmx/authenticateuser?UID=a&PWD=b").await;
+        .await;
     assert_eq!(resp.status, 500);
-    assert_eq!(
-        resp.body,
-        "Invalid method name &#39;authenticateuser&#39;, method names are case sensitive. The method name \
-         &#39;AuthenticateUser&#39; with the same name but different casing was found.\r\nParameter name: methodName\r\n"
-    );
-}
-
-#[actix_web::test]
-async fn capture_106_107_109_113_soap_routing_faults() {
-    let app = spawn_app().await;
-    let body = soap11_envelope("<NoSuchMethod xmlns=\"http://tempuri.org/\" />");
-    let resp = app
-        .soap11_raw("\"http://tempuri.org/NoSuchMethod\"", &body)
-        .await;
-    assert_eq!(
-        (resp.status, resp.content_type.as_str()),
-        (500, "text/xml; charset=utf-8")
-    );
-    assert_eq!(resp.headers.get("cache-control").unwrap(), "private");
-    assert_eq!(
-        resp.body,
-        soap11_fault("soap:Client", "Server did not recognize the value of HTTP Header SOAPAction: http://tempuri.org/NoSuchMethod.")
-    );
-    let resp = app.soap11_raw("\"\"", &soap11_envelope(LOGIN)).await;
-    assert_eq!(
-        resp.body,
-        soap11_fault(
-            "soap:Client",
-            "Server did not recognize the value of HTTP Header SOAPAction: ."
-        )
-    );
-    let resp = app
-        .soap11_raw(
-            "\"http://tempuri.org/authenticateUser\"",
-            &soap11_envelope(LOGIN),
-        )
-        .await;
     assert!(
-        resp.body
-            .contains("SOAPAction: http://tempuri.org/authenticateUser."),
-        "action is case-sensitive"
-    );
-    let resp = app
-        .request(
-            "POST",
-            "/srv.asmx",
-            &[("Content-Type", "text/xml; charset=utf-8")],
-            &body,
-        )
-        .await;
-    assert_eq!(
-        resp.body,
-        soap11_fault(
-            "soap:Client",
-            "Unable to handle request without a valid action parameter. Please supply a valid soap action."
+        resp.body.contains(
+            "<faultcode>soap:Client</faultcode><faultstring>Unable to handle request without a valid \
+             action parameter. Please supply a valid soap action.</faultstring><detail />"
         ),
-        "without SOAPAction, a body element that names no method"
-    );
-    let resp = app
-        .soap12_raw(
-            &format!("{SOAP12_TYPE}; action=\"http://tempuri.org/NoSuchMethod\""),
-            &soap12_envelope(LOGIN),
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.content_type.as_str()),
-        (500, SOAP12_TYPE)
-    );
-    assert_eq!(
-        resp.body,
-        soap12_fault("soap:Sender", "Unable to handle request. The action &apos;http://tempuri.org/NoSuchMethod&apos; was not recognized.")
-            .replace("&apos;", "'")
+        "{}",
+        resp.body
     );
 }
 
 #[actix_web::test]
-async fn capture_108_110_111_114_115_116_routing_that_succeeds() {
+async fn the_action_decides_the_method_and_the_body_is_not_its_parameters() {
     let app = spawn_app().await;
-    // .NET takes a request without SOAPAction for SOAP 1.2 and routes it by the body
-    // (SoapServerProtocol.GuessVersion), then answers in the envelope's version.
-    let resp = app
-        .request(
-            "POST",
-            "/srv.asmx",
-            &[("Content-Type", "text/xml; charset=utf-8")],
-            &soap11_envelope(LOGIN),
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.content_type.as_str()),
-        (200, "text/xml; charset=utf-8")
-    );
-    assert!(
-        resp.body
-            .contains("<AuthenticateUserResult><root success=\"false\""),
-        "1.1 without SOAPAction routes by body: {}",
-        resp.body
-    );
-    let resp = app
-        .soap11_raw(
-            "http://tempuri.org/AuthenticateUser",
-            &soap11_envelope(LOGIN),
-        )
-        .await;
-    assert!(
-        resp.body
-            .contains("<AuthenticateUserResult><root success=\"false\""),
-        "unquoted: {}",
-        resp.body
-    );
     let resp = app
         .soap11_raw(
             "\"http://tempuri.org/isValidTicket\"",
@@ -378,142 +92,34 @@ async fn capture_108_110_111_114_115_116_routing_that_succeeds() {
         .await;
     assert!(
         resp.body.contains("<isValidTicketResult><root success=\"false\" error=\"[901] Session expired or Invalid ticket\""),
-        "the action decides; the other method's elements are not its parameters: {}",
-        resp.body
-    );
-    let resp = app.soap12_raw(SOAP12_TYPE, &soap12_envelope(LOGIN)).await;
-    assert!(
-        resp.body.contains("<AuthenticateUserResponse"),
-        "1.2 without action routes by body: {}",
-        resp.body
-    );
-    let resp = app
-        .request(
-            "POST",
-            "/srv.asmx",
-            &[
-                ("Content-Type", SOAP12_TYPE),
-                ("SOAPAction", "\"http://tempuri.org/NoSuchMethod\""),
-            ],
-            &soap12_envelope(LOGIN),
-        )
-        .await;
-    assert!(
-        resp.body.contains("<AuthenticateUserResponse"),
-        "1.2 ignores SOAPAction: {}",
+        "{}",
         resp.body
     );
 }
 
 #[actix_web::test]
-async fn capture_117_120_not_well_formed_is_400_with_no_body() {
+async fn a_doctype_is_not_well_formed_400_with_no_body_on_both_versions() {
     let app = spawn_app().await;
-    let bad = [
-        "<?xml version=\"1.0\"?><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><AuthenticateUser xmlns=\"http://tempuri.org/\"><UID>1</PWD></AuthenticateUser></soap:Body>",
-        "hello world",
-        "",
-        "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><AuthenticateUser xmlns=\"http://tempuri.org/\"><UID>&xxe;</UID></AuthenticateUser></soap:Body></soap:Envelope>",
-    ];
-    for body in bad {
-        let resp = app
-            .soap11_raw("\"http://tempuri.org/AuthenticateUser\"", body)
-            .await;
-        assert_eq!(
-            (resp.status, resp.content_type.as_str(), resp.body.as_str()),
-            (400, "text/xml; charset=utf-8", ""),
-            "{body}"
-        );
-        let resp = app.soap12_raw(SOAP12_TYPE, body).await;
-        assert_eq!(
-            (resp.status, resp.content_type.as_str(), resp.body.as_str()),
-            (400, SOAP12_TYPE, ""),
-            "{body}"
-        );
-    }
+    let body = "<!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body><AuthenticateUser xmlns=\"http://tempuri.org/\"><UID>&xxe;</UID></AuthenticateUser></soap:Body></soap:Envelope>";
+    let resp = app
+        .soap11_raw("\"http://tempuri.org/AuthenticateUser\"", body)
+        .await;
+    assert_eq!(
+        (resp.status, resp.content_type.as_str(), resp.body.as_str()),
+        (400, "text/xml; charset=utf-8", "")
+    );
+    let resp = app.soap12_raw(SOAP12_TYPE, body).await;
+    assert_eq!(
+        (resp.status, resp.content_type.as_str(), resp.body.as_str()),
+        (400, SOAP12_TYPE, "")
+    );
 }
 
 #[actix_web::test]
-async fn capture_121_a_foreign_root_is_a_version_mismatch() {
+async fn a_body_without_soap_action_is_read_as_xml_whatever_its_type() {
     let app = spawn_app().await;
-    let resp = app
-        .soap11_raw(
-            "\"http://tempuri.org/ServerInfo\"",
-            "<foo xmlns=\"urn:foo\" />",
-        )
-        .await;
-    assert_eq!(resp.status, 500);
-    assert!(resp.body.contains("<soap:Header><soap12:Upgrade xmlns:soap12=\"http://www.w3.org/2003/05/soap-envelope\">"), "{}", resp.body);
-    assert!(resp.body.contains("<faultcode>soap:VersionMismatch</faultcode><faultstring>Possible SOAP version mismatch: Envelope namespace urn:foo was unexpected. Expecting http://schemas.xmlsoap.org/soap/envelope/.</faultstring>"), "{}", resp.body);
-}
-
-#[actix_web::test]
-async fn capture_122_123_124_envelope_and_content_type_versions() {
-    let app = spawn_app().await;
-    let resp = app
-        .soap11_raw(
-            "\"http://tempuri.org/AuthenticateUser\"",
-            &soap12_envelope(LOGIN),
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.content_type.as_str()),
-        (200, SOAP12_TYPE),
-        "a 1.2 envelope is answered in 1.2"
-    );
-    let resp = app.soap12_raw(SOAP12_TYPE, &soap11_envelope(LOGIN)).await;
-    assert_eq!((resp.status, resp.body.as_str()), (415, ""));
-    let resp = app
-        .request(
-            "POST",
-            "/srv.asmx",
-            &[("Content-Type", "text/plain"), ("SOAPAction", "x")],
-            &soap11_envelope(LOGIN),
-        )
-        .await;
-    assert_eq!((resp.status, resp.body.as_str()), (415, ""));
-}
-
-#[actix_web::test]
-async fn capture_125_126_127_128_139_wrong_request_formats() {
-    let app = spawn_app().await;
-    let resp = app
-        .request(
-            "POST",
-            "/srv.asmx/AuthenticateUser",
-            &[("Content-Type", "text/xml; charset=utf-8")],
-            &soap11_envelope(LOGIN),
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.body.as_str()),
-        (
-            500,
-            "Request format is invalid: text/xml; charset=utf-8.\r\n"
-        )
-    );
-    let resp = app
-        .request("POST", "/srv.asmx/AuthenticateUser", &[], "UID=a&PWD=b")
-        .await;
-    assert_eq!(
-        (resp.status, resp.body.as_str()),
-        (500, "Request format is invalid: .\r\n")
-    );
-    let resp = app
-        .request(
-            "POST",
-            "/srv.asmx",
-            &[("Content-Type", "application/x-www-form-urlencoded")],
-            "UID=a&PWD=b",
-        )
-        .await;
-    assert_eq!(
-        (resp.status, resp.content_type.as_str()),
-        (500, SOAP12_TYPE)
-    );
-    assert!(resp.body.contains("<soap:Value>soap:Receiver</soap:Value>"));
-    assert!(resp.body.contains("Server was unable to process request. ---&gt; Data at the root level is invalid. Line 1, position 1."));
     // .NET routes a request without SOAPAction by reading its body as XML, whatever its
-    // type (125 is a Mono crash): a body that is not XML fails there as 139's does.
+    // type (capture 125 is a Mono crash): a body that is not XML fails there as 139's does.
     for (content_type, body, error) in [
         (
             "application/json",
@@ -558,7 +164,7 @@ async fn capture_125_126_127_128_139_wrong_request_formats() {
 }
 
 #[actix_web::test]
-async fn capture_130_a_missing_charset_reads_latin1() {
+async fn a_missing_charset_reads_latin1() {
     let app = spawn_app().await;
     let t = app.login("admin", "admin").await;
     let body = format!(
@@ -580,21 +186,8 @@ async fn capture_130_a_missing_charset_reads_latin1() {
 }
 
 #[actix_web::test]
-async fn capture_013_131_135_other_verbs_and_urls() {
+async fn other_verbs_on_the_service_are_405() {
     let app = spawn_app().await;
-    let resp = app.get("/srv.asmx/").await;
-    assert_eq!(resp.status, 500);
-    assert!(resp
-        .body
-        .contains("Request format is unrecognized for URL unexpectedly ending in &#39;/&#39;."));
-    let resp = app.request("PUT", "/srv.asmx/GetUser", &[], "").await;
-    assert_eq!(resp.status, 500);
-    assert!(resp
-        .body
-        .contains("unexpectedly ending in &#39;/GetUser&#39;."));
-    assert!(resp
-        .body
-        .contains("</b>System.InvalidOperationException: Request format"));
     for verb in ["PUT", "DELETE", "OPTIONS"] {
         let resp = app.request(verb, "/srv.asmx", &[], "").await;
         assert_eq!(resp.status, 405, "{verb}");
@@ -606,7 +199,7 @@ async fn capture_013_131_135_other_verbs_and_urls() {
 }
 
 #[actix_web::test]
-async fn capture_014_the_path_is_case_insensitive_as_on_iis() {
+async fn the_path_is_case_insensitive_as_on_iis() {
     let app = spawn_app().await;
     let node = app.get("/SRV.ASMX/ServerInfo").await;
     assert!(
