@@ -94,7 +94,7 @@ pub fn arguments(method: Method, pairs: &[(Cow<str>, Cow<str>)]) -> Result<Args,
             convert(param.kind, text)
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Args::new(method, values))
+    Ok(method.args(values))
 }
 
 fn convert(kind: ParamKind, text: String) -> Result<Value, HttpFault> {

@@ -160,7 +160,7 @@ fn arguments(
             }
         })
         .collect::<Result<Vec<_>, _>>()?;
-    Ok(Args::new(method, values))
+    Ok(method.args(values))
 }
 
 /// `document` is the text the element was read from, for the position a fault reports.

@@ -1,7 +1,20 @@
-//! The decoded parameters of one call, in the method's declared order. The protocol
-//! layer decides what "absent" means on its binding; operations only see the values.
+//! A method's declared parameters, and the decoded values of one call in their order.
+//! The protocol layer decides what "absent" means on its binding; operations only see
+//! the values.
 
-use super::method::{Method, ParamKind};
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    Str,
+    Int,
+    Bool,
+}
+
+#[derive(Debug)]
+pub struct Param {
+    /// The one declared spelling (the method's SOAP example, Part A2).
+    pub name: &'static str,
+    pub kind: ParamKind,
+}
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Value {
@@ -24,29 +37,38 @@ impl Value {
 
 #[derive(Debug, Clone)]
 pub struct Args {
-    method: Method,
+    /// The method's name, for the debug check's message.
+    method: &'static str,
+    params: &'static [Param],
     values: Vec<Value>,
 }
 
 impl Args {
-    /// `values` must follow `method.params`; a missing tail counts as absent.
-    pub fn new(method: Method, mut values: Vec<Value>) -> Args {
-        for param in method.params.iter().skip(values.len()) {
+    /// `values` must follow `params`; a missing tail counts as absent.
+    pub(super) fn new(
+        method: &'static str,
+        params: &'static [Param],
+        mut values: Vec<Value>,
+    ) -> Args {
+        for param in params.iter().skip(values.len()) {
             values.push(Value::absent(param.kind));
         }
-        Args { method, values }
+        Args {
+            method,
+            params,
+            values,
+        }
     }
 
     /// The value of `name`. A handler reads only the parameters its method declares:
     /// debug builds (the test suite) check it on every read.
     fn get(&self, name: &str) -> Option<&Value> {
         debug_assert!(
-            self.method.params.iter().any(|p| p.name == name),
+            self.params.iter().any(|p| p.name == name),
             "{} reads {name:?}, which it does not declare",
-            self.method.name
+            self.method
         );
-        self.method
-            .params
+        self.params
             .iter()
             .position(|p| p.name == name)
             .and_then(|i| self.values.get(i))
@@ -76,13 +98,11 @@ impl Args {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-
     #[test]
     #[cfg(debug_assertions)]
     #[should_panic(expected = "reads \"NoSuchParam\", which it does not declare")]
     fn reading_an_undeclared_parameter_fails_in_debug_builds() {
         let method = crate::ops::find("AuthenticateUser").expect("declared");
-        Args::new(method, Vec::new()).str("NoSuchParam");
+        method.args(Vec::new()).str("NoSuchParam");
     }
 }

@@ -2,24 +2,10 @@
 //! it touches the store, and the function that runs it. The rows themselves are in
 //! `table.rs`.
 
-use super::args::Args;
+use super::args::{Args, Param, Value};
 use super::ctx::Ctx;
 use super::error::OpError;
 use super::reply::{Reply, Root};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ParamKind {
-    Str,
-    Int,
-    Bool,
-}
-
-#[derive(Debug)]
-pub struct Param {
-    /// The one declared spelling (the method's SOAP example, Part A2).
-    pub name: &'static str,
-    pub kind: ParamKind,
-}
 
 /// Whether a method may change the store. Reads run on a read-only snapshot in
 /// parallel with everything else; writes take the single writer.
@@ -63,3 +49,11 @@ impl std::fmt::Debug for MethodSpec {
 
 /// A method of the service; only the table hands these out.
 pub type Method = &'static MethodSpec;
+
+impl MethodSpec {
+    /// The call's arguments: `values` follow [`MethodSpec::params`], and a missing tail
+    /// counts as absent.
+    pub fn args(&'static self, values: Vec<Value>) -> Args {
+        Args::new(self.name, self.params, values)
+    }
+}

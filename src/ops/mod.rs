@@ -34,11 +34,11 @@ mod users;
 pub mod vendor_users;
 mod welcome;
 
-pub use args::{Args, Value};
+pub use args::{Args, Param, ParamKind, Value};
 pub use call::{Answer, Interrupted};
 pub use ctx::RequestInfo;
 pub use error::OpError;
-pub use method::{Access, Method, MethodSpec, Param, ParamKind};
+pub use method::{Access, Method, MethodSpec};
 pub use reply::{failed, Node, Root, UserRows};
 pub use secrets::hash_password;
 pub use service::{Service, Settings};

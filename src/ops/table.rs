@@ -1,7 +1,8 @@
 //! The method table: one row per infoRouter method. It drives dispatch, the WSDL and the
 //! help pages, so a method exists on every binding or on none (Part A23).
 
-use super::method::{Access, Method, MethodSpec, Param, ParamKind};
+use super::args::{Param, ParamKind};
+use super::method::{Access, Method, MethodSpec};
 use super::reply::Root;
 use super::{
     admin, auth, contact, domains, listing, passwords, preferences, server_info, users, welcome,
