@@ -11,8 +11,9 @@ use serde_json::{Map, Value};
 use super::body::{self, optional_string, Incoming};
 use super::{credentials, observe, transaction, Interrupted};
 use crate::control::exchange::VendorEndpoint;
-use crate::model::{UserId, Vendor, VendorPatch};
-use crate::ops::vendor_users::{self, VendorOpError};
+use crate::model::{UserId, Vendor};
+use crate::ops::error::OpError;
+use crate::ops::user_write::{self, change::UserChange, vendor_ids};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
@@ -35,7 +36,7 @@ enum Error {
     #[error("method not implemented")]
     NotImplemented,
     #[error(transparent)]
-    Op(#[from] VendorOpError),
+    Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -83,9 +84,9 @@ fn respond(
 impl Error {
     fn into_response(self, now: DateTime<Utc>) -> HttpResponse {
         let status = match &self {
-            Error::BadRequest | Error::Op(VendorOpError::UniqueIdTaken) => StatusCode::BAD_REQUEST,
+            Error::BadRequest | Error::Op(OpError::UniqueIdTaken) => StatusCode::BAD_REQUEST,
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
-            Error::NotFound | Error::Op(VendorOpError::UserNotFound) => StatusCode::NOT_FOUND,
+            Error::NotFound | Error::Op(OpError::UserNotFound) => StatusCode::NOT_FOUND,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::NotImplemented => StatusCode::NOT_IMPLEMENTED,
             other => {
@@ -223,9 +224,9 @@ fn content(data: &Map<String, Value>) -> Result<Vec<(String, String)>, Error> {
     Ok(set)
 }
 
-fn patch_from(data: &Map<String, Value>) -> Result<VendorPatch, Error> {
+fn change_from(data: &Map<String, Value>) -> Result<UserChange, Error> {
     let phone1 = field(data, "Phone1", 100)?;
-    Ok(VendorPatch {
+    Ok(UserChange {
         unique_id: field(data, "UniqueId", 50)?,
         first_name: field(data, "FirstName", 100)?,
         last_name: field(data, "LastName", 100)?,
@@ -236,14 +237,15 @@ fn patch_from(data: &Map<String, Value>) -> Result<VendorPatch, Error> {
         phone2: field(data, "Phone2", 100)?,
         remarks: field(data, "Remarks", usize::MAX)?,
         content: content(data)?,
-        ..VendorPatch::default()
+        ..UserChange::default()
     })
 }
 
 fn update(tx: &Tx, req: &Incoming, user_id: String, now: DateTime<Utc>) -> Result<UserId, Error> {
-    let patch = patch_from(&data(req)?)?;
-    let id = vendor_users::find(tx, Vendor::CommBox, &user_id)?;
-    vendor_users::apply(tx, id, &patch, now)?;
+    let change = change_from(&data(req)?)?;
+    let user = vendor_ids::find_user(tx, Vendor::CommBox, &user_id)?;
+    let id = user.id;
+    user_write::apply(tx, user, &change, now)?;
     tracing::info!(vendor = "commbox", user_id = id, "user updated");
     Ok(id)
 }
@@ -263,7 +265,7 @@ mod tests {
     }
 }
 
-/// Fuzzing by property (issue 7): any body, JSON or form, is a patch or CommBox's 400.
+/// Fuzzing by property (issue 7): any body, JSON or form, is a change or CommBox's 400.
 #[cfg(test)]
 mod props {
     use super::*;
@@ -294,9 +296,9 @@ mod props {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn any_body_is_a_patch_or_bad_request((content_type, bytes) in body()) {
+        fn any_body_is_a_change_or_bad_request((content_type, bytes) in body()) {
             let req = incoming(String::new(), content_type, bytes);
-            match data(&req).and_then(|d| patch_from(&d)) {
+            match data(&req).and_then(|d| change_from(&d)) {
                 Ok(_) | Err(Error::BadRequest) => {}
                 Err(other) => prop_assert!(false, "{other:?}"),
             }

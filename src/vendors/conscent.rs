@@ -12,8 +12,9 @@ use serde_json::{Map, Value};
 use super::body::{self, optional_string, Incoming};
 use super::{credentials, observe, transaction, Interrupted};
 use crate::control::exchange::VendorEndpoint;
-use crate::model::{Address, Vendor, VendorPatch};
-use crate::ops::vendor_users::{self, VendorOpError, VendorUser};
+use crate::model::{Address, Vendor};
+use crate::ops::error::OpError;
+use crate::ops::user_write::{self, change::UserChange, vendor_ids, Written};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
@@ -41,7 +42,7 @@ enum Error {
     #[error("Invalid request body")]
     InvalidBody,
     #[error(transparent)]
-    Op(#[from] VendorOpError),
+    Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -75,12 +76,12 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
 impl Error {
     fn into_response(self) -> HttpResponse {
         let status = match &self {
-            Error::NoRoute(..) | Error::Op(VendorOpError::UserNotFound) => StatusCode::NOT_FOUND,
+            Error::NoRoute(..) | Error::Op(OpError::UserNotFound) => StatusCode::NOT_FOUND,
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
             Error::MissingUserId | Error::InvalidUserId | Error::InvalidBody => {
                 StatusCode::BAD_REQUEST
             }
-            Error::Op(VendorOpError::EmailTaken) => StatusCode::CONFLICT,
+            Error::Op(OpError::EmailTaken) => StatusCode::CONFLICT,
             other => {
                 tracing::error!(vendor = "conscent", error = %other, "request failed");
                 return json(
@@ -93,7 +94,7 @@ impl Error {
             }
         };
         let message = match &self {
-            Error::Op(VendorOpError::EmailTaken) => "Email already exists".to_string(),
+            Error::Op(OpError::EmailTaken) => "Email already exists".to_string(),
             other => other.to_string(),
         };
         let error = (status != StatusCode::UNAUTHORIZED)
@@ -165,16 +166,14 @@ fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Response, Error
     } else {
         body::json(bytes).ok_or(Error::InvalidBody)?
     };
-    let patch = patch_from(doc.as_object().ok_or(Error::InvalidBody)?)?;
-    let id = vendor_users::find(tx, Vendor::Conscent, &user_id.to_ascii_lowercase())?;
-    if let Some(email) = &patch.email {
-        vendor_users::check_email_free(tx, id, email)?;
-    }
-    let user = vendor_users::apply(tx, id, &patch, now)?;
+    let change = change_from(doc.as_object().ok_or(Error::InvalidBody)?)?;
+    let user = vendor_ids::find_user(tx, Vendor::Conscent, &user_id.to_ascii_lowercase())?;
+    let id = user.id;
+    let written = user_write::apply(tx, user, &change, now)?;
     tracing::info!(vendor = "conscent", user_id = id, "user details updated");
     Ok(Response {
         message: "User Details Updated Successfully.",
-        user_data: UserData::new(&user, vendor_users::external_id(tx, id, Vendor::Conscent)?),
+        user_data: UserData::new(&written, vendor_ids::external_id(tx, id, Vendor::Conscent)?),
     })
 }
 
@@ -187,7 +186,7 @@ fn string(doc: &Map<String, Value>, key: &str) -> Result<Option<String>, Error> 
 }
 
 /// The request body under D-0 and D-9; read-only and unknown keys are ignored.
-fn patch_from(doc: &Map<String, Value>) -> Result<VendorPatch, Error> {
+fn change_from(doc: &Map<String, Value>) -> Result<UserChange, Error> {
     let (first_name, last_name) = match string(doc, "name")? {
         Some(name) => {
             let name = name.trim();
@@ -213,7 +212,7 @@ fn patch_from(doc: &Map<String, Value>) -> Result<VendorPatch, Error> {
         Some(Value::Object(lines)) => address_lines(lines)?,
         Some(_) => return Err(Error::InvalidBody),
     };
-    Ok(VendorPatch {
+    Ok(UserChange {
         first_name,
         last_name,
         email: string(doc, "email")?,
@@ -224,7 +223,9 @@ fn patch_from(doc: &Map<String, Value>) -> Result<VendorPatch, Error> {
         address,
         shipping_addresses: address_list(doc.get("shippingAddress"))?,
         billing_addresses: address_list(doc.get("billingAddress"))?,
-        ..VendorPatch::default()
+        // Conscent refuses an address another user has (409).
+        email_unique: true,
+        ..UserChange::default()
     })
 }
 
@@ -345,7 +346,7 @@ impl AddressOut {
 }
 
 impl UserData {
-    fn new(v: &VendorUser, user_id: String) -> UserData {
+    fn new(v: &Written, user_id: String) -> UserData {
         let (u, p) = (&v.user, &v.profile);
         let list = |l: &[Address]| l.iter().map(|a| AddressOut::new(a, true)).collect();
         UserData {
@@ -389,7 +390,7 @@ mod tests {
     }
 }
 
-/// Fuzzing by property (issue 7): any JSON object is a patch or Conscent's invalid body.
+/// Fuzzing by property (issue 7): any JSON object is a change or Conscent's invalid body.
 #[cfg(test)]
 mod props {
     use super::*;
@@ -424,8 +425,8 @@ mod props {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn any_object_is_a_patch_or_invalid_body(doc in document()) {
-            match patch_from(&doc) {
+        fn any_object_is_a_change_or_invalid_body(doc in document()) {
+            match change_from(&doc) {
                 Ok(_) | Err(Error::InvalidBody) => {}
                 Err(other) => prop_assert!(false, "{other:?}"),
             }

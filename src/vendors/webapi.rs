@@ -15,8 +15,10 @@ use super::body::{self, Incoming};
 use super::{credentials, datacontract, observe, transaction, Interrupted};
 use crate::control::exchange::VendorEndpoint;
 use crate::model::{ContactItemType, Vendor};
-use crate::ops::contact_items::{self, Upserted};
-use crate::ops::vendor_users::{self, VendorOpError};
+use crate::ops::error::OpError;
+use crate::ops::user_write::change::{ContactItemChange, UserChange};
+use crate::ops::user_write::contact_items::Upserted;
+use crate::ops::user_write::{self, vendor_ids};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
@@ -119,7 +121,7 @@ enum Error {
     #[error("UserId does not match the id in the URI")]
     IdMismatch,
     #[error(transparent)]
-    Op(#[from] VendorOpError),
+    Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -254,8 +256,8 @@ impl Error {
                 return res;
             }
             Error::Invalid | Error::IdMismatch => (StatusCode::BAD_REQUEST, -1),
-            Error::Op(VendorOpError::UnknownSubType) => (StatusCode::BAD_REQUEST, -3),
-            Error::Op(VendorOpError::UserNotFound) => (StatusCode::NOT_FOUND, -2),
+            Error::Op(OpError::UnknownSubType) => (StatusCode::BAD_REQUEST, -3),
+            Error::Op(OpError::UserNotFound) => (StatusCode::NOT_FOUND, -2),
             other => {
                 tracing::error!(vendor = "webapi", error = %other, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, -99)
@@ -337,9 +339,20 @@ fn upsert(tx: &Tx, req: &Incoming, id: &str, now: DateTime<Utc>) -> Result<Upser
     if model.user_id != id {
         return Err(Error::IdMismatch);
     }
-    let user_id = vendor_users::find(tx, Vendor::WebApi, &id.hyphenated().to_string())?;
-    let sub_type = model.sub_type.hyphenated().to_string();
-    let upserted = contact_items::upsert(tx, user_id, &sub_type, &value, model.is_default, now)?;
+    let user = vendor_ids::find_user(tx, Vendor::WebApi, &id.hyphenated().to_string())?;
+    let user_id = user.id;
+    let change = UserChange {
+        contact_item: Some(ContactItemChange {
+            sub_type: model.sub_type.hyphenated().to_string(),
+            value,
+            is_default: model.is_default,
+        }),
+        ..UserChange::default()
+    };
+    let written = user_write::apply(tx, user, &change, now)?;
+    let upserted = written
+        .contact_item
+        .expect("a change with a contact item reports it");
     tracing::info!(
         vendor = "webapi",
         user_id,
