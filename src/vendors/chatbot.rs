@@ -11,7 +11,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::body::{self, optional_string, Incoming};
-use super::{credentials, observe, transaction, Interrupted};
+use super::store_calls::{check_then_write, Interrupted};
+use super::{credentials, observe};
 use crate::control::exchange::VendorEndpoint;
 use crate::model::Vendor;
 use crate::ops::error::OpError;
@@ -179,7 +180,13 @@ async fn handle(
     }
     let now = state.service.clock.now();
     let path = incoming.path.clone();
-    match transaction(&state, move |tx| update(tx, &incoming, now)).await {
+    let outcome = check_then_write(
+        &state,
+        move |tx| checked(tx, &incoming),
+        move |tx, request| update(tx, &request, now),
+    )
+    .await;
+    match outcome {
         Ok(()) => envelope(StatusCode::OK, UPDATED),
         Err(e) => e.into_response(&path, now),
     }
@@ -222,7 +229,9 @@ impl ContactRequest {
     }
 }
 
-fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<(), Error> {
+/// Spring's checks, in its order: Basic auth, the route, the method, the content type,
+/// then the body.
+fn checked(tx: &Tx, req: &Incoming) -> Result<ContactRequest, Error> {
     if !credentials::basic_ok(tx, Vendor::Chatbot, req.authorization.as_deref())? {
         return Err(Error::Unauthorized);
     }
@@ -243,7 +252,10 @@ fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<(), Error> {
     let doc = body::json(bytes)
         .filter(Value::is_object)
         .ok_or(Error::Unreadable)?;
-    let request = ContactRequest::from_json(&doc)?;
+    ContactRequest::from_json(&doc)
+}
+
+fn update(tx: &Tx, request: &ContactRequest, now: DateTime<Utc>) -> Result<(), Error> {
     let user = vendor_ids::find_chat_user(tx, &request.uid, request.user_name.as_deref())?;
     let user_id = user.id;
     // Neither field given: the bot treats it as done, and so do we (D-6).

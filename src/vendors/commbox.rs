@@ -9,7 +9,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::body::{self, optional_string, Incoming};
-use super::{credentials, observe, transaction, Interrupted};
+use super::rate_limit::RateLimiter;
+use super::store_calls::{check_then_write, Interrupted};
+use super::{credentials, observe};
 use crate::control::exchange::VendorEndpoint;
 use crate::model::{UserId, Vendor};
 use crate::ops::error::OpError;
@@ -123,11 +125,11 @@ async fn handle(
     }
     let now = state.service.clock.now();
     let limiter = state.vendors.commbox_limiter.clone();
-    let outcome = transaction(&state, move |tx| {
-        let user_id = route(&incoming)?;
-        authorize(tx, &incoming, limiter.as_deref(), now)?;
-        update(tx, &incoming, user_id, now)
-    })
+    let outcome = check_then_write(
+        &state,
+        move |tx| checked(tx, &incoming, limiter.as_deref(), now),
+        move |tx, (user_id, change)| update(tx, &user_id, &change, now),
+    )
     .await;
     match outcome {
         Ok(id) => respond(
@@ -155,10 +157,24 @@ fn route(req: &Incoming) -> Result<String, Error> {
     Ok(id.to_string())
 }
 
+/// The checks before the action, in CommBox's order: the route, the method, the
+/// Bearer token and its rate, then the body. Gives the route's user id and the
+/// change the body asks for.
+fn checked(
+    tx: &Tx,
+    req: &Incoming,
+    limiter: Option<&RateLimiter>,
+    now: DateTime<Utc>,
+) -> Result<(String, UserChange), Error> {
+    let user_id = route(req)?;
+    authorize(tx, req, limiter, now)?;
+    Ok((user_id, change_from(&data(req)?)?))
+}
+
 fn authorize(
     tx: &Tx,
     req: &Incoming,
-    limiter: Option<&super::rate_limit::RateLimiter>,
+    limiter: Option<&RateLimiter>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let header = req.authorization.as_deref();
@@ -241,11 +257,15 @@ fn change_from(data: &Map<String, Value>) -> Result<UserChange, Error> {
     })
 }
 
-fn update(tx: &Tx, req: &Incoming, user_id: String, now: DateTime<Utc>) -> Result<UserId, Error> {
-    let change = change_from(&data(req)?)?;
-    let user = vendor_ids::find_user(tx, Vendor::CommBox, &user_id)?;
+fn update(
+    tx: &Tx,
+    user_id: &str,
+    change: &UserChange,
+    now: DateTime<Utc>,
+) -> Result<UserId, Error> {
+    let user = vendor_ids::find_user(tx, Vendor::CommBox, user_id)?;
     let id = user.id;
-    user_write::apply(tx, user, &change, now)?;
+    user_write::apply(tx, user, change, now)?;
     tracing::info!(vendor = "commbox", user_id = id, "user updated");
     Ok(id)
 }

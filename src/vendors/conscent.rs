@@ -10,7 +10,8 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::body::{self, optional_string, Incoming};
-use super::{credentials, observe, transaction, Interrupted};
+use super::store_calls::{check_then_write, Interrupted};
+use super::{credentials, observe};
 use crate::control::exchange::VendorEndpoint;
 use crate::model::{Address, Vendor};
 use crate::ops::error::OpError;
@@ -127,7 +128,13 @@ async fn handle(
         return res;
     }
     let now = state.service.clock.now();
-    match transaction(&state, move |tx| update(tx, &incoming, now)).await {
+    let outcome = check_then_write(
+        &state,
+        move |tx| checked(tx, &incoming),
+        move |tx, request| update(tx, &request, now),
+    )
+    .await;
+    match outcome {
         Ok(body) => json(StatusCode::OK, &body),
         Err(e) => e.into_response(),
     }
@@ -141,7 +148,15 @@ fn is_endpoint(req: &Incoming) -> bool {
     })
 }
 
-fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Response, Error> {
+/// The update a request asks for: `userId` in Conscent's canonical (lower) case.
+struct UpdateRequest {
+    user_id: String,
+    change: UserChange,
+}
+
+/// Nest's checks, in its order: the route, the guard (Basic auth), then the
+/// parameters and the body.
+fn checked(tx: &Tx, req: &Incoming) -> Result<UpdateRequest, Error> {
     if req.method != Method::PATCH || !is_endpoint(req) {
         return Err(Error::NoRoute(req.method.clone(), req.path_and_query()));
     }
@@ -166,10 +181,16 @@ fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Response, Error
     } else {
         body::json(bytes).ok_or(Error::InvalidBody)?
     };
-    let change = change_from(doc.as_object().ok_or(Error::InvalidBody)?)?;
-    let user = vendor_ids::find_user(tx, Vendor::Conscent, &user_id.to_ascii_lowercase())?;
+    Ok(UpdateRequest {
+        user_id: user_id.to_ascii_lowercase(),
+        change: change_from(doc.as_object().ok_or(Error::InvalidBody)?)?,
+    })
+}
+
+fn update(tx: &Tx, request: &UpdateRequest, now: DateTime<Utc>) -> Result<Response, Error> {
+    let user = vendor_ids::find_user(tx, Vendor::Conscent, &request.user_id)?;
     let id = user.id;
-    let written = user_write::apply(tx, user, &change, now)?;
+    let written = user_write::apply(tx, user, &request.change, now)?;
     tracing::info!(vendor = "conscent", user_id = id, "user details updated");
     Ok(Response {
         message: "User Details Updated Successfully.",

@@ -1,8 +1,8 @@
 //! The four vendor REST APIs served over infoRouter's users (docs/vendors.md, binding
 //! spec `vendors.md`): a chatbot middleware, Conscent, CommBox and an ASP.NET Web API.
-//! Each adapter only translates its wire shape: it reads the request, calls
-//! [`crate::ops::user_write`] inside one store
-//! transaction, and writes its vendor's bytes. Each has its own error type, rendered in
+//! Each adapter only translates its wire shape: it reads the request, checks it on a
+//! read snapshot, calls [`crate::ops::user_write`] inside one store transaction, and
+//! writes its vendor's bytes. Each has its own error type, rendered in
 //! one `into_response`.
 
 mod body;
@@ -12,6 +12,7 @@ mod conscent;
 mod credentials;
 mod datacontract;
 pub mod rate_limit;
+mod store_calls;
 mod webapi;
 
 use std::sync::Arc;
@@ -22,7 +23,6 @@ use crate::control::exchange::{Exchange, VendorEndpoint};
 use crate::control::faults::{begin, Injected};
 use crate::model::Vendor;
 use crate::state::AppState;
-use crate::store::{StoreError, Tx};
 use rate_limit::RateLimiter;
 
 /// What the vendor adapters share beyond the store.
@@ -62,22 +62,4 @@ async fn observe(
         Injected::Respond(res) => Some(res),
         Injected::SoapFault(_) | Injected::InBandError(_) => None,
     }
-}
-
-/// The worker running a request's transaction stopped; nothing was written.
-#[derive(Debug, thiserror::Error)]
-#[error("the request's worker stopped")]
-pub struct Interrupted;
-
-/// Runs `f` in one store transaction off the async workers (SQLite blocks).
-async fn transaction<T, E, F>(state: &AppState, f: F) -> Result<T, E>
-where
-    F: FnOnce(&Tx) -> Result<T, E> + Send + 'static,
-    T: Send + 'static,
-    E: From<StoreError> + From<Interrupted> + Send + 'static,
-{
-    let store = state.service.store.clone();
-    web::block(move || store.write(f))
-        .await
-        .unwrap_or_else(|_| Err(Interrupted.into()))
 }

@@ -12,7 +12,8 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::body::{self, Incoming};
-use super::{credentials, datacontract, observe, transaction, Interrupted};
+use super::store_calls::{with_store, Interrupted};
+use super::{credentials, datacontract, observe};
 use crate::control::exchange::VendorEndpoint;
 use crate::model::{ContactItemType, Vendor};
 use crate::ops::error::OpError;
@@ -278,6 +279,20 @@ enum Reply {
     Types(Vec<ContactItemType>),
 }
 
+/// A request past the framework's checks.
+enum Checked {
+    /// GetAllTypes, read on the checks' snapshot.
+    Types(Vec<ContactItemType>),
+    Upsert(UpsertRequest),
+}
+
+/// The upsert a bound body asks for.
+struct UpsertRequest {
+    /// The Web API's id of the user, hyphenated.
+    user_id: String,
+    item: ContactItemChange,
+}
+
 pub async fn handle(
     req: HttpRequest,
     payload: web::Payload,
@@ -298,7 +313,16 @@ pub async fn handle(
     }
     let format = negotiate(incoming.accept.as_deref(), incoming.media_type().as_deref());
     let now = state.service.clock.now();
-    match transaction(&state, move |tx| serve(tx, &incoming, now)).await {
+    let outcome = with_store(&state, move |store| {
+        match store.read(|tx| checked(tx, &incoming))? {
+            Checked::Types(types) => Ok(Reply::Types(types)),
+            Checked::Upsert(request) => store
+                .write(|tx| upsert(tx, request, now))
+                .map(Reply::Upserted),
+        }
+    })
+    .await;
+    match outcome {
         Ok(Reply::Upserted(u)) if u.added => {
             result(format, StatusCode::OK, &u.id, 1, "Contact item added")
         }
@@ -308,8 +332,8 @@ pub async fn handle(
     }
 }
 
-/// Routing, then the method, then `[Authorize]`: Web API's order.
-fn serve(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Reply, Error> {
+/// Routing, then the method, then `[Authorize]`, then model binding: Web API's order.
+fn checked(tx: &Tx, req: &Incoming) -> Result<Checked, Error> {
     let (action, method) = action(&req.path)
         .ok_or_else(|| Error::NoResource(format!("{}{}", req.origin, req.path_and_query())))?;
     if req.method != method {
@@ -319,12 +343,12 @@ fn serve(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Reply, Error> {
         return Err(Error::Unauthorized);
     }
     match action {
-        Action::AllTypes => Ok(Reply::Types(tx.contact_item_types()?)),
-        Action::Upsert(id) => upsert(tx, req, &id, now).map(Reply::Upserted),
+        Action::AllTypes => Ok(Checked::Types(tx.contact_item_types()?)),
+        Action::Upsert(id) => upsert_request(req, &id).map(Checked::Upsert),
     }
 }
 
-fn upsert(tx: &Tx, req: &Incoming, id: &str, now: DateTime<Utc>) -> Result<Upserted, Error> {
+fn upsert_request(req: &Incoming, id: &str) -> Result<UpsertRequest, Error> {
     // The body binds before the action runs; the null id fails when it is invoked.
     let model = bind(req)?;
     let id = Uuid::parse_str(id).map_err(|_| Error::BadId)?;
@@ -339,14 +363,21 @@ fn upsert(tx: &Tx, req: &Incoming, id: &str, now: DateTime<Utc>) -> Result<Upser
     if model.user_id != id {
         return Err(Error::IdMismatch);
     }
-    let user = vendor_ids::find_user(tx, Vendor::WebApi, &id.hyphenated().to_string())?;
-    let user_id = user.id;
-    let change = UserChange {
-        contact_item: Some(ContactItemChange {
+    Ok(UpsertRequest {
+        user_id: id.hyphenated().to_string(),
+        item: ContactItemChange {
             sub_type: model.sub_type.hyphenated().to_string(),
             value,
             is_default: model.is_default,
-        }),
+        },
+    })
+}
+
+fn upsert(tx: &Tx, request: UpsertRequest, now: DateTime<Utc>) -> Result<Upserted, Error> {
+    let user = vendor_ids::find_user(tx, Vendor::WebApi, &request.user_id)?;
+    let user_id = user.id;
+    let change = UserChange {
+        contact_item: Some(request.item),
         ..UserChange::default()
     };
     let written = user_write::apply(tx, user, &change, now)?;
