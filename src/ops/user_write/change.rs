@@ -52,7 +52,7 @@ pub struct ContactItemChange {
 
 impl UserChange {
     /// Sets the field a contact item mirrors.
-    pub fn set(&mut self, field: LinkedField, value: String) {
+    pub(super) fn set(&mut self, field: LinkedField, value: String) {
         let slot = match field {
             LinkedField::Email => &mut self.email,
             LinkedField::Mobile => &mut self.mobile,

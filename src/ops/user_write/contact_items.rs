@@ -29,14 +29,14 @@ fn same_value(contact_type: ContactType, a: &str, b: &str) -> bool {
 /// defaults are cleared one by one, by id. Clearing them in one `UPDATE` over the
 /// user's defaults cost a temporary table per call (issue 8 profile). Only valid
 /// while every write to the user's items goes through it.
-pub struct ContactItems {
+pub(super) struct ContactItems {
     user_id: UserId,
     types: Vec<ContactItemType>,
     defaults: Vec<(ContactType, ContactItem)>,
 }
 
 impl ContactItems {
-    pub fn load(tx: &Tx, user_id: UserId) -> Result<ContactItems, StoreError> {
+    pub(super) fn load(tx: &Tx, user_id: UserId) -> Result<ContactItems, StoreError> {
         Ok(ContactItems {
             user_id,
             types: tx.contact_item_types()?,
@@ -45,7 +45,7 @@ impl ContactItems {
     }
 
     /// The catalogue's entry for `sub_type`.
-    pub fn item_type(&self, sub_type: &str) -> Result<ContactItemType, OpError> {
+    pub(super) fn item_type(&self, sub_type: &str) -> Result<ContactItemType, OpError> {
         self.types
             .iter()
             .find(|t| t.sub_type == sub_type)
@@ -118,7 +118,7 @@ impl ContactItems {
     /// Brings the items in step with `fields`, the values the user's linked fields
     /// hold. They lag values set outside this module (fixtures, CreateUser); caught up
     /// before a change, each such value keeps an item after the change replaces it.
-    pub fn reconcile(&mut self, tx: &Tx, fields: &[(LinkedField, &str)]) -> Result<(), StoreError> {
+    pub(super) fn reconcile(&mut self, tx: &Tx, fields: &[(LinkedField, &str)]) -> Result<(), StoreError> {
         for &(field, value) in fields {
             self.record(tx, field, value)?;
         }
@@ -128,7 +128,7 @@ impl ContactItems {
     /// Makes the items record `value` as the field's: the default item of its contact
     /// type for the email and the mobile number, an item of the field's sub-type for
     /// the other phones.
-    pub fn record(&mut self, tx: &Tx, field: LinkedField, value: &str) -> Result<(), StoreError> {
+    pub(super) fn record(&mut self, tx: &Tx, field: LinkedField, value: &str) -> Result<(), StoreError> {
         match field {
             LinkedField::Email => self.settle_default(tx, (ContactType::Email, field), value),
             LinkedField::Mobile => self.settle_default(tx, (ContactType::Phone, field), value),
@@ -215,7 +215,7 @@ impl ContactItems {
     /// of the fields the item mirrors, for the caller to write: settling the items
     /// against those fields as they still are would undo the change, or move it to
     /// another item of the same value.
-    pub fn upsert(
+    pub(super) fn upsert(
         &mut self,
         tx: &Tx,
         item_type: &ContactItemType,

@@ -9,7 +9,7 @@ use crate::model::{Address, ContactPatch, ProfilePatch, User, VendorProfile};
 use crate::store::{StoreError, Tx};
 
 /// Writes `change` and brings `user` and `profile` up to what is then stored.
-pub fn write(
+pub(super) fn write(
     tx: &Tx,
     user: &mut User,
     profile: &mut VendorProfile,

@@ -39,7 +39,9 @@ pub struct Written {
     pub contact_item: Option<Upserted>,
 }
 
-/// Writes `change` to `user`, read in this transaction.
+/// Writes `change` to `user`, read in this transaction, and returns the user as stored
+/// afterwards. The catalogue and the user's default items are read once and kept in
+/// step by every item write made here (`contact_items`).
 pub fn apply(
     tx: &Tx,
     user: Arc<User>,
@@ -56,6 +58,9 @@ pub fn apply(
     let mut user = Arc::unwrap_or_clone(user);
     let mut profile = tx.vendor_profile(user.id, now)?;
     let before = linked_fields(&user, &profile).map(|(field, value)| (field, value.to_string()));
+    // Once per write: the items lag values set outside this path (fixtures,
+    // CreateUser). Caught up before the change, such a value keeps an item when the
+    // change replaces it.
     items.reconcile(tx, &linked_fields(&user, &profile))?;
     let (contact_item, change) = match wanted_item {
         Some((item_type, wanted)) => {
@@ -69,6 +74,7 @@ pub fn apply(
         None => (None, Cow::Borrowed(change)),
     };
     fields::write(tx, &mut user, &mut profile, &change, now)?;
+    // The fields the write left alone are in step since the catch-up.
     for ((field, old), (_, new)) in before.iter().zip(linked_fields(&user, &profile)) {
         if old != new {
             items.record(tx, *field, new)?;
@@ -81,7 +87,8 @@ pub fn apply(
     })
 }
 
-/// Refuses a change that would take a value another user holds.
+/// Refuses a change that would take a value another user holds; runs before the
+/// first write, so a refused change writes nothing.
 fn refuse_conflicts(tx: &Tx, user_id: UserId, change: &UserChange) -> Result<(), OpError> {
     let email = change.email.as_deref().filter(|e| !e.is_empty());
     if let Some(email) = email.filter(|_| change.email_unique) {
