@@ -118,7 +118,11 @@ impl ContactItems {
     /// Brings the items in step with `fields`, the values the user's linked fields
     /// hold. They lag values set outside this module (fixtures, CreateUser); caught up
     /// before a change, each such value keeps an item after the change replaces it.
-    pub(super) fn reconcile(&mut self, tx: &Tx, fields: &[(LinkedField, &str)]) -> Result<(), StoreError> {
+    pub(super) fn reconcile(
+        &mut self,
+        tx: &Tx,
+        fields: &[(LinkedField, &str)],
+    ) -> Result<(), StoreError> {
         for &(field, value) in fields {
             self.record(tx, field, value)?;
         }
@@ -128,7 +132,12 @@ impl ContactItems {
     /// Makes the items record `value` as the field's: the default item of its contact
     /// type for the email and the mobile number, an item of the field's sub-type for
     /// the other phones.
-    pub(super) fn record(&mut self, tx: &Tx, field: LinkedField, value: &str) -> Result<(), StoreError> {
+    pub(super) fn record(
+        &mut self,
+        tx: &Tx,
+        field: LinkedField,
+        value: &str,
+    ) -> Result<(), StoreError> {
         match field {
             LinkedField::Email => self.settle_default(tx, (ContactType::Email, field), value),
             LinkedField::Mobile => self.settle_default(tx, (ContactType::Phone, field), value),
