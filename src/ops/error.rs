@@ -62,8 +62,9 @@ pub enum OpError {
     InvalidStatusCode(i32),
     #[error("SystemError:Invalid UserType {0}. Use 1 for an author or 2 for a read-only user.")]
     InvalidUserType(i32),
-    /// The vendor APIs' refusals, each answered in its vendor's own body. infoRouter's
-    /// changes never meet them; were one to, it would be a system error.
+    /// From here to `UnknownSubType`: the vendor APIs' refusals, which each vendor
+    /// answers in its own body. infoRouter's changes never meet them; were one to, it
+    /// would answer a system error.
     #[error("SystemError:several users match")]
     AmbiguousUser,
     #[error("SystemError:the unique id belongs to another user")]
