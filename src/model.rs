@@ -424,31 +424,3 @@ impl VendorProfile {
             .unwrap_or(mobile)
     }
 }
-
-/// A change to a user through a vendor API: every `None` keeps the stored value and
-/// `Some("")` clears it (spec vendors D-0).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct VendorPatch {
-    pub first_name: Option<String>,
-    pub last_name: Option<String>,
-    pub email: Option<String>,
-    pub mobile: Option<String>,
-    /// Conscent's split number: when either part is set the mobile number becomes
-    /// `country_code` + `national_phone` (empty when the phone is empty).
-    pub country_code: Option<String>,
-    pub national_phone: Option<String>,
-    pub phone1: Option<String>,
-    pub phone2: Option<String>,
-    pub remarks: Option<String>,
-    pub unique_id: Option<String>,
-    /// Custom fields set one by one; an empty value removes the field.
-    pub content: Vec<(String, String)>,
-    pub gender: Option<String>,
-    /// `Some(None)` clears the date.
-    pub date_of_birth: Option<Option<DateTime<Utc>>>,
-    /// Address lines set one by one, by [`Address::line_mut`] name.
-    pub address: Vec<(String, String)>,
-    /// Whole lists replacing the stored ones; an empty `id` gets a new one.
-    pub shipping_addresses: Option<Vec<Address>>,
-    pub billing_addresses: Option<Vec<Address>>,
-}

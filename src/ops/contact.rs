@@ -5,52 +5,46 @@ use super::args::Args;
 use super::ctx::Ctx;
 use super::error::OpError;
 use super::reply::Reply;
-use super::vendor_users;
-use crate::model::{ContactPatch, VendorPatch};
+use super::user_write::{self, change::UserChange};
 
 fn update_contact(
     ctx: &Ctx,
     ticket: Option<&str>,
     user_name: Option<&str>,
-    patch: ContactPatch,
+    email: Option<&str>,
+    mobile: Option<&str>,
 ) -> Result<Reply, OpError> {
     let caller = ctx.caller(ticket)?;
     let target = ctx.user(user_name)?;
     if !caller.may_manage(&target) {
         return Err(OpError::AccessDenied);
     }
-    // Through the rules every API shares, so the vendor APIs see the change in step.
-    let change = VendorPatch {
-        email: patch.email,
-        mobile: patch.mobile,
-        ..VendorPatch::default()
+    // Through the write every API shares, so the vendor APIs see the change in step.
+    let change = UserChange {
+        email: email.map(str::to_string),
+        mobile: mobile.map(str::to_string),
+        ..UserChange::default()
     };
-    vendor_users::apply_to(ctx.tx, target, &change, ctx.now)?;
+    user_write::apply(ctx.tx, target, &change, ctx.now)?;
     Ok(Reply::ok())
 }
 
 pub fn update_user_email(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
-    let patch = ContactPatch {
-        email: args.str("NewEmailAddress").map(str::to_string),
-        mobile: None,
-    };
     update_contact(
         ctx,
         args.str("AuthenticationTicket"),
         args.str("UserName"),
-        patch,
+        args.str("NewEmailAddress"),
+        None,
     )
 }
 
 pub fn update_user_contact_info(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
-    let patch = ContactPatch {
-        email: args.str("emailAddress").map(str::to_string),
-        mobile: args.str("mobileNumber").map(str::to_string),
-    };
     update_contact(
         ctx,
         args.str("authenticationTicket"),
         args.str("userName"),
-        patch,
+        args.str("emailAddress"),
+        args.str("mobileNumber"),
     )
 }

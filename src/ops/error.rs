@@ -62,6 +62,17 @@ pub enum OpError {
     InvalidStatusCode(i32),
     #[error("SystemError:Invalid UserType {0}. Use 1 for an author or 2 for a read-only user.")]
     InvalidUserType(i32),
+    /// From here to `UnknownSubType`: the vendor APIs' refusals, which each vendor
+    /// answers in its own body. infoRouter's changes never meet them; were one to, it
+    /// would answer a system error.
+    #[error("SystemError:several users match")]
+    AmbiguousUser,
+    #[error("SystemError:the unique id belongs to another user")]
+    UniqueIdTaken,
+    #[error("SystemError:the email address belongs to another user")]
+    EmailTaken,
+    #[error("SystemError:unknown contact sub type")]
+    UnknownSubType,
     #[error("SystemError:{0}")]
     System(String),
 }

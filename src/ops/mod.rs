@@ -9,9 +9,9 @@
 mod admin;
 mod args;
 mod auth;
+mod blocking;
 mod call;
 mod contact;
-pub mod contact_items;
 mod ctx;
 mod domains;
 mod effects;
@@ -30,8 +30,8 @@ mod session;
 mod snapshot;
 mod table;
 mod user_view;
+pub mod user_write;
 mod users;
-pub mod vendor_users;
 mod welcome;
 
 pub use args::{Args, Param, ParamKind, Value};

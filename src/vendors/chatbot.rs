@@ -11,10 +11,12 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use super::body::{self, optional_string, Incoming};
+use super::credentials;
 use super::endpoint::VendorEndpoint;
-use super::{credentials, observe, transaction, Interrupted};
-use crate::model::{Vendor, VendorPatch};
-use crate::ops::vendor_users::{self, VendorOpError};
+use super::observe::observe;
+use crate::model::Vendor;
+use crate::ops::user_write::{self, change::UserChange, vendor_ids};
+use crate::ops::{Interrupted, OpError};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
@@ -43,7 +45,7 @@ enum Error {
     #[error("Invalid request")]
     Invalid,
     #[error(transparent)]
-    Op(#[from] VendorOpError),
+    Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -149,10 +151,8 @@ impl Error {
             ),
             Error::Unreadable => spring(StatusCode::BAD_REQUEST, "Failed to read request"),
             Error::Invalid => envelope(StatusCode::BAD_REQUEST, "Invalid request"),
-            Error::Op(VendorOpError::UserNotFound) => {
-                envelope(StatusCode::NOT_FOUND, "User not found")
-            }
-            Error::Op(VendorOpError::AmbiguousUser) => {
+            Error::Op(OpError::UserNotFound) => envelope(StatusCode::NOT_FOUND, "User not found"),
+            Error::Op(OpError::AmbiguousUser) => {
                 envelope(StatusCode::CONFLICT, "Multiple users found")
             }
             other => {
@@ -180,7 +180,14 @@ async fn handle(
     }
     let now = state.service.clock.now();
     let path = incoming.path.clone();
-    match transaction(&state, move |tx| update(tx, &incoming, now)).await {
+    let outcome = state
+        .service
+        .check_then_write(
+            move |tx| checked(tx, &incoming),
+            move |tx, request| update(tx, &request, now),
+        )
+        .await;
+    match outcome {
         Ok(()) => envelope(StatusCode::OK, UPDATED),
         Err(e) => e.into_response(&path, now),
     }
@@ -190,7 +197,7 @@ async fn handle(
 struct ContactRequest {
     uid: String,
     user_name: Option<String>,
-    patch: VendorPatch,
+    change: UserChange,
 }
 
 fn non_empty_string(value: Option<&Value>) -> Option<String> {
@@ -214,16 +221,18 @@ impl ContactRequest {
         Ok(ContactRequest {
             uid,
             user_name: non_empty_string(doc.pointer("/conversationRequest/userInfo/username")),
-            patch: VendorPatch {
+            change: UserChange {
                 email: field("emailId")?,
                 mobile: field("phoneNumber")?,
-                ..VendorPatch::default()
+                ..UserChange::default()
             },
         })
     }
 }
 
-fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<(), Error> {
+/// Spring's checks, in its order: Basic auth, the route, the method, the content type,
+/// then the body.
+fn checked(tx: &Tx, req: &Incoming) -> Result<ContactRequest, Error> {
     if !credentials::basic_ok(tx, Vendor::Chatbot, req.authorization.as_deref())? {
         return Err(Error::Unauthorized);
     }
@@ -244,11 +253,15 @@ fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<(), Error> {
     let doc = body::json(bytes)
         .filter(Value::is_object)
         .ok_or(Error::Unreadable)?;
-    let request = ContactRequest::from_json(&doc)?;
-    let user_id = vendor_users::find_chat_user(tx, &request.uid, request.user_name.as_deref())?;
+    ContactRequest::from_json(&doc)
+}
+
+fn update(tx: &Tx, request: &ContactRequest, now: DateTime<Utc>) -> Result<(), Error> {
+    let user = vendor_ids::find_chat_user(tx, &request.uid, request.user_name.as_deref())?;
+    let user_id = user.id;
     // Neither field given: the bot treats it as done, and so do we (D-6).
-    if request.patch != VendorPatch::default() {
-        vendor_users::apply(tx, user_id, &request.patch, now)?;
+    if request.change != UserChange::default() {
+        user_write::apply(tx, user, &request.change, now)?;
     }
     tracing::info!(vendor = "chatbot", user_id, "contact details updated");
     Ok(())

@@ -9,11 +9,14 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::body::{self, optional_string, Incoming};
+use super::credentials;
 use super::endpoint::VendorEndpoint;
-use super::VendorState;
-use super::{credentials, observe, transaction, Interrupted};
-use crate::model::{UserId, Vendor, VendorPatch};
-use crate::ops::vendor_users::{self, VendorOpError};
+use super::observe::observe;
+use super::rate_limit::RateLimiter;
+use super::vendor_state::VendorState;
+use crate::model::{UserId, Vendor};
+use crate::ops::user_write::{self, change::UserChange, vendor_ids};
+use crate::ops::{Interrupted, OpError};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
@@ -36,7 +39,7 @@ enum Error {
     #[error("method not implemented")]
     NotImplemented,
     #[error(transparent)]
-    Op(#[from] VendorOpError),
+    Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -84,9 +87,9 @@ fn respond(
 impl Error {
     fn into_response(self, now: DateTime<Utc>) -> HttpResponse {
         let status = match &self {
-            Error::BadRequest | Error::Op(VendorOpError::UniqueIdTaken) => StatusCode::BAD_REQUEST,
+            Error::BadRequest | Error::Op(OpError::UniqueIdTaken) => StatusCode::BAD_REQUEST,
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
-            Error::NotFound | Error::Op(VendorOpError::UserNotFound) => StatusCode::NOT_FOUND,
+            Error::NotFound | Error::Op(OpError::UserNotFound) => StatusCode::NOT_FOUND,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::NotImplemented => StatusCode::NOT_IMPLEMENTED,
             other => {
@@ -124,12 +127,13 @@ async fn handle(
     }
     let now = state.service.clock.now();
     let limiter = vendors.commbox_limiter.clone();
-    let outcome = transaction(&state, move |tx| {
-        let user_id = route(&incoming)?;
-        authorize(tx, &incoming, limiter.as_deref(), now)?;
-        update(tx, &incoming, user_id, now)
-    })
-    .await;
+    let outcome = state
+        .service
+        .check_then_write(
+            move |tx| checked(tx, &incoming, limiter.as_deref(), now),
+            move |tx, (user_id, change)| update(tx, &user_id, &change, now),
+        )
+        .await;
     match outcome {
         Ok(id) => respond(
             StatusCode::OK,
@@ -156,10 +160,24 @@ fn route(req: &Incoming) -> Result<String, Error> {
     Ok(id.to_string())
 }
 
+/// The checks before the action, in CommBox's order: the route, the method, the
+/// Bearer token and its rate, then the body. Gives the route's user id and the
+/// change the body asks for.
+fn checked(
+    tx: &Tx,
+    req: &Incoming,
+    limiter: Option<&RateLimiter>,
+    now: DateTime<Utc>,
+) -> Result<(String, UserChange), Error> {
+    let user_id = route(req)?;
+    authorize(tx, req, limiter, now)?;
+    Ok((user_id, change_from(&data(req)?)?))
+}
+
 fn authorize(
     tx: &Tx,
     req: &Incoming,
-    limiter: Option<&super::rate_limit::RateLimiter>,
+    limiter: Option<&RateLimiter>,
     now: DateTime<Utc>,
 ) -> Result<(), Error> {
     let header = req.authorization.as_deref();
@@ -225,9 +243,9 @@ fn content(data: &Map<String, Value>) -> Result<Vec<(String, String)>, Error> {
     Ok(set)
 }
 
-fn patch_from(data: &Map<String, Value>) -> Result<VendorPatch, Error> {
+fn change_from(data: &Map<String, Value>) -> Result<UserChange, Error> {
     let phone1 = field(data, "Phone1", 100)?;
-    Ok(VendorPatch {
+    Ok(UserChange {
         unique_id: field(data, "UniqueId", 50)?,
         first_name: field(data, "FirstName", 100)?,
         last_name: field(data, "LastName", 100)?,
@@ -238,14 +256,19 @@ fn patch_from(data: &Map<String, Value>) -> Result<VendorPatch, Error> {
         phone2: field(data, "Phone2", 100)?,
         remarks: field(data, "Remarks", usize::MAX)?,
         content: content(data)?,
-        ..VendorPatch::default()
+        ..UserChange::default()
     })
 }
 
-fn update(tx: &Tx, req: &Incoming, user_id: String, now: DateTime<Utc>) -> Result<UserId, Error> {
-    let patch = patch_from(&data(req)?)?;
-    let id = vendor_users::find(tx, Vendor::CommBox, &user_id)?;
-    vendor_users::apply(tx, id, &patch, now)?;
+fn update(
+    tx: &Tx,
+    user_id: &str,
+    change: &UserChange,
+    now: DateTime<Utc>,
+) -> Result<UserId, Error> {
+    let user = vendor_ids::find_user(tx, Vendor::CommBox, user_id)?;
+    let id = user.id;
+    user_write::apply(tx, user, change, now)?;
     tracing::info!(vendor = "commbox", user_id = id, "user updated");
     Ok(id)
 }
@@ -265,7 +288,7 @@ mod tests {
     }
 }
 
-/// Fuzzing by property (issue 7): any body, JSON or form, is a patch or CommBox's 400.
+/// Fuzzing by property (issue 7): any body, JSON or form, is a change or CommBox's 400.
 #[cfg(test)]
 mod props {
     use super::*;
@@ -296,9 +319,9 @@ mod props {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn any_body_is_a_patch_or_bad_request((content_type, bytes) in body()) {
+        fn any_body_is_a_change_or_bad_request((content_type, bytes) in body()) {
             let req = incoming(String::new(), content_type, bytes);
-            match data(&req).and_then(|d| patch_from(&d)) {
+            match data(&req).and_then(|d| change_from(&d)) {
                 Ok(_) | Err(Error::BadRequest) => {}
                 Err(other) => prop_assert!(false, "{other:?}"),
             }

@@ -10,10 +10,12 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::body::{self, optional_string, Incoming};
+use super::credentials;
 use super::endpoint::VendorEndpoint;
-use super::{credentials, observe, transaction, Interrupted};
-use crate::model::{Address, Vendor, VendorPatch};
-use crate::ops::vendor_users::{self, VendorOpError, VendorUser};
+use super::observe::observe;
+use crate::model::{Address, Vendor};
+use crate::ops::user_write::{self, change::UserChange, vendor_ids, Written};
+use crate::ops::{Interrupted, OpError};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
@@ -41,7 +43,7 @@ enum Error {
     #[error("Invalid request body")]
     InvalidBody,
     #[error(transparent)]
-    Op(#[from] VendorOpError),
+    Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -75,12 +77,12 @@ fn json(status: StatusCode, body: &impl Serialize) -> HttpResponse {
 impl Error {
     fn into_response(self) -> HttpResponse {
         let status = match &self {
-            Error::NoRoute(..) | Error::Op(VendorOpError::UserNotFound) => StatusCode::NOT_FOUND,
+            Error::NoRoute(..) | Error::Op(OpError::UserNotFound) => StatusCode::NOT_FOUND,
             Error::Unauthorized => StatusCode::UNAUTHORIZED,
             Error::MissingUserId | Error::InvalidUserId | Error::InvalidBody => {
                 StatusCode::BAD_REQUEST
             }
-            Error::Op(VendorOpError::EmailTaken) => StatusCode::CONFLICT,
+            Error::Op(OpError::EmailTaken) => StatusCode::CONFLICT,
             other => {
                 tracing::error!(vendor = "conscent", error = %other, "request failed");
                 return json(
@@ -93,7 +95,7 @@ impl Error {
             }
         };
         let message = match &self {
-            Error::Op(VendorOpError::EmailTaken) => "Email already exists".to_string(),
+            Error::Op(OpError::EmailTaken) => "Email already exists".to_string(),
             other => other.to_string(),
         };
         let error = (status != StatusCode::UNAUTHORIZED)
@@ -126,7 +128,14 @@ async fn handle(
         return res;
     }
     let now = state.service.clock.now();
-    match transaction(&state, move |tx| update(tx, &incoming, now)).await {
+    let outcome = state
+        .service
+        .check_then_write(
+            move |tx| checked(tx, &incoming),
+            move |tx, request| update(tx, &request, now),
+        )
+        .await;
+    match outcome {
         Ok(body) => json(StatusCode::OK, &body),
         Err(e) => e.into_response(),
     }
@@ -140,7 +149,15 @@ fn is_endpoint(req: &Incoming) -> bool {
     })
 }
 
-fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Response, Error> {
+/// The update a request asks for: `userId` in Conscent's canonical (lower) case.
+struct UpdateRequest {
+    user_id: String,
+    change: UserChange,
+}
+
+/// Nest's checks, in its order: the route, the guard (Basic auth), then the
+/// parameters and the body.
+fn checked(tx: &Tx, req: &Incoming) -> Result<UpdateRequest, Error> {
     if req.method != Method::PATCH || !is_endpoint(req) {
         return Err(Error::NoRoute(req.method.clone(), req.path_and_query()));
     }
@@ -165,16 +182,20 @@ fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Response, Error
     } else {
         body::json(bytes).ok_or(Error::InvalidBody)?
     };
-    let patch = patch_from(doc.as_object().ok_or(Error::InvalidBody)?)?;
-    let id = vendor_users::find(tx, Vendor::Conscent, &user_id.to_ascii_lowercase())?;
-    if let Some(email) = &patch.email {
-        vendor_users::check_email_free(tx, id, email)?;
-    }
-    let user = vendor_users::apply(tx, id, &patch, now)?;
+    Ok(UpdateRequest {
+        user_id: user_id.to_ascii_lowercase(),
+        change: change_from(doc.as_object().ok_or(Error::InvalidBody)?)?,
+    })
+}
+
+fn update(tx: &Tx, request: &UpdateRequest, now: DateTime<Utc>) -> Result<Response, Error> {
+    let user = vendor_ids::find_user(tx, Vendor::Conscent, &request.user_id)?;
+    let id = user.id;
+    let written = user_write::apply(tx, user, &request.change, now)?;
     tracing::info!(vendor = "conscent", user_id = id, "user details updated");
     Ok(Response {
         message: "User Details Updated Successfully.",
-        user_data: UserData::new(&user, vendor_users::external_id(tx, id, Vendor::Conscent)?),
+        user_data: UserData::new(&written, vendor_ids::external_id(tx, id, Vendor::Conscent)?),
     })
 }
 
@@ -187,7 +208,7 @@ fn string(doc: &Map<String, Value>, key: &str) -> Result<Option<String>, Error> 
 }
 
 /// The request body under D-0 and D-9; read-only and unknown keys are ignored.
-fn patch_from(doc: &Map<String, Value>) -> Result<VendorPatch, Error> {
+fn change_from(doc: &Map<String, Value>) -> Result<UserChange, Error> {
     let (first_name, last_name) = match string(doc, "name")? {
         Some(name) => {
             let name = name.trim();
@@ -213,7 +234,7 @@ fn patch_from(doc: &Map<String, Value>) -> Result<VendorPatch, Error> {
         Some(Value::Object(lines)) => address_lines(lines)?,
         Some(_) => return Err(Error::InvalidBody),
     };
-    Ok(VendorPatch {
+    Ok(UserChange {
         first_name,
         last_name,
         email: string(doc, "email")?,
@@ -224,7 +245,9 @@ fn patch_from(doc: &Map<String, Value>) -> Result<VendorPatch, Error> {
         address,
         shipping_addresses: address_list(doc.get("shippingAddress"))?,
         billing_addresses: address_list(doc.get("billingAddress"))?,
-        ..VendorPatch::default()
+        // Conscent refuses an address another user has (409).
+        email_unique: true,
+        ..UserChange::default()
     })
 }
 
@@ -345,7 +368,7 @@ impl AddressOut {
 }
 
 impl UserData {
-    fn new(v: &VendorUser, user_id: String) -> UserData {
+    fn new(v: &Written, user_id: String) -> UserData {
         let (u, p) = (&v.user, &v.profile);
         let list = |l: &[Address]| l.iter().map(|a| AddressOut::new(a, true)).collect();
         UserData {
@@ -389,7 +412,7 @@ mod tests {
     }
 }
 
-/// Fuzzing by property (issue 7): any JSON object is a patch or Conscent's invalid body.
+/// Fuzzing by property (issue 7): any JSON object is a change or Conscent's invalid body.
 #[cfg(test)]
 mod props {
     use super::*;
@@ -424,8 +447,8 @@ mod props {
         #![proptest_config(ProptestConfig::with_cases(256))]
 
         #[test]
-        fn any_object_is_a_patch_or_invalid_body(doc in document()) {
-            match patch_from(&doc) {
+        fn any_object_is_a_change_or_invalid_body(doc in document()) {
+            match change_from(&doc) {
                 Ok(_) | Err(Error::InvalidBody) => {}
                 Err(other) => prop_assert!(false, "{other:?}"),
             }

@@ -13,10 +13,13 @@ use uuid::Uuid;
 
 use super::body::{self, Incoming};
 use super::endpoint::VendorEndpoint;
-use super::{credentials, datacontract, observe, transaction, Interrupted};
+use super::observe::observe;
+use super::{credentials, datacontract};
 use crate::model::{ContactItemType, Vendor};
-use crate::ops::contact_items::{self, Upserted};
-use crate::ops::vendor_users::{self, VendorOpError};
+use crate::ops::user_write::change::{ContactItemChange, UserChange};
+use crate::ops::user_write::contact_items::Upserted;
+use crate::ops::user_write::{self, vendor_ids};
+use crate::ops::{Interrupted, OpError};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
@@ -119,7 +122,7 @@ enum Error {
     #[error("UserId does not match the id in the URI")]
     IdMismatch,
     #[error(transparent)]
-    Op(#[from] VendorOpError),
+    Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
@@ -254,8 +257,8 @@ impl Error {
                 return res;
             }
             Error::Invalid | Error::IdMismatch => (StatusCode::BAD_REQUEST, -1),
-            Error::Op(VendorOpError::UnknownSubType) => (StatusCode::BAD_REQUEST, -3),
-            Error::Op(VendorOpError::UserNotFound) => (StatusCode::NOT_FOUND, -2),
+            Error::Op(OpError::UnknownSubType) => (StatusCode::BAD_REQUEST, -3),
+            Error::Op(OpError::UserNotFound) => (StatusCode::NOT_FOUND, -2),
             other => {
                 tracing::error!(vendor = "webapi", error = %other, "request failed");
                 (StatusCode::INTERNAL_SERVER_ERROR, -99)
@@ -274,6 +277,20 @@ impl Error {
 enum Reply {
     Upserted(Upserted),
     Types(Vec<ContactItemType>),
+}
+
+/// A request past the framework's checks.
+enum Checked {
+    /// GetAllTypes, read on the checks' snapshot.
+    Types(Vec<ContactItemType>),
+    Upsert(UpsertRequest),
+}
+
+/// The upsert a bound body asks for.
+struct UpsertRequest {
+    /// The Web API's id of the user, hyphenated.
+    user_id: String,
+    item: ContactItemChange,
 }
 
 pub async fn handle(
@@ -296,7 +313,18 @@ pub async fn handle(
     }
     let format = negotiate(incoming.accept.as_deref(), incoming.media_type().as_deref());
     let now = state.service.clock.now();
-    match transaction(&state, move |tx| serve(tx, &incoming, now)).await {
+    let outcome = state
+        .service
+        .with_store(
+            move |store| match store.read(|tx| checked(tx, &incoming))? {
+                Checked::Types(types) => Ok(Reply::Types(types)),
+                Checked::Upsert(request) => store
+                    .write(|tx| upsert(tx, request, now))
+                    .map(Reply::Upserted),
+            },
+        )
+        .await;
+    match outcome {
         Ok(Reply::Upserted(u)) if u.added => {
             result(format, StatusCode::OK, &u.id, 1, "Contact item added")
         }
@@ -306,8 +334,8 @@ pub async fn handle(
     }
 }
 
-/// Routing, then the method, then `[Authorize]`: Web API's order.
-fn serve(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Reply, Error> {
+/// Routing, then the method, then `[Authorize]`, then model binding: Web API's order.
+fn checked(tx: &Tx, req: &Incoming) -> Result<Checked, Error> {
     let (action, method) = action(&req.path)
         .ok_or_else(|| Error::NoResource(format!("{}{}", req.origin, req.path_and_query())))?;
     if req.method != method {
@@ -317,12 +345,12 @@ fn serve(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<Reply, Error> {
         return Err(Error::Unauthorized);
     }
     match action {
-        Action::AllTypes => Ok(Reply::Types(tx.contact_item_types()?)),
-        Action::Upsert(id) => upsert(tx, req, &id, now).map(Reply::Upserted),
+        Action::AllTypes => Ok(Checked::Types(tx.contact_item_types()?)),
+        Action::Upsert(id) => upsert_request(req, &id).map(Checked::Upsert),
     }
 }
 
-fn upsert(tx: &Tx, req: &Incoming, id: &str, now: DateTime<Utc>) -> Result<Upserted, Error> {
+fn upsert_request(req: &Incoming, id: &str) -> Result<UpsertRequest, Error> {
     // The body binds before the action runs; the null id fails when it is invoked.
     let model = bind(req)?;
     let id = Uuid::parse_str(id).map_err(|_| Error::BadId)?;
@@ -337,9 +365,27 @@ fn upsert(tx: &Tx, req: &Incoming, id: &str, now: DateTime<Utc>) -> Result<Upser
     if model.user_id != id {
         return Err(Error::IdMismatch);
     }
-    let user_id = vendor_users::find(tx, Vendor::WebApi, &id.hyphenated().to_string())?;
-    let sub_type = model.sub_type.hyphenated().to_string();
-    let upserted = contact_items::upsert(tx, user_id, &sub_type, &value, model.is_default, now)?;
+    Ok(UpsertRequest {
+        user_id: id.hyphenated().to_string(),
+        item: ContactItemChange {
+            sub_type: model.sub_type.hyphenated().to_string(),
+            value,
+            is_default: model.is_default,
+        },
+    })
+}
+
+fn upsert(tx: &Tx, request: UpsertRequest, now: DateTime<Utc>) -> Result<Upserted, Error> {
+    let user = vendor_ids::find_user(tx, Vendor::WebApi, &request.user_id)?;
+    let user_id = user.id;
+    let change = UserChange {
+        contact_item: Some(request.item),
+        ..UserChange::default()
+    };
+    let written = user_write::apply(tx, user, &change, now)?;
+    let upserted = written
+        .contact_item
+        .expect("a change with a contact item reports it");
     tracing::info!(
         vendor = "webapi",
         user_id,

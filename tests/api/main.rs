@@ -35,5 +35,6 @@ mod users;
 mod vendors_chatbot;
 mod vendors_commbox;
 mod vendors_conscent;
+mod vendors_read_path;
 mod vendors_webapi;
 mod welcome;
