@@ -5,9 +5,12 @@
 use actix_web::http::{header, Method};
 use actix_web::web::{self, Bytes};
 use actix_web::HttpRequest;
+use chrono::{DateTime, Utc};
 use serde_json::Value;
 
+use crate::ops::{Interrupted, Service};
 use crate::state::AppState;
+use crate::store::{StoreError, Tx};
 
 /// Far above any contact update, far below the server's general limit.
 pub const MAX_BODY: usize = 256 * 1024;
@@ -52,6 +55,28 @@ impl Incoming {
             accept: header(header::ACCEPT),
             body,
         }
+    }
+
+    /// An update: the request is checked on a read snapshot and, once it passes,
+    /// what the check found is written at `now` in one store transaction.
+    pub async fn check_then_update<C, T, E>(
+        self,
+        service: &Service,
+        now: DateTime<Utc>,
+        check: fn(&Tx, &Incoming) -> Result<C, E>,
+        update: fn(&Tx, &C, DateTime<Utc>) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        C: Send + 'static,
+        T: Send + 'static,
+        E: From<StoreError> + From<Interrupted> + Send + 'static,
+    {
+        service
+            .check_then_write(
+                move |tx| check(tx, &self),
+                move |tx, checked| update(tx, &checked, now),
+            )
+            .await
     }
 
     /// The content type without parameters, lower-case (`application/json`).

@@ -180,12 +180,8 @@ async fn handle(
     }
     let now = state.service.clock.now();
     let path = incoming.path.clone();
-    let outcome = state
-        .service
-        .check_then_write(
-            move |tx| checked(tx, &incoming),
-            move |tx, request| update(tx, &request, now),
-        )
+    let outcome = incoming
+        .check_then_update(&state.service, now, checked, update)
         .await;
     match outcome {
         Ok(()) => envelope(StatusCode::OK, UPDATED),

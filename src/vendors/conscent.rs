@@ -128,12 +128,8 @@ async fn handle(
         return res;
     }
     let now = state.service.clock.now();
-    let outcome = state
-        .service
-        .check_then_write(
-            move |tx| checked(tx, &incoming),
-            move |tx, request| update(tx, &request, now),
-        )
+    let outcome = incoming
+        .check_then_update(&state.service, now, checked, update)
         .await;
     match outcome {
         Ok(body) => json(StatusCode::OK, &body),
