@@ -50,3 +50,4 @@ pub mod record;
 pub mod state;
 pub mod store;
 pub mod vendors;
+pub mod worlds;

@@ -27,7 +27,7 @@
 //! | `GET /healthz`, `GET /readyz`, `GET /metrics` | liveness, readiness, Prometheus |
 
 pub mod auth;
-mod body;
+pub mod body;
 mod capture;
 mod clock;
 mod error;
@@ -40,14 +40,14 @@ mod metrics;
 pub mod observe;
 mod plane;
 mod requests;
-mod resource;
+pub mod resource;
 mod scrape;
 
 use actix_web::web;
 
 pub use error::ControlError;
 pub use plane::Control;
-pub use resource::PREFIX;
+pub use resource::{is_own, PREFIX};
 
 /// The admin routes under [`PREFIX`], and the health and metrics routes at the root.
 pub fn routes(cfg: &mut web::ServiceConfig) {

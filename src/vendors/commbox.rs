@@ -17,7 +17,7 @@ use crate::ops::vendor_users::{self, VendorOpError};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
-const PREFIX: &str = "/users";
+pub(super) const PREFIX: &str = "/users";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::scope(PREFIX).default_service(web::to(handle)));
@@ -39,6 +39,9 @@ enum Error {
     Op(#[from] VendorOpError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The request's world cannot be served (`crate::worlds`).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
 }
@@ -89,23 +92,28 @@ impl Error {
             Error::NotFound | Error::Op(VendorOpError::UserNotFound) => StatusCode::NOT_FOUND,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             other => {
                 tracing::error!(vendor = "commbox", error = %other, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        let mut res = respond(
-            status,
-            status.canonical_reason().unwrap_or_default(),
-            None,
-            now,
-        );
+        let description = match &self {
+            Error::Unavailable(message) => message,
+            _ => status.canonical_reason().unwrap_or_default(),
+        };
+        let mut res = respond(status, description, None, now);
         if let Error::TooManyRequests { retry_after } = self {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
         }
         res
     }
+}
+
+/// The answer for a request whose world cannot be served.
+pub(super) fn unavailable(message: String) -> HttpResponse {
+    Error::Unavailable(message).into_response(Utc::now())
 }
 
 async fn handle(

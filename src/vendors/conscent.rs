@@ -17,7 +17,7 @@ use crate::ops::vendor_users::{self, VendorOpError, VendorUser};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
-const BASES: [&str; 3] = ["/client", "/api/v1/client", "/api/v2/client"];
+pub(super) const BASES: [&str; 3] = ["/client", "/api/v1/client", "/api/v2/client"];
 const ENDPOINT: &str = "/update-user";
 const GENDERS: [&str; 3] = ["MALE", "FEMALE", "OTHER"];
 
@@ -44,6 +44,9 @@ enum Error {
     Op(#[from] VendorOpError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The request's world cannot be served (`crate::worlds`).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
 }
@@ -81,6 +84,7 @@ impl Error {
                 StatusCode::BAD_REQUEST
             }
             Error::Op(VendorOpError::EmailTaken) => StatusCode::CONFLICT,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             other => {
                 tracing::error!(vendor = "conscent", error = %other, "request failed");
                 return json(
@@ -108,6 +112,11 @@ impl Error {
             },
         )
     }
+}
+
+/// The answer for a request whose world cannot be served.
+pub(super) fn unavailable(message: String) -> HttpResponse {
+    Error::Unavailable(message).into_response()
 }
 
 async fn handle(

@@ -122,6 +122,9 @@ enum Error {
     Op(#[from] VendorOpError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The request's world cannot be served (`crate::worlds`).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
 }
@@ -253,6 +256,9 @@ impl Error {
                 );
                 return res;
             }
+            Error::Unavailable(_) => {
+                return http_error(format, StatusCode::SERVICE_UNAVAILABLE, &message, None)
+            }
             Error::Invalid | Error::IdMismatch => (StatusCode::BAD_REQUEST, -1),
             Error::Op(VendorOpError::UnknownSubType) => (StatusCode::BAD_REQUEST, -3),
             Error::Op(VendorOpError::UserNotFound) => (StatusCode::NOT_FOUND, -2),
@@ -274,6 +280,13 @@ impl Error {
 enum Reply {
     Upserted(Upserted),
     Types(Vec<ContactItemType>),
+}
+
+/// The answer for a request whose world cannot be served, in the format it accepts.
+pub(super) fn unavailable(req: &HttpRequest, message: String) -> HttpResponse {
+    let accept = req.headers().get(header::ACCEPT);
+    let format = negotiate(accept.and_then(|v| v.to_str().ok()), None);
+    Error::Unavailable(message).into_response(format)
 }
 
 pub async fn handle(
