@@ -36,3 +36,4 @@ mod vendors_commbox;
 mod vendors_conscent;
 mod vendors_webapi;
 mod welcome;
+mod worlds;
