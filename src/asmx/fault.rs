@@ -114,7 +114,7 @@ pub enum PageFault {
     /// A body over `--max-body` (ASP.NET's `maxRequestLength`).
     #[error("Maximum request length exceeded.")]
     RequestTooLarge,
-    /// The request's world cannot be served (`crate::worlds`): IIS's answer for an
+    /// The request's world cannot be served (docs/worlds.md): IIS's answer for an
     /// application it cannot start is a 503 too.
     #[error("{0}")]
     WorldUnavailable(String),

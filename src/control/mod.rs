@@ -24,7 +24,13 @@
 //! | `POST /__emulator/faults` | add a rule → 201 |
 //! | `DELETE /__emulator/faults` | remove every rule |
 //! | `DELETE /__emulator/faults/{id}` | remove one rule |
+//! | `GET /__emulator/worlds` | every world (served by the worlds module, as the next two) |
+//! | `POST /__emulator/worlds` | create a world → 201; 409 when it exists |
+//! | `DELETE /__emulator/worlds/{world}` | delete a world and its file → 204 |
 //! | `GET /healthz`, `GET /readyz`, `GET /metrics` | liveness, readiness, Prometheus |
+//!
+//! Each route above under `/__emulator/` is also served as `/__emulator/worlds/{world}/…`
+//! for that world (docs/worlds.md); unprefixed, it acts on `default`.
 
 pub mod auth;
 pub mod body;

@@ -2,10 +2,10 @@
 //! `/readyz` or `/metrics`): it gives the request an empty [`Record`] for its handler to
 //! fill in, then counts the call in the metrics, logs one line, and, when the journal is
 //! on, records it, all in the request's world (the control plane a world request
-//! carries as its app data, see `crate::worlds`). For every request, it also closes the connection after
-//! a body that was not read whole ([`UnreadBody`]). Cheap on the hot path: no box per
-//! request, the body bytes are shared, and with the journal off nothing is captured or
-//! allocated here.
+//! carries as its app data, docs/worlds.md). For every request, it also closes the
+//! connection after a body that was not read whole ([`UnreadBody`]). Cheap on the hot
+//! path: no box per request, the body bytes are shared, and with the journal off
+//! nothing is captured or allocated here.
 
 use std::future::{ready, Ready};
 use std::pin::Pin;

@@ -46,7 +46,7 @@ enum Error {
     Op(#[from] VendorOpError),
     #[error(transparent)]
     Store(#[from] StoreError),
-    /// The request's world cannot be served (`crate::worlds`).
+    /// The request's world cannot be served (docs/worlds.md).
     #[error("{0}")]
     Unavailable(String),
     #[error(transparent)]
