@@ -29,9 +29,10 @@ impl From<WorldError> for ControlError {
             WorldError::Exists(_) | WorldError::DeleteDefault | WorldError::InUse(_) => {
                 ControlError::Conflict(message)
             }
-            WorldError::Limit(_) | WorldError::Create { .. } | WorldError::Open { .. } => {
-                ControlError::Unavailable(message)
-            }
+            WorldError::Limit(_)
+            | WorldError::Create { .. }
+            | WorldError::Open { .. }
+            | WorldError::Directory(_) => ControlError::Unavailable(message),
             WorldError::Fixtures(e) => ControlError::Fixtures(e),
             WorldError::Interrupted => ControlError::Interrupted,
         }

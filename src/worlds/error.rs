@@ -28,6 +28,8 @@ pub enum WorldError {
     InUse(WorldName),
     #[error("world {name} could not be created: {reason}")]
     Create { name: WorldName, reason: String },
+    #[error("the worlds' directory {0}")]
+    Directory(String),
     #[error("world {name} could not be opened: {reason}")]
     Open { name: WorldName, reason: String },
     /// The fixture document an explicit creation gave.

@@ -42,10 +42,8 @@ impl Worlds {
         blueprint: Blueprint,
     ) -> Result<Worlds, WorldError> {
         let dir = files::directory(db);
-        let found = files::existing(&dir).map_err(|e| WorldError::Open {
-            name: WorldName::default_world(),
-            reason: format!("reading {}: {e}", dir.display()),
-        })?;
+        let found = files::existing(&dir)
+            .map_err(|e| WorldError::Directory(format!("{}: {e}", dir.display())))?;
         let mut named = HashMap::new();
         for (name, path) in found {
             let store = Store::open(&path).map_err(|e| WorldError::Open {

@@ -58,7 +58,9 @@ fn locate(uri: &Uri) -> Option<Result<Located, WorldError>> {
     }))
 }
 
-/// Serves the request as `serve_as` from here on.
+/// Serves the request as `serve_as` from here on. It is the tail of a valid path and
+/// query, so it parses; were it not to, the request is refused rather than served in
+/// `default`.
 fn rewrite(req: &mut ServiceRequest, serve_as: String) -> Result<(), WorldError> {
     let mut parts = req.uri().clone().into_parts();
     parts.path_and_query = Some(PathAndQuery::try_from(serve_as).map_err(|_| InvalidName)?);
