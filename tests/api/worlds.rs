@@ -6,6 +6,7 @@ use futures_util::future::join_all;
 use serde_json::{json, Value};
 
 use crate::control_state::admin;
+use crate::crash;
 use crate::helpers::{attr, spawn_app, spawn_app_with, Binding, TestApp, BINDINGS, P};
 use crate::vendors_commbox as commbox;
 
@@ -209,36 +210,67 @@ async fn descriptions_and_help_forms_name_the_worlds_address() {
     assert!(!default.body.contains("/worlds/"));
 }
 
-#[actix_web::test]
-async fn worlds_outlive_a_restart() {
-    let app = spawn_app().await;
-    let (status, created) = admin(
-        &app,
-        "POST",
-        "/__emulator/worlds",
-        Some(json!({"name": "kept"})),
-    )
-    .await;
-    assert_eq!(status, 201, "{created}");
-    assert_eq!(created["name"], "kept");
-    assert!(created["users"].as_i64().unwrap() > 0);
-    set_email(&app.world("kept"), Binding::Post, "kept@example.com").await;
+/// jdoe's email as jdoe reads it from the service at `service` (`…/srv.asmx`).
+async fn own_email(client: &awc::Client, service: &str) -> String {
+    let login = format!("{service}/AuthenticateUser?UID=jdoe&PWD=jdoe");
+    let ticket = attr(&crash::get_text(client, &login).await, "ticket").unwrap();
+    let get = format!("{service}/GetUser?authenticationTicket={ticket}&UserName=jdoe");
+    attr(&crash::get_text(client, &get).await, "Email").unwrap()
+}
 
-    let app = app.restart().await;
-    assert_eq!(world_names(&app).await, ["default", "kept"]);
-    assert_eq!(
-        email_of(&app.world("kept"), "jdoe").await,
-        "kept@example.com"
+/// A graceful stop leaves each world's writes in its file (no WAL), and the next start
+/// on the same `--db` finds every world.
+#[actix_web::test]
+async fn worlds_outlive_a_stop_and_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    let (mut server, base) = crash::start(&db);
+    let client = crash::client();
+    let created = client
+        .post(format!("{base}/__emulator/worlds"))
+        .send_json(&json!({"name": "kept"}))
+        .await
+        .unwrap();
+    assert_eq!(created.status().as_u16(), 201);
+    let world = format!("{base}/worlds/kept/srv.asmx");
+    let login = format!("{world}/AuthenticateUser?UID=jdoe&PWD=jdoe");
+    let ticket = attr(&crash::get_text(&client, &login).await, "ticket").unwrap();
+    let update = format!(
+        "{world}/UpdateUserContactInfo?authenticationTicket={ticket}&userName=jdoe\
+         &emailAddress=kept%40example.com&mobileNumber=555-0100"
     );
-    assert_eq!(email_of(&app, "jdoe").await, FIXTURE_EMAIL);
-    let (status, _) = admin(
-        &app,
-        "POST",
-        "/__emulator/worlds",
-        Some(json!({"name": "kept"})),
-    )
-    .await;
-    assert_eq!(status, 409);
+    assert!(crash::get_text(&client, &update)
+        .await
+        .contains("success=\"true\""));
+    server.terminate();
+    assert_eq!(crash::exit_code(&mut server).await, Some(0));
+    let wal = dir.path().join("e.db.worlds/kept.db-wal");
+    assert!(std::fs::metadata(&wal).map_or(true, |m| m.len() == 0));
+    let conn = rusqlite::Connection::open(dir.path().join("e.db.worlds/kept.db")).unwrap();
+    let email: String = conn
+        .query_row(
+            "SELECT email FROM users WHERE user_name = 'jdoe'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(email, "kept@example.com");
+    drop(conn);
+
+    let (_server, base) = crash::start(&db);
+    let listed = crash::get_text(&client, &format!("{base}/__emulator/worlds")).await;
+    let listed: Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed["worlds"][1]["name"], "kept");
+    let kept = own_email(&client, &format!("{base}/worlds/kept/srv.asmx")).await;
+    assert_eq!(kept, "kept@example.com");
+    let default = own_email(&client, &format!("{base}/srv.asmx")).await;
+    assert_eq!(default, FIXTURE_EMAIL);
+    let again = client
+        .post(format!("{base}/__emulator/worlds"))
+        .send_json(&json!({"name": "kept"}))
+        .await
+        .unwrap();
+    assert_eq!(again.status().as_u16(), 409);
 }
 
 #[actix_web::test]
