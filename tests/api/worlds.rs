@@ -104,6 +104,14 @@ async fn a_change_in_one_world_is_seen_in_no_other() {
     assert!(users("admin").await);
     assert!(!users("default").await);
     assert!(!users("w0").await);
+
+    // One suite's reset leaves every other world as it was.
+    set_email(&app, Binding::Get, "default@example.com").await;
+    let (status, _) = admin(&app, "POST", "/__emulator/worlds/w0/reset", None).await;
+    assert_eq!(status, 200);
+    assert_eq!(email_of(&app.world("w0"), "jdoe").await, FIXTURE_EMAIL);
+    assert_eq!(email_of(&app.world("w1"), "jdoe").await, "w1@example.com");
+    assert_eq!(email_of(&app, "jdoe").await, "default@example.com");
 }
 
 #[actix_web::test]
@@ -533,4 +541,20 @@ async fn a_world_that_cannot_be_written_is_a_clear_error_and_leaves_nothing() {
     std::fs::remove_file(&dir).unwrap();
     assert_eq!(email_of(&broken, "jdoe").await, FIXTURE_EMAIL);
     assert_eq!(world_names(&app).await, ["default", "broken"]);
+}
+
+#[actix_web::test]
+async fn commbox_rate_buckets_are_each_worlds_own() {
+    let app = spawn_app_with(&["--commbox-rate", "1/min"]).await;
+    let status = |world: &'static str| {
+        let app = &app;
+        async move {
+            let resp = commbox::post(&app.world(world), "/users/3", json!({})).await;
+            resp.status
+        }
+    };
+    assert_eq!(status("a").await, 200);
+    assert_eq!(status("a").await, 429);
+    assert_eq!(status("b").await, 200);
+    assert_eq!(commbox::post(&app, "/users/3", json!({})).await.status, 200);
 }
