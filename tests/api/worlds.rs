@@ -558,3 +558,21 @@ async fn commbox_rate_buckets_are_each_worlds_own() {
     assert_eq!(status("b").await, 200);
     assert_eq!(commbox::post(&app, "/users/3", json!({})).await.status, 200);
 }
+
+/// A client generated from a world's WSDL calls back into that world only.
+#[actix_web::test]
+async fn a_client_generated_from_a_worlds_wsdl_stays_in_it() {
+    let app = spawn_app().await;
+    let service = format!("{}/worlds/generated/srv.asmx", app.base);
+    crate::clients::scenario_passes_at(service, "node").await;
+    let count = |path: &'static str| {
+        let app = &app;
+        async move {
+            admin(app, "GET", path, None).await.1["count"]
+                .as_u64()
+                .unwrap()
+        }
+    };
+    assert!(count("/__emulator/worlds/generated/requests/count?binding=soap11").await > 3);
+    assert_eq!(count("/__emulator/requests/count").await, 0);
+}
