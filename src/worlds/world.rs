@@ -50,7 +50,8 @@ pub struct Info {
 }
 
 impl World {
-    /// The default world, from the handles the server was built with.
+    /// A world on these handles; the default world's are those the server was built
+    /// with.
     pub fn new(
         name: WorldName,
         state: AppState,
