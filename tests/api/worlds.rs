@@ -5,7 +5,7 @@
 use futures_util::future::join_all;
 use serde_json::{json, Value};
 
-use crate::control_state::admin;
+use crate::control_state::{admin, admin_with};
 use crate::crash;
 use crate::helpers::{attr, spawn_app, spawn_app_with, Binding, TestApp, BINDINGS, P};
 use crate::vendors_commbox as commbox;
@@ -575,4 +575,31 @@ async fn a_client_generated_from_a_worlds_wsdl_stays_in_it() {
     };
     assert!(count("/__emulator/worlds/generated/requests/count?binding=soap11").await > 3);
     assert_eq!(count("/__emulator/requests/count").await, 0);
+}
+
+/// The admin token guards every world's admin API, before the world is made; a world's
+/// emulated paths stay open, as `default`'s are.
+#[actix_web::test]
+async fn the_admin_token_guards_the_worlds_admin_api() {
+    let app = spawn_app_with(&["--admin-token", "t0k"]).await;
+    for (method, path) in [
+        ("GET", "/__emulator/worlds"),
+        ("POST", "/__emulator/worlds/guarded/reset"),
+        ("DELETE", "/__emulator/worlds/guarded"),
+    ] {
+        assert_eq!(
+            admin(&app, method, path, None).await.0,
+            401,
+            "{method} {path}"
+        );
+    }
+    let resp = app
+        .request("POST", "/worlds/guarded/__emulator/reset", &[], "")
+        .await;
+    assert_eq!(resp.status, 404);
+    let token = [("Authorization", "Bearer t0k")];
+    let (status, body) = admin_with(&app, "GET", "/__emulator/worlds", None, &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(body["worlds"].as_array().unwrap().len(), 1, "{body}");
+    assert_eq!(email_of(&app.world("guarded"), "jdoe").await, FIXTURE_EMAIL);
 }
