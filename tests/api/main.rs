@@ -37,3 +37,4 @@ mod vendors_conscent;
 mod vendors_webapi;
 mod welcome;
 mod worlds;
+mod worlds_admin;
