@@ -13,6 +13,7 @@ mod credentials;
 mod datacontract;
 mod endpoint;
 pub mod rate_limit;
+pub mod unavailable;
 mod webapi;
 
 use std::sync::Arc;
@@ -42,27 +43,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 pub use endpoint::VendorEndpoint;
-
-/// The vendor's own error answer for a request on one of its paths whose world cannot
-/// be served (naming why); `None` for a path no vendor serves.
-pub fn unavailable(req: &HttpRequest, message: String) -> Option<HttpResponse> {
-    let path = req.path();
-    let under = |prefix: &str| {
-        path.strip_prefix(prefix)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    };
-    Some(if under(chatbot::PREFIX) {
-        chatbot::unavailable(req, message)
-    } else if conscent::BASES.into_iter().any(under) {
-        conscent::unavailable(message)
-    } else if under(commbox::PREFIX) {
-        commbox::unavailable(message)
-    } else if webapi::is_api_path(path) {
-        webapi::unavailable(req, message)
-    } else {
-        return None;
-    })
-}
 pub use webapi::{handle as web_api, is_api_path as is_web_api_path};
 
 /// Tells the admin API which endpoint a call reached and for which user id (the id the

@@ -88,7 +88,7 @@ fn refusal(req: &HttpRequest, admin: bool, error: WorldError) -> HttpResponse {
             .body(message + "\n");
     }
     tracing::warn!(path = req.path(), error = %message, "world unavailable");
-    crate::vendors::unavailable(req, message.clone())
+    crate::vendors::unavailable::unavailable(req, message.clone())
         .unwrap_or_else(|| crate::asmx::unavailable(message))
 }
 
