@@ -38,7 +38,11 @@ pub fn existing(dir: &Path) -> std::io::Result<Vec<(WorldName, PathBuf)>> {
         let Some(file) = path.file_name().and_then(|f| f.to_str()) else {
             continue;
         };
-        if file.ends_with(PARTIAL) {
+        // With the WAL and shared memory of a template a crash interrupted.
+        if ["", "-wal", "-shm"]
+            .iter()
+            .any(|suffix| file.ends_with(&[PARTIAL, suffix].concat()))
+        {
             fs::remove_file(&path)?;
         } else if let Some(name) = file.strip_suffix(EXTENSION) {
             if let Ok(name) = WorldName::parse(name) {

@@ -264,11 +264,21 @@ async fn worlds_outlive_a_stop_and_start() {
         .unwrap();
     assert_eq!(email, "kept@example.com");
     drop(conn);
+    // What a crash in the middle of creating a world would leave.
+    let partial = dir.path().join("e.db.worlds/half.db.partial");
+    std::fs::write(&partial, "half a copy").unwrap();
 
     let (_server, base) = crash::start(&db);
     let listed = crash::get_text(&client, &format!("{base}/__emulator/worlds")).await;
     let listed: Value = serde_json::from_str(&listed).unwrap();
-    assert_eq!(listed["worlds"][1]["name"], "kept");
+    let names: Vec<_> = listed["worlds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["name"].clone())
+        .collect();
+    assert_eq!(names, [json!("default"), json!("kept")]);
+    assert!(!partial.exists());
     let kept = own_email(&client, &format!("{base}/worlds/kept/srv.asmx")).await;
     assert_eq!(kept, "kept@example.com");
     let default = own_email(&client, &format!("{base}/srv.asmx")).await;
