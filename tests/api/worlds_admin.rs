@@ -194,7 +194,12 @@ async fn a_world_deleted_while_requests_run_answers_them_all() {
     let rule = json!({"target": "GetUser", "action": {"latency_ms": 300}});
     let (status, _) = admin(&app, "POST", "/__emulator/worlds/busy/faults", Some(rule)).await;
     assert_eq!(status, 201);
-    let reads = join_all((0..READS).map(|_| busy.get_user(&ticket, "jdoe")));
+    let answered = std::cell::Cell::new(0);
+    let reads = join_all((0..READS).map(|_| async {
+        let node = busy.get_user(&ticket, "jdoe").await;
+        answered.set(answered.get() + 1);
+        node
+    }));
     let delete = async {
         // The rule fires as each read enters its handler, before its delay; the reads
         // are in the world once it has fired for each (asked at most 1,000 times).
@@ -204,7 +209,11 @@ async fn a_world_deleted_while_requests_run_answers_them_all() {
             asked += 1;
             assert!(asked < 1000, "the reads never all arrived");
         }
-        admin(&app, "DELETE", "/__emulator/worlds/busy", None).await
+        let deleted = admin(&app, "DELETE", "/__emulator/worlds/busy", None).await;
+        // Every read was answered before the deletion was (their answers were
+        // written first, and `join` looks at the reads first).
+        assert_eq!(answered.get(), READS);
+        deleted
     };
     let (reads, deleted) = futures_util::future::join(reads, delete).await;
     assert_eq!(deleted, (204, Value::Null));
