@@ -324,3 +324,30 @@ async fn a_client_generated_from_a_worlds_wsdl_stays_in_it() {
     assert!(count("/__emulator/worlds/generated/requests/count?binding=soap11").await > 3);
     assert_eq!(count("/__emulator/requests/count").await, 0);
 }
+
+/// The help pages' test forms, submitted by a real browser (`tests/browser`), change the
+/// world the pages were served in.
+#[actix_web::test]
+async fn help_page_test_forms_post_into_their_world_in_chromium() {
+    let app = spawn_app().await;
+    let artifacts = tempfile::tempdir().unwrap();
+    let mut command = std::process::Command::new("node");
+    command
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/browser/help_forms.mjs"
+        ))
+        .arg(format!("{}/worlds/browser", app.base))
+        .arg(artifacts.path())
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/browser"));
+    let limit = std::time::Duration::from_secs(180);
+    let (ok, output) = crate::tools::run_bounded_async(command, limit).await;
+    assert!(ok, "the browser scenario failed:\n{output}");
+    assert!(output.contains("help forms: all steps passed"), "{output}");
+    let world = app.world("browser");
+    assert_eq!(
+        email_of(&world, "jdoe").await,
+        "john.doe+browser@example.org"
+    );
+    assert_eq!(email_of(&app, "jdoe").await, FIXTURE_EMAIL);
+}
