@@ -21,6 +21,7 @@ use crate::state::AppState;
 use crate::store::Store;
 use crate::vendors::rate_limit::RateLimiter;
 use crate::vendors::{VendorEndpoint, VendorState};
+use crate::worlds::{Blueprint, World, WorldName, WorldRoute, Worlds};
 
 /// Threads per HTTP worker for what blocks (writes, scans, password hashing). Enough
 /// for group commit to gather sizeable batches; actix's default (512 / workers) let a
@@ -32,6 +33,7 @@ pub struct Application {
     server: Server,
     clock: Clock,
     store: Store,
+    worlds: Arc<Worlds>,
 }
 
 impl Application {
@@ -67,6 +69,7 @@ impl Application {
             },
             faults,
             body_timeout: config.body_timeout,
+            base_path: Arc::from(""),
         };
         let options = asmx::Options {
             nil_mode: if config.nil_as_empty {
@@ -81,7 +84,30 @@ impl Application {
                 .commbox_rate
                 .map(|rate| Arc::new(RateLimiter::new(rate))),
         };
+        let blueprint = Blueprint {
+            state: state.clone(),
+            control: control.clone(),
+            commbox_rate: config.commbox_rate,
+        };
+        let default = World::new(
+            WorldName::default_world(),
+            state.clone(),
+            vendors.clone(),
+            control.clone(),
+            config.db.clone(),
+        );
+        let worlds = Arc::new(
+            Worlds::open(
+                default,
+                &config.db,
+                config.fixtures.clone(),
+                config.max_worlds,
+                blueprint,
+            )
+            .context("opening the worlds")?,
+        );
         let admin_token = config.admin_token.clone();
+        let app_worlds = Arc::clone(&worlds);
         let listener =
             TcpListener::bind(config.bind).with_context(|| format!("binding {}", config.bind))?;
         let port = listener.local_addr()?.port();
@@ -91,8 +117,10 @@ impl Application {
                 .app_data(web::Data::new(options))
                 .app_data(web::Data::new(vendors.clone()))
                 .app_data(web::Data::new(control.clone()))
+                .app_data(web::Data::from(Arc::clone(&app_worlds)))
                 .configure(routes)
                 .wrap(Observe(control.clone()))
+                .wrap(WorldRoute(Arc::clone(&app_worlds)))
                 .wrap(AdminAuth::new(admin_token.as_deref()))
         })
         .worker_max_blocking_threads(BLOCKING_THREADS)
@@ -105,6 +133,7 @@ impl Application {
             server: server.run(),
             clock,
             store,
+            worlds,
         })
     }
 
@@ -122,6 +151,7 @@ impl Application {
     /// write in the database file itself.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await?;
+        self.worlds.close();
         match self.store.flush_slides() {
             Ok(n) => tracing::info!(tickets = n, "stored deferred ticket expiries"),
             Err(e) => tracing::error!(error = %e, "could not store deferred ticket expiries"),
@@ -141,6 +171,7 @@ impl Application {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::scope(asmx::SERVICE_PATH).default_service(web::to(asmx::handle)))
         .configure(crate::openapi::routes)
+        .configure(crate::worlds::routes)
         .configure(crate::control::routes)
         .configure(crate::vendors::routes)
         .default_service(web::to(unrouted));

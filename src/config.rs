@@ -80,6 +80,11 @@ pub struct Config {
     #[arg(long, env = "ASMX_ADMIN_TOKEN", hide_env_values = true)]
     pub admin_token: Option<String>,
 
+    /// How many worlds (`/worlds/{name}/…`, docs/worlds.md) may exist besides `default`;
+    /// a request that would make one more is answered 503.
+    #[arg(long, env = "ASMX_MAX_WORLDS", default_value_t = 256)]
+    pub max_worlds: usize,
+
     /// How many emulated requests the journal (`/__emulator/requests`) keeps; 0 turns it off.
     #[arg(long, env = "ASMX_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,

@@ -20,6 +20,9 @@
 //!   the record and manages the rules; neither imports the other.
 //! - [`control`]: the admin API under `/__emulator/` (reset, journal, clock, mails,
 //!   faults), health checks and metrics, and the middleware that observes each call.
+//! - [`worlds`]: isolated worlds (docs/worlds.md): the middleware that serves
+//!   `/worlds/{name}/…` as `/…` over that world's own handles, given to the handlers as
+//!   their usual app data; the registry of worlds and their files; `/__emulator/worlds`.
 //! - [`app`], [`config`], [`state`], [`clock`], [`logging`]: wiring, flags, the handles
 //!   every handler shares, time, log output.
 //! - [`openapi`]: serves `openapi/openapi.yaml`, the OpenAPI document of the REST APIs.
@@ -50,3 +53,4 @@ pub mod record;
 pub mod state;
 pub mod store;
 pub mod vendors;
+pub mod worlds;

@@ -15,4 +15,8 @@ pub struct AppState {
     pub faults: Arc<Faults>,
     /// `--body-timeout`: how long a body may take to arrive once its headers are in.
     pub body_timeout: Duration,
+    /// The path the world is served under: empty for `default`, `/worlds/{name}` for
+    /// another, so the addresses the emulator writes (WSDL, help, mail links) lead a
+    /// client back into the same world.
+    pub base_path: Arc<str>,
 }

@@ -114,6 +114,10 @@ pub enum PageFault {
     /// A body over `--max-body` (ASP.NET's `maxRequestLength`).
     #[error("Maximum request length exceeded.")]
     RequestTooLarge,
+    /// The request's world cannot be served (docs/worlds.md): IIS's answer for an
+    /// application it cannot start is a 503 too.
+    #[error("{0}")]
+    WorldUnavailable(String),
 }
 
 impl PageFault {
@@ -124,7 +128,8 @@ impl PageFault {
             PageFault::UnrecognizedUrl(_) => "System.InvalidOperationException",
             PageFault::UnrecognizedRequestFormat
             | PageFault::QueryStringTooLong
-            | PageFault::RequestTooLarge => "System.Web.HttpException",
+            | PageFault::RequestTooLarge
+            | PageFault::WorldUnavailable(_) => "System.Web.HttpException",
         }
     }
 
@@ -134,6 +139,7 @@ impl PageFault {
             PageFault::UnrecognizedRequestFormat => StatusCode::METHOD_NOT_ALLOWED,
             PageFault::QueryStringTooLong => StatusCode::BAD_REQUEST,
             PageFault::RequestTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            PageFault::WorldUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 }

@@ -81,24 +81,30 @@ pub async fn handle(
     outcome.unwrap_or_else(Fault::into_response)
 }
 
-/// `http://host` as the client addressed us: WSDL addresses and mail links use it.
-fn site_url(req: &HttpRequest) -> String {
+/// ASP.NET's error page for a request whose world cannot be served.
+pub fn unavailable(message: String) -> HttpResponse {
+    Fault::Page(PageFault::WorldUnavailable(message)).into_response()
+}
+
+/// `http://host` as the client addressed us, and the world's path: WSDL addresses and
+/// mail links use it.
+fn site_url(req: &HttpRequest, state: &AppState) -> String {
     const FORWARDED_HOST: header::HeaderName = header::HeaderName::from_static("x-forwarded-host");
     let headers = req.headers();
     // The plain case straight from `Host`: working out the whole connection info
     // (forwarding headers, peer address) showed in the help page's profile.
     let forwarded = headers.contains_key(header::FORWARDED) || headers.contains_key(FORWARDED_HOST);
-    let url = |host: &str| ["http://", host].concat();
+    let url = |host: &str| ["http://", host, &state.base_path].concat();
     match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
         Some(host) if !forwarded => url(host),
         _ => url(req.connection_info().host()),
     }
 }
 
-fn request_info(req: &HttpRequest) -> RequestInfo {
+fn request_info(req: &HttpRequest, state: &AppState) -> RequestInfo {
     RequestInfo {
         cookie_ticket: req.cookie("ticket").map(|c| c.value().to_string()),
-        site_url: site_url(req),
+        site_url: site_url(req, state),
     }
 }
 
@@ -110,19 +116,19 @@ async fn service_root(
     nil_mode: soap::NilMode,
 ) -> Result<HttpResponse, Fault> {
     match *req.method() {
-        HttpMethod::GET => describe(req),
+        HttpMethod::GET => describe(req, state),
         HttpMethod::POST => soap_call(req, body, state, nil_mode).await,
         _ => Err(Fault::Page(PageFault::UnrecognizedRequestFormat)),
     }
 }
 
 /// `?WSDL`, `?disco`, `?op=Method` or the service help page.
-fn describe(req: &HttpRequest) -> Result<HttpResponse, Fault> {
+fn describe(req: &HttpRequest, state: &AppState) -> Result<HttpResponse, Fault> {
     let query = req.query_string();
     if query.len() > MAX_QUERY_STRING {
         return Err(Fault::Page(PageFault::QueryStringTooLong));
     }
-    let base = site_url(req);
+    let base = site_url(req, state);
     let flag = |name: &str| {
         query.split('&').any(|p| {
             p.split('=')
@@ -245,7 +251,10 @@ async fn call_method(
     args: Args,
     shape: Shape,
 ) -> Result<HttpResponse, Interrupted> {
-    let done = state.service.call(method, args, request_info(req)).await?;
+    let done = state
+        .service
+        .call(method, args, request_info(req, state))
+        .await?;
     if let Some(user) = done.user {
         Record::acting_user(req, user);
     }

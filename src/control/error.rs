@@ -23,6 +23,9 @@ pub enum ControlError {
     Stalled,
     #[error("{0}")]
     Conflict(String),
+    /// The request's world cannot be served (the limit of worlds, or its file).
+    #[error("{0}")]
+    Unavailable(String),
     #[error("the request journal is off (--journal-size 0)")]
     JournalOff,
     #[error("fixtures: {0}")]
@@ -56,6 +59,7 @@ impl ResponseError for ControlError {
             ControlError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ControlError::Stalled => StatusCode::REQUEST_TIMEOUT,
             ControlError::Conflict(_) | ControlError::JournalOff => StatusCode::CONFLICT,
+            ControlError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             // A fixture document that does not load is the caller's to fix.
             ControlError::Fixtures(
                 FixtureError::Store(StoreError::Conflict) | FixtureError::IdTaken { .. },

@@ -24,10 +24,16 @@
 //! | `POST /__emulator/faults` | add a rule → 201 |
 //! | `DELETE /__emulator/faults` | remove every rule |
 //! | `DELETE /__emulator/faults/{id}` | remove one rule |
+//! | `GET /__emulator/worlds` | every world (served by the worlds module, as the next two) |
+//! | `POST /__emulator/worlds` | create a world → 201; 409 when it exists |
+//! | `DELETE /__emulator/worlds/{world}` | delete a world and its file → 204 |
 //! | `GET /healthz`, `GET /readyz`, `GET /metrics` | liveness, readiness, Prometheus |
+//!
+//! Each route above under `/__emulator/` is also served as `/__emulator/worlds/{world}/…`
+//! for that world (docs/worlds.md); unprefixed, it acts on `default`.
 
 pub mod auth;
-mod body;
+pub mod body;
 mod capture;
 mod clock;
 mod error;
@@ -40,14 +46,14 @@ mod metrics;
 pub mod observe;
 mod plane;
 mod requests;
-mod resource;
+pub mod resource;
 mod scrape;
 
 use actix_web::web;
 
 pub use error::ControlError;
 pub use plane::Control;
-pub use resource::PREFIX;
+pub use resource::{is_own, PREFIX};
 
 /// The admin routes under [`PREFIX`], and the health and metrics routes at the root.
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -1,37 +1,31 @@
 //! The middleware that watches every emulated call (not `/__emulator/*`, `/healthz`,
 //! `/readyz` or `/metrics`): it gives the request an empty [`Record`] for its handler to
 //! fill in, then counts the call in the metrics, logs one line, and, when the journal is
-//! on, records it. For every request, it also closes the connection after
-//! a body that was not read whole ([`UnreadBody`]). Cheap on the hot path: no box per
-//! request, the body bytes are shared, and with the journal off nothing is captured or
-//! allocated here.
+//! on, records it, all in the request's world (the control plane a world request
+//! carries as its app data, docs/worlds.md). For every request, it also closes the
+//! connection after a body that was not read whole ([`UnreadBody`]). Cheap on the hot
+//! path: no box per request, the body bytes are shared, and with the journal off
+//! nothing is captured or allocated here.
 
 use std::future::{ready, Ready};
 use std::pin::Pin;
-use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Instant;
 
 use actix_web::body::{BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
-use actix_web::HttpMessage;
+use actix_web::{web, HttpMessage};
 use chrono::{DateTime, Utc};
 use pin_project_lite::pin_project;
 
 use super::capture::Capturing;
 use super::journal::{Captured, Entry, Headers, ResponseBody};
 use super::plane::Control;
-use super::resource::PREFIX;
+use super::resource::is_own;
 use crate::body::UnreadBody;
 use crate::faults::rules::FaultKind;
 use crate::record::Record;
-
-/// Paths that are the emulator's own, not emulated APIs.
-fn is_own(path: &str) -> bool {
-    (path.starts_with(PREFIX) && path.as_bytes().get(PREFIX.len()).is_none_or(|b| *b == b'/'))
-        || matches!(path, "/healthz" | "/readyz" | "/metrics")
-}
 
 /// `App::wrap(Observe(control))`.
 pub struct Observe(pub Control);
@@ -50,14 +44,15 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(ObserveService {
             service,
-            control: Rc::new(self.0.clone()),
+            control: web::Data::new(self.0.clone()),
         }))
     }
 }
 
 pub struct ObserveService<S> {
     service: S,
-    control: Rc<Control>,
+    /// The default world's.
+    control: web::Data<Control>,
 }
 
 impl<S, B> Service<ServiceRequest> for ObserveService<S>
@@ -73,21 +68,22 @@ where
 
     fn call(&self, req: ServiceRequest) -> Self::Future {
         let watched = !is_own(req.path());
-        if watched {
+        let watch = watched.then(|| {
+            let control = req
+                .app_data::<web::Data<Control>>()
+                .unwrap_or(&self.control)
+                .clone();
             req.extensions_mut().insert(Record {
-                keep_body: self.control.journal.is_some(),
+                keep_body: control.journal.is_some(),
                 ..Record::default()
             });
-        }
-        let watch = watched.then(|| Watch {
-            control: self.control.clone(),
-            start: Instant::now(),
-            // The journal's time is when the request came in, on the emulator clock.
-            time: self
-                .control
-                .journal
-                .as_ref()
-                .map(|_| self.control.clock.now()),
+            // The journal's time is when the request came in, on the world's clock.
+            let time = control.journal.as_ref().map(|_| control.clock.now());
+            Watch {
+                control,
+                start: Instant::now(),
+                time,
+            }
         });
         Observed {
             inner: self.service.call(req),
@@ -97,7 +93,7 @@ where
 }
 
 struct Watch {
-    control: Rc<Control>,
+    control: web::Data<Control>,
     start: Instant,
     time: Option<DateTime<Utc>>,
 }
@@ -152,6 +148,7 @@ impl Watch {
             .metrics
             .observe(record.operation, binding, status, duration);
         tracing::info!(
+            world = &*self.control.world,
             method = %res.request().method(),
             path = res.request().path(),
             operation = record.operation,

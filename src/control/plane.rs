@@ -1,4 +1,5 @@
-//! What the control plane keeps: its own registered app data, beside `AppState`.
+//! What the control plane keeps: its own registered app data, beside `AppState`. Each
+//! world has its own (its journal, clock and fault rules); the metrics are the server's.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -7,12 +8,16 @@ use super::journal::Journal;
 use super::metrics::Metrics;
 use crate::clock::Clock;
 use crate::faults::Faults;
+use crate::worlds::name::DEFAULT;
 
 /// Cheap to clone.
 #[derive(Clone)]
 pub struct Control {
+    /// The world this is the control plane of, as the journal and the log name it.
+    pub(crate) world: Arc<str>,
     /// `None` when `--journal-size` is 0.
     pub(crate) journal: Option<Arc<Journal>>,
+    journal_size: usize,
     /// The same rules the handlers consult through `AppState`.
     pub(crate) faults: Arc<Faults>,
     pub(crate) metrics: Arc<Metrics>,
@@ -29,11 +34,27 @@ impl Control {
         fixtures: PathBuf,
     ) -> Result<Control, prometheus::Error> {
         Ok(Control {
+            world: Arc::from(DEFAULT),
             journal: Journal::new(journal_size).map(Arc::new),
+            journal_size,
             faults,
             metrics: Arc::new(Metrics::new()?),
             clock,
             fixtures: Arc::new(fixtures),
         })
+    }
+
+    /// The control plane of another world: the same metrics and fixture directory, with
+    /// an empty journal and the world's own clock and fault rules.
+    pub fn for_world(&self, world: Arc<str>, clock: Clock, faults: Arc<Faults>) -> Control {
+        Control {
+            world,
+            journal: Journal::new(self.journal_size).map(Arc::new),
+            journal_size: self.journal_size,
+            faults,
+            metrics: Arc::clone(&self.metrics),
+            clock,
+            fixtures: Arc::clone(&self.fixtures),
+        }
     }
 }

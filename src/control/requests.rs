@@ -105,6 +105,7 @@ impl Filter {
 #[derive(Serialize)]
 struct View<'a> {
     id: u64,
+    world: &'a str,
     time: String,
     method: &'a str,
     path: String,
@@ -132,7 +133,7 @@ fn text(body: Option<&Captured>) -> (Option<String>, bool) {
 }
 
 impl<'a> View<'a> {
-    fn new(stored: &'a Stored) -> View<'a> {
+    fn new(stored: &'a Stored, world: &'a str) -> View<'a> {
         let e = &stored.entry;
         let mut headers = Map::new();
         for (name, value) in e.headers.iter() {
@@ -149,6 +150,7 @@ impl<'a> View<'a> {
         let (response_body, response_body_truncated) = text(e.response_body.captured());
         View {
             id: stored.id,
+            world,
             time: e.time.to_rfc3339_opts(SecondsFormat::Millis, true),
             method: e.method.as_str(),
             path: e
@@ -192,7 +194,7 @@ async fn list(req: HttpRequest, control: web::Data<Control>) -> Result<HttpRespo
     let filter = Filter::parse(req.query_string())?;
     let found = filter.select(journal(&control)?);
     Ok(HttpResponse::Ok().json(Listing {
-        requests: found.iter().map(|s| View::new(s)).collect(),
+        requests: found.iter().map(|s| View::new(s, &control.world)).collect(),
     }))
 }
 

@@ -21,6 +21,7 @@ mod export;
 mod fixture_error;
 mod fixtures;
 mod handle;
+mod lifetime;
 mod listing;
 mod mail;
 mod read_cache;

@@ -25,7 +25,7 @@ pub struct Incoming {
     pub method: Method,
     pub path: String,
     pub query: String,
-    /// `scheme://host` as the client addressed us.
+    /// `scheme://host` as the client addressed us, and the world's path.
     pub origin: String,
     pub authorization: Option<String>,
     pub content_type: Option<String>,
@@ -49,7 +49,7 @@ impl Incoming {
             method: req.method().clone(),
             path: req.path().to_string(),
             query: req.query_string().to_string(),
-            origin: format!("{}://{}", info.scheme(), info.host()),
+            origin: format!("{}://{}{}", info.scheme(), info.host(), state.base_path),
             authorization: header(header::AUTHORIZATION),
             content_type: header(header::CONTENT_TYPE),
             accept: header(header::ACCEPT),

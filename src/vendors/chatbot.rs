@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
 /// Spring answers every path of the service; this prefix is ours to claim.
-const PREFIX: &str = "/api/rest";
+pub(super) const PREFIX: &str = "/api/rest";
 const ENDPOINT: &str = "/api/rest/v1/ecom/integrations/updateUserContactDetails";
 /// The seed's text, trailing space included.
 const UPDATED: &str = "User Contact details updated successfully ";
@@ -48,6 +48,9 @@ enum Error {
     Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The request's world cannot be served (docs/worlds.md).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
 }
@@ -150,6 +153,7 @@ impl Error {
                 &format!("Content-Type '{given}' is not supported"),
             ),
             Error::Unreadable => spring(StatusCode::BAD_REQUEST, "Failed to read request"),
+            Error::Unavailable(message) => spring(StatusCode::SERVICE_UNAVAILABLE, &message),
             Error::Invalid => envelope(StatusCode::BAD_REQUEST, "Invalid request"),
             Error::Op(OpError::UserNotFound) => envelope(StatusCode::NOT_FOUND, "User not found"),
             Error::Op(OpError::AmbiguousUser) => {
@@ -161,6 +165,11 @@ impl Error {
             }
         }
     }
+}
+
+/// The answer for a request whose world cannot be served.
+pub(super) fn unavailable(req: &HttpRequest, message: String) -> HttpResponse {
+    Error::Unavailable(message).into_response(req.path(), Utc::now())
 }
 
 async fn handle(

@@ -20,7 +20,7 @@ use crate::ops::{Interrupted, OpError};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
-const PREFIX: &str = "/users";
+pub(super) const PREFIX: &str = "/users";
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::scope(PREFIX).default_service(web::to(handle)));
@@ -42,6 +42,9 @@ enum Error {
     Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The request's world cannot be served (docs/worlds.md).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
 }
@@ -92,23 +95,28 @@ impl Error {
             Error::NotFound | Error::Op(OpError::UserNotFound) => StatusCode::NOT_FOUND,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Error::NotImplemented => StatusCode::NOT_IMPLEMENTED,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             other => {
                 tracing::error!(vendor = "commbox", error = %other, "request failed");
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         };
-        let mut res = respond(
-            status,
-            status.canonical_reason().unwrap_or_default(),
-            None,
-            now,
-        );
+        let description = match &self {
+            Error::Unavailable(message) => message,
+            _ => status.canonical_reason().unwrap_or_default(),
+        };
+        let mut res = respond(status, description, None, now);
         if let Error::TooManyRequests { retry_after } = self {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
         }
         res
     }
+}
+
+/// The answer for a request whose world cannot be served.
+pub(super) fn unavailable(message: String) -> HttpResponse {
+    Error::Unavailable(message).into_response(Utc::now())
 }
 
 async fn handle(

@@ -19,7 +19,7 @@ use crate::ops::{Interrupted, OpError};
 use crate::state::AppState;
 use crate::store::{StoreError, Tx};
 
-const BASES: [&str; 3] = ["/client", "/api/v1/client", "/api/v2/client"];
+pub(super) const BASES: [&str; 3] = ["/client", "/api/v1/client", "/api/v2/client"];
 const ENDPOINT: &str = "/update-user";
 const GENDERS: [&str; 3] = ["MALE", "FEMALE", "OTHER"];
 
@@ -46,6 +46,9 @@ enum Error {
     Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The request's world cannot be served (docs/worlds.md).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
 }
@@ -83,6 +86,7 @@ impl Error {
                 StatusCode::BAD_REQUEST
             }
             Error::Op(OpError::EmailTaken) => StatusCode::CONFLICT,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             other => {
                 tracing::error!(vendor = "conscent", error = %other, "request failed");
                 return json(
@@ -110,6 +114,11 @@ impl Error {
             },
         )
     }
+}
+
+/// The answer for a request whose world cannot be served.
+pub(super) fn unavailable(message: String) -> HttpResponse {
+    Error::Unavailable(message).into_response()
 }
 
 async fn handle(

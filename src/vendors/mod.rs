@@ -14,6 +14,7 @@ mod datacontract;
 mod endpoint;
 mod observe;
 pub mod rate_limit;
+pub mod unavailable;
 mod vendor_state;
 mod webapi;
 

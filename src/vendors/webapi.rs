@@ -125,6 +125,9 @@ enum Error {
     Op(#[from] OpError),
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The request's world cannot be served (docs/worlds.md).
+    #[error("{0}")]
+    Unavailable(String),
     #[error(transparent)]
     Interrupted(#[from] Interrupted),
 }
@@ -256,6 +259,9 @@ impl Error {
                 );
                 return res;
             }
+            Error::Unavailable(_) => {
+                return http_error(format, StatusCode::SERVICE_UNAVAILABLE, &message, None)
+            }
             Error::Invalid | Error::IdMismatch => (StatusCode::BAD_REQUEST, -1),
             Error::Op(OpError::UnknownSubType) => (StatusCode::BAD_REQUEST, -3),
             Error::Op(OpError::UserNotFound) => (StatusCode::NOT_FOUND, -2),
@@ -277,6 +283,13 @@ impl Error {
 enum Reply {
     Upserted(Upserted),
     Types(Vec<ContactItemType>),
+}
+
+/// The answer for a request whose world cannot be served, in the format it accepts.
+pub(super) fn unavailable(req: &HttpRequest, message: String) -> HttpResponse {
+    let accept = req.headers().get(header::ACCEPT);
+    let format = negotiate(accept.and_then(|v| v.to_str().ok()), None);
+    Error::Unavailable(message).into_response(format)
 }
 
 /// A request past the framework's checks.

@@ -16,10 +16,15 @@ const TOOLCHAIN_LIMIT: u64 = 240;
 /// Runs `toolchain`'s scenario through `tests/clients/run.sh` against a fresh server.
 async fn scenario_passes(toolchain: &'static str) {
     let app = spawn_app().await;
+    scenario_passes_at(format!("{}/srv.asmx", app.base), toolchain).await;
+}
+
+/// Runs `toolchain`'s scenario against the service at `service` (`…/srv.asmx`).
+pub(crate) async fn scenario_passes_at(service: String, toolchain: &'static str) {
     let mut command = Command::new("bash");
     command
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/run.sh"))
-        .arg(format!("{}/srv.asmx", app.base))
+        .arg(service)
         .arg(toolchain)
         .env("CLIENT_TIMEOUT", TOOLCHAIN_LIMIT.to_string());
     let limit = Duration::from_secs(TOOLCHAIN_LIMIT + 30);

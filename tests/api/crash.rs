@@ -38,7 +38,7 @@ impl Drop for Server {
 }
 
 /// The emulator on a free loopback port, and its base URL.
-fn start(db: &Path) -> (Server, String) {
+pub(crate) fn start(db: &Path) -> (Server, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_asmx-emulator"))
         .args(["--bind", "127.0.0.1:0", "--workers", "2", "--db"])
         .arg(db)
@@ -70,13 +70,13 @@ fn start(db: &Path) -> (Server, String) {
     (Server(child), url)
 }
 
-fn client() -> awc::Client {
+pub(crate) fn client() -> awc::Client {
     awc::Client::builder()
         .timeout(Duration::from_secs(10))
         .finish()
 }
 
-async fn get_text(client: &awc::Client, url: &str) -> String {
+pub(crate) async fn get_text(client: &awc::Client, url: &str) -> String {
     let mut res = client.get(url).send().await.expect("answered");
     assert_eq!(res.status().as_u16(), 200, "{url}");
     String::from_utf8(res.body().await.unwrap().to_vec()).unwrap()
@@ -92,7 +92,7 @@ async fn login(client: &awc::Client, base: &str) -> String {
 }
 
 /// Waits, bounded, for the child to exit and returns its exit code.
-async fn exit_code(child: &mut Server) -> Option<i32> {
+pub(crate) async fn exit_code(child: &mut Server) -> Option<i32> {
     let mut status = None;
     wait_until("the server exits", Duration::from_secs(15), || {
         status = child.0.try_wait().unwrap();

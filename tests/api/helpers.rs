@@ -17,7 +17,7 @@ pub struct TestApp {
     pub clock: Clock,
     pub db: std::path::PathBuf,
     client: awc::Client,
-    _dir: tempfile::TempDir,
+    _dir: std::rc::Rc<tempfile::TempDir>,
 }
 
 #[derive(Debug)]
@@ -114,7 +114,11 @@ pub async fn spawn_app_with_users(users: usize) -> TestApp {
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 
-fn start(dir: tempfile::TempDir, db: std::path::PathBuf, extra: &[&str]) -> TestApp {
+fn start(
+    dir: impl Into<std::rc::Rc<tempfile::TempDir>>,
+    db: std::path::PathBuf,
+    extra: &[&str],
+) -> TestApp {
     let mut args = vec![
         "asmx-emulator",
         "--bind",
@@ -140,7 +144,7 @@ fn start(dir: tempfile::TempDir, db: std::path::PathBuf, extra: &[&str]) -> Test
         client: awc::Client::builder()
             .timeout(Duration::from_secs(30))
             .finish(),
-        _dir: dir,
+        _dir: dir.into(),
     }
 }
 
@@ -159,6 +163,22 @@ impl TestApp {
     pub async fn restart(self) -> TestApp {
         let TestApp { _dir, db, .. } = self;
         start(_dir, db, &[])
+    }
+
+    /// The same server with every helper calling into world `name` (`/worlds/{name}`),
+    /// and `db` that world's file. `clock` stays the default world's: a world's clock
+    /// moves through its admin API.
+    pub fn world(&self, name: &str) -> TestApp {
+        let mut db = self.db.clone().into_os_string();
+        db.push(format!(".worlds/{name}.db"));
+        TestApp {
+            base: format!("{}/worlds/{name}", self.base),
+            port: self.port,
+            clock: self.clock.clone(),
+            db: db.into(),
+            client: self.client.clone(),
+            _dir: std::rc::Rc::clone(&self._dir),
+        }
     }
 
     pub async fn get(&self, path: &str) -> Resp {

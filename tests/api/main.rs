@@ -38,3 +38,5 @@ mod vendors_conscent;
 mod vendors_read_path;
 mod vendors_webapi;
 mod welcome;
+mod worlds;
+mod worlds_admin;
