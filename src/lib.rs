@@ -10,7 +10,7 @@
 //!   [`ops::Args`] and returns an [`ops::Node`], business errors in-band.
 //! - [`vendors`]: four vendor REST APIs (chatbot, Conscent, CommBox, ASP.NET Web API),
 //!   thin adapters over [`ops::vendor_users`] and [`ops::contact_items`], which share
-//!   the users with `srv.asmx` (README, "Vendor REST APIs").
+//!   the users with `srv.asmx` (docs/vendors.md).
 //! - [`store`]: the only SQL; one transaction per call.
 //! - [`model`]: plain data shared by operations and store.
 //! - [`control`]: the admin API under `/__emulator/` (reset, journal, clock, mails,

@@ -1,5 +1,5 @@
 //! The method table: one row per infoRouter method. It drives dispatch, the WSDL and the
-//! help pages, so a method exists on every binding or on none (Part A23).
+//! help pages, so a method exists on every binding or on none (docs/compatibility.md A23).
 
 use super::args::Args;
 use super::error::OpError;
@@ -18,12 +18,12 @@ pub enum ParamKind {
 
 #[derive(Debug)]
 pub struct Param {
-    /// The one declared spelling (the method's SOAP example, Part A2).
+    /// The one declared spelling (the method's SOAP example, docs/compatibility.md A2).
     pub name: &'static str,
     pub kind: ParamKind,
 }
 
-/// The root element of a method's XmlNode (Part A1).
+/// The root element of a method's XmlNode (docs/compatibility.md A1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Root {
     Root,

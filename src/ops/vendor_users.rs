@@ -1,6 +1,6 @@
 //! Users as the vendor REST APIs see them, written once for all four: finding a user by
-//! a vendor's id, and changing a user by the rules every API shares (docs/vendors.md,
-//! spec vendors §6). infoRouter's UpdateUserContactInfo comes through here too, so a
+//! a vendor's id, and changing a user by the rules every API shares (docs/vendors.md
+//! §6). infoRouter's UpdateUserContactInfo comes through here too, so a
 //! change made anywhere keeps the verified flags, Conscent's country code and the
 //! contact items in step.
 
@@ -125,7 +125,7 @@ pub fn find(tx: &Tx, vendor: Vendor, external_id: &str) -> Result<UserId, Vendor
 }
 
 /// The chat user: `uid` as a stored chat link, then as an email address, then `uid` or
-/// `user_name` as a login name (spec vendors §1.5).
+/// `user_name` as a login name (docs/vendors.md §1.5).
 pub fn find_chat_user(
     tx: &Tx,
     uid: &str,

@@ -1,4 +1,4 @@
-//! The chatbot e-commerce middleware (spec vendors §1, seed 000):
+//! The chatbot e-commerce middleware (docs/vendors.md §1):
 //! `POST /api/rest/v1/ecom/integrations/updateUserContactDetails`. A Spring Boot
 //! service: Basic auth is checked before routing, framework errors are Spring's
 //! default error body, business errors keep the bot's response envelope.
@@ -80,7 +80,7 @@ struct SimpleResponse<'a> {
     response_text: &'a str,
 }
 
-/// A fresh id in the seed's form: a UUID, a hyphen, eight hex digits (D-7).
+/// A fresh id in the seed's form: a UUID, a hyphen, eight hex digits (docs/vendors.md D-7).
 fn response_id() -> String {
     let tail = Uuid::new_v4().simple().to_string();
     format!("{}-{}", Uuid::new_v4(), &tail[..8])
@@ -246,7 +246,7 @@ fn update(tx: &Tx, req: &Incoming, now: DateTime<Utc>) -> Result<(), Error> {
         .ok_or(Error::Unreadable)?;
     let request = ContactRequest::from_json(&doc)?;
     let user_id = vendor_users::find_chat_user(tx, &request.uid, request.user_name.as_deref())?;
-    // Neither field given: the bot treats it as done, and so do we (D-6).
+    // Neither field given: the bot treats it as done, and so do we (docs/vendors.md D-6).
     if request.patch != VendorPatch::default() {
         vendor_users::apply(tx, user_id, &request.patch, now)?;
     }

@@ -1,5 +1,5 @@
-//! The four vendor REST APIs served over infoRouter's users (docs/vendors.md, binding
-//! spec `vendors.md`): a chatbot middleware, Conscent, CommBox and an ASP.NET Web API.
+//! The four vendor REST APIs served over infoRouter's users (docs/vendors.md):
+//! a chatbot middleware, Conscent, CommBox and an ASP.NET Web API.
 //! Each adapter only translates its wire shape: it reads the request, calls
 //! [`crate::ops::vendor_users`] / [`crate::ops::contact_items`] inside one store
 //! transaction, and writes its vendor's bytes. Each has its own error type, rendered in

@@ -269,7 +269,7 @@ async fn change_user_type_sets_read_only_user() {
 }
 
 /// GET/POST answer a failed conversion with a 500 text/plain body, SOAP with a
-/// Client/Sender fault, and the method does not run (oracle captures 084–098).
+/// Client/Sender fault, and the method does not run (tests/captures/084–098).
 #[actix_web::test]
 async fn a_non_numeric_int_or_bad_bool_is_the_asmx_conversion_fault_on_each_binding() {
     let app = spawn_app().await;
@@ -377,7 +377,7 @@ async fn a_non_numeric_int_or_bad_bool_is_the_asmx_conversion_fault_on_each_bind
 
 /// The exact bytes: Microsoft HTML-encodes each message of the chain but not the
 /// ` ---> ` between them, and .NET reports the position of the name of the node that
-/// follows the bad element (captures 088: (4, 189), 091: (4, 151)).
+/// follows the bad element (tests/captures/088: (4, 189), 091: (4, 151)).
 #[actix_web::test]
 async fn conversion_faults_match_the_oracle_byte_for_byte() {
     let app = spawn_app().await;
@@ -398,7 +398,7 @@ async fn conversion_faults_match_the_oracle_byte_for_byte() {
     let resp = app.call(Binding::Soap11, "ChangeUserStatus", &params).await;
     // The request element is line 4 of the helper's envelope; the bad element ends it,
     // and .NET points at the name of the next node, `</ChangeUserStatus`: one past `</`
-    // (capture 088: the next node's name at column 189 after 186 characters).
+    // (tests/captures/088: the next node's name at column 189 after 186 characters).
     let line = format!(
         "    <ChangeUserStatus xmlns=\"http://tempuri.org/\"><AuthenticationTicket>{admin}</AuthenticationTicket>\
          <UserName>jdoe</UserName><StatusCode>abc</StatusCode>"

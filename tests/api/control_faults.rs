@@ -39,7 +39,7 @@ async fn a_soap_fault_rule_answers_each_binding_in_its_own_way() {
     )
     .await;
 
-    // As a method that throws (oracle 100-103): the answer is marked max-age=0 as a
+    // As a method that throws (tests/captures/100-103): the answer is marked max-age=0 as a
     // method's own answer is, unlike an error found reading the request.
     let soap11 = get_user(&app, Binding::Soap11, &t).await;
     assert_eq!(soap11.status, 500);

@@ -249,7 +249,7 @@ async fn body_element_anomalies_and_version_swaps() {
         );
         assert!(resp.body.contains(FAILED), "{}", resp.body);
     }
-    // A 1.2 envelope as text/xml is answered in 1.2; a 1.1 envelope as 1.2 is 415 (oracle 122, 123).
+    // A 1.2 envelope as text/xml is answered in 1.2; a 1.1 envelope as 1.2 is 415 (tests/captures/122, 123).
     let [as_text_xml, as_soap12] =
         both_versions(&app, soap12_envelope(&login("jdoe")).as_bytes()).await;
     for resp in [as_text_xml, as_soap12] {

@@ -1,4 +1,4 @@
-//! ASMX mechanics against the oracle captures (../shared/oracle/captures): status,
+//! ASMX mechanics against the reference captures (tests/captures/): status,
 //! content type, headers and bytes. Test names carry the capture they pin.
 
 use asmx_emulator::ops::ParamKind;
