@@ -68,7 +68,7 @@ impl Default for Preferences {
     }
 }
 
-/// `NotificationType` / `NotificationTypeId` (Part A17).
+/// `NotificationType` / `NotificationTypeId` (docs/compatibility.md A17).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Notification {
     None = 0,
@@ -144,7 +144,7 @@ pub struct Session {
     pub stored_expires_at: DateTime<Utc>,
 }
 
-/// A mail the emulator "sent": recorded instead of delivered (Part A21).
+/// A mail the emulator "sent": recorded instead of delivered (docs/compatibility.md A21).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mail {
     pub to_address: String,
@@ -276,7 +276,7 @@ impl ContactType {
     }
 
     /// Two values of this type are the same item value when their keys are equal:
-    /// emails case-insensitively, phone numbers by their digits (spec D-21).
+    /// emails case-insensitively, phone numbers by their digits (docs/vendors.md D-21).
     pub fn match_key(self, value: &str) -> String {
         if self == ContactType::Phone {
             let digits: String = value.chars().filter(char::is_ascii_digit).collect();
@@ -387,7 +387,7 @@ impl Address {
 /// What the vendor APIs keep about a user beyond infoRouter's record.
 #[derive(Debug, Clone, PartialEq)]
 pub struct VendorProfile {
-    /// CommBox `Phone1`, which is also the mobile number (D-18).
+    /// CommBox `Phone1`, which is also the mobile number (docs/vendors.md D-18).
     pub phone1: String,
     pub phone2: String,
     pub remarks: String,

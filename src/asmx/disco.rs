@@ -1,5 +1,5 @@
 //! The `?disco` discovery document: where the WSDL and the help page are and which
-//! SOAP bindings the service has, as .NET writes it (capture 012) with IIS line breaks.
+//! SOAP bindings the service has, as .NET writes it (docs/compatibility.md W6) with IIS line breaks.
 
 use super::wsdl::{FILE, NAMESPACE, SERVICE};
 use super::xml::{escape_attr, DECLARATION, NEWLINE};

@@ -82,7 +82,7 @@ fn borrowed<'a>(text: &'a str, part: &[u8]) -> Cow<'a, str> {
 
 /// Where .NET's reader stands after an element ending at byte `pos` of `text`: the
 /// name of the next node (one past `<`, two past `</`), or the start of the text that
-/// follows (oracle 088, 091). Line and column are 1-based.
+/// follows (tests/captures/088, 091). Line and column are 1-based.
 pub fn position(text: &str, pos: usize) -> (usize, usize) {
     let (line, column) = line_column(text, pos);
     let rest = text.get(pos..).unwrap_or("");

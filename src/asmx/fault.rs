@@ -61,7 +61,7 @@ impl SoapFault {
     }
 
     /// Raised once the method was reached: the headers are checked after the request
-    /// is read (oracle 044), the rest stand for the method itself failing (100-103).
+    /// is read (tests/captures/044), the rest stand for the method itself failing (100-103).
     fn method_reached(&self) -> bool {
         matches!(
             self,
@@ -96,7 +96,7 @@ pub enum HttpFault {
 }
 
 impl HttpFault {
-    /// Raised by the method rather than while reading the request (oracle 100, 101).
+    /// Raised by the method rather than while reading the request (docs/compatibility.md W3).
     fn method_reached(&self) -> bool {
         matches!(self, HttpFault::Injected(_) | HttpFault::Aborted)
     }
@@ -121,7 +121,7 @@ pub enum PageFault {
 }
 
 impl PageFault {
-    /// The exception ASP.NET raises (oracle 013, 135 against 081, 133): the handler
+    /// The exception ASP.NET raises (tests/captures/013, 135 against 081, 133): the handler
     /// factory's own, or the runtime's for what it refuses before a handler runs.
     fn exception_type(&self) -> &'static str {
         match self {

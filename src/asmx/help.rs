@@ -1,6 +1,6 @@
 //! The HTML help pages: `srv.asmx` lists the operations, `srv.asmx?op=M` shows one
 //! with a test form and sample messages. They follow .NET Framework 4's
-//! DefaultWsdlHelpGenerator.aspx as IIS renders it, not Mono's page (FINDINGS §7), and
+//! DefaultWsdlHelpGenerator.aspx as IIS renders it, not Mono's page (docs/compatibility.md W7), and
 //! show the samples that page derives from our WSDL. Everything is inline: no scripts,
 //! style sheets or images are fetched.
 

@@ -15,7 +15,7 @@ pub struct SoapCall {
     pub args: Args,
 }
 
-/// How `xsi:nil="true"` reads (Part A4): null by default, `""` in classic .NET mode.
+/// How `xsi:nil="true"` reads (docs/compatibility.md A4): null by default, `""` in classic .NET mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NilMode {
     Null,
@@ -35,7 +35,7 @@ pub fn decode(
         SoapVersion::Soap12
     } else {
         // Without a SOAPAction, .NET reads the body as SOAP 1.2 to route it (see `route`)
-        // before it looks at the type, so a body that is not XML fails there (oracle 139,
+        // before it looks at the type, so a body that is not XML fails there (tests/captures/139,
         // a form post; 125, JSON, is a Mono crash). Otherwise the type is refused.
         let routed_by_body = soap_action.is_none();
         let error = routed_by_body
@@ -135,7 +135,7 @@ fn route(
 }
 
 /// Binds the request element's children to the method's parameters. Names match
-/// case-insensitively (Part A2) but only in the service namespace; the first of
+/// case-insensitively (docs/compatibility.md A2) but only in the service namespace; the first of
 /// duplicates wins; a body element of another method leaves every parameter absent.
 fn arguments(
     method: Method,

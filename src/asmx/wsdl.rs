@@ -1,5 +1,5 @@
 //! The service description (`srv.asmx?WSDL`), generated from the method table in the
-//! layout .NET's ServiceDescriptionReflector writes it (FINDINGS §6, capture 009), with
+//! layout .NET's ServiceDescriptionReflector writes it (docs/compatibility.md W6), with
 //! IIS line breaks: every method on SOAP 1.1, SOAP 1.2, HTTP GET and HTTP POST, each
 //! returning an XmlNode.
 
@@ -120,7 +120,7 @@ const PORTS: [(&str, &str); 4] = [
 const HTTP_IN_EMPTY: &str = r#"<wsdl:message name="{0}{1}In" />"#;
 const HTTP_IN: &str = r#"<wsdl:message name="{0}{1}In">"#;
 /// HttpProtocolReflector declares every URL or form value a string, whatever the
-/// parameter's type (capture 009 agrees).
+/// parameter's type (docs/compatibility.md W6).
 const HTTP_PART: &str = r#"<wsdl:part name="{0}" type="s:string" />"#;
 
 /// What the description needs of a method; tests supply their own.

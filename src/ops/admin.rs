@@ -1,5 +1,5 @@
 //! Administering accounts: CreateUser, DeleteUser, DeleteUser1, UpdateUserProfile,
-//! ChangeUserStatus and ChangeUserType. System administrators only (Part B §2.15–2.22);
+//! ChangeUserStatus and ChangeUserType. System administrators only (docs/compatibility.md B2.15–B2.22);
 //! anyone else gets `Access denied` before any user is looked up.
 
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use crate::store::NewUser;
 
 /// The stored name of an authentication source: `native` for the built-in authority
 /// (also spelled as legacy `INFOROUTER`, or left empty), any other name as given,
-/// matched case-insensitively (Part A10).
+/// matched case-insensitively (docs/compatibility.md A10).
 fn authority(source: &str) -> String {
     let source = source.trim();
     let native = source.is_empty()
@@ -122,7 +122,7 @@ pub fn delete_user1(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     delete(ctx, &caller, &target)
 }
 
-/// Null (SOAP) keeps a field, `""` clears a name (Part A4); a login name cannot be
+/// Null (SOAP) keeps a field, `""` clears a name (docs/compatibility.md A4); a login name cannot be
 /// empty, and an empty authentication source means `native`. The built-in
 /// administrator account keeps its name: it is how the server recognises it.
 pub fn update_user_profile(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {

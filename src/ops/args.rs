@@ -11,7 +11,7 @@ pub enum ParamKind {
 
 #[derive(Debug)]
 pub struct Param {
-    /// The one declared spelling (the method's SOAP example, Part A2).
+    /// The one declared spelling (the method's SOAP example, docs/compatibility.md A2).
     pub name: &'static str,
     pub kind: ParamKind,
 }

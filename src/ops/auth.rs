@@ -13,7 +13,7 @@ use super::user_view::login_attrs;
 use crate::model::{Session, User};
 
 /// Checks a login; `blocked` is this method's wording of `[902]` for the built-in
-/// administrator account (Part A6).
+/// administrator account (docs/compatibility.md A6).
 fn check_credentials(
     ctx: &Ctx,
     uid: Option<&str>,

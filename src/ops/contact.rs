@@ -1,5 +1,5 @@
 //! UpdateUserEmail and UpdateUserContactInfo: a null value keeps the stored field,
-//! `""` clears it (Part A4). System administrators may change anyone, users themselves.
+//! `""` clears it (docs/compatibility.md A4). System administrators may change anyone, users themselves.
 
 use super::args::Args;
 use super::ctx::Ctx;

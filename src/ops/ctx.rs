@@ -13,7 +13,7 @@ use crate::store::Tx;
 /// What the protocol layer knows about the request beyond the parameters.
 #[derive(Debug, Clone, Default)]
 pub struct RequestInfo {
-    /// The `ticket` cookie, used when a ticket parameter is absent or empty (Part A15).
+    /// The `ticket` cookie, used when a ticket parameter is absent or empty (docs/compatibility.md A15).
     pub cookie_ticket: Option<String>,
     /// `scheme://host` the client used; links in mails point back here.
     pub site_url: String,

@@ -1,5 +1,5 @@
 //! The domain-based listings: GetLocalUsers, GetCoWorkers and GetCoWorkers1
-//! (Part B §2.14).
+//! (docs/compatibility.md B2.14).
 
 use super::args::Args;
 use super::ctx::Ctx;

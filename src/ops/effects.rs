@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 /// What a call did besides its reply, finished once its transaction is over.
 #[derive(Default)]
 pub struct Effects {
-    /// The caller's ticket moves to a new expiry (Part A7).
+    /// The caller's ticket moves to a new expiry (docs/compatibility.md A14).
     pub slide: Option<Slide>,
     /// The user the call acted as.
     pub user: Option<String>,

@@ -1,4 +1,4 @@
-//! Every in-band error an operation can answer with, with its exact text (Part B §1.6).
+//! Every in-band error an operation can answer with, with its exact text (docs/compatibility.md B1.6).
 //! These become `success="false" error="…"`; they are never HTTP errors.
 
 use crate::store::StoreError;
@@ -46,10 +46,10 @@ pub enum OpError {
     UsernameExists,
     #[error("[115] Domain not found")]
     DomainNotFound,
-    /// SendWelcomeEmailForUser's wording of a non-administrator caller (Part B §2.23).
+    /// SendWelcomeEmailForUser's wording of a non-administrator caller (docs/compatibility.md B2.23).
     #[error("Only the system administrator can perform this operation")]
     OnlySystemAdministrator,
-    /// SendWelcomeEmailForUser's wording of `User not found` (Part B §2.23).
+    /// SendWelcomeEmailForUser's wording of `User not found` (docs/compatibility.md B2.23).
     #[error("User does not exist")]
     UserDoesNotExist,
     #[error("[903]Required parameter.'{0}'")]

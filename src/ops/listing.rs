@@ -1,5 +1,5 @@
 //! GetAllUsers, GetAllUsers1, GetAllUsers2 and GetAllUsersWithoutDetails: system
-//! administrators only (Part B §2.13). Paging, filtering, sorting and counting are done
+//! administrators only (docs/compatibility.md B2.13). Paging, filtering, sorting and counting are done
 //! by the store in SQL; this file only reads the parameters. GetAllUsers' users are
 //! read as its answer is written (see `rows`).
 

@@ -1,5 +1,5 @@
 //! The mails sent about an account: the password-reset mail (Forgot*) and the welcome
-//! mail (SendWelcomeEmailForUser). Both are recorded, not sent (Part A21). A native
+//! mail (SendWelcomeEmailForUser). Both are recorded, not sent (docs/compatibility.md A21). A native
 //! user gets a link with a password-reset secret that ChangePasswordUsingSecretText
 //! accepts; an external user gets a notice naming the authority that holds the password.
 

@@ -9,7 +9,7 @@ use super::reply::Reply;
 use super::secrets::parse_guid;
 use crate::model::User;
 
-/// The password policy (Part A20): not empty, and not the current password.
+/// The password policy (docs/compatibility.md A20): not empty, and not the current password.
 fn set_password(ctx: &Ctx, user: &User, new_password: Option<&str>) -> Result<(), OpError> {
     let new_password = new_password.unwrap_or("");
     if new_password.is_empty() {

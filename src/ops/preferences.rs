@@ -1,5 +1,5 @@
 //! UpdateUserPreferences. `xmlPreferences` is a `<Preferences>` element whose
-//! attributes name the preferences to change (Part B §2.20); the 7.x/8.0 form with one
+//! attributes name the preferences to change (docs/compatibility.md B2.20); the 7.x/8.0 form with one
 //! child element per preference is read the same way. What it leaves out keeps its
 //! value. The string is read without DTDs and without entities other than XML's own,
 //! so it can neither expand nor refer to anything outside itself.
@@ -15,7 +15,7 @@ use super::reply::Reply;
 use crate::model::{Notification, PreferencesPatch};
 
 /// System administrators may change anyone's preferences, users their own. A null
-/// `xmlPreferences` (SOAP) changes nothing (Part A4); an empty one is refused.
+/// `xmlPreferences` (SOAP) changes nothing (docs/compatibility.md A4); an empty one is refused.
 pub fn update_user_preferences(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     let caller = ctx.caller(args.str("AuthenticationTicket"))?;
     let target = ctx.user(args.str("UserName"))?;
@@ -172,7 +172,7 @@ fn set(patch: &mut PreferencesPatch, name: &str, value: &str) -> Result<(), Stri
     Ok(())
 }
 
-/// `true`/`false` in any case, or `1`/`0` (Part A17).
+/// `true`/`false` in any case, or `1`/`0` (docs/compatibility.md A17).
 fn parse_bool(text: &str) -> Option<bool> {
     match text {
         "1" => Some(true),

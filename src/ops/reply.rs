@@ -1,5 +1,5 @@
 //! The XmlNode a method returns, as a plain tree: the protocol layer turns it into
-//! bytes. Every method answers `<root …>` or `<response …>` (Part A1), chosen by the
+//! bytes. Every method answers `<root …>` or `<response …>` (docs/compatibility.md A1), chosen by the
 //! method table, with `success` first and, for `<response>`, `error` after it.
 //!
 //! Listings too large to hold (GetAllUsers, GetLocalUsers, GetCoWorkers(1)) answer
@@ -17,7 +17,7 @@ use super::snapshot::Snapshot;
 use crate::model::User;
 use crate::store::{Cursor, UserQuery};
 
-/// The root element of a method's XmlNode (Part A1).
+/// The root element of a method's XmlNode (docs/compatibility.md A1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Root {
     Root,
@@ -180,7 +180,7 @@ impl Reply {
         self
     }
 
-    /// An attribute written before `error` (CreateUser's `id`, Part B §2.15).
+    /// An attribute written before `error` (CreateUser's `id`, docs/compatibility.md B2.15).
     pub fn attr_before_error(mut self, name: &'static str, value: impl AttrValue) -> Reply {
         self.head.push((name, value.into_value()));
         self

@@ -18,7 +18,7 @@ fn flag(on: bool) -> &'static str {
 
 pub fn server_info(ctx: &Ctx, _args: &Args) -> Result<Reply, OpError> {
     let s = ctx.settings;
-    // The server's local time is UTC (Part A9), so the offset is 0.
+    // The server's local time is UTC (docs/compatibility.md A9), so the offset is 0.
     let subscription_end = ctx.now + chrono::Duration::days(365);
     Ok(Reply::ok()
         .attr("VersionNumber", VERSION_NUMBER)

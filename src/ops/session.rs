@@ -1,5 +1,5 @@
 //! Who is calling: ticket resolution, the sliding expiry and the ticket life cycle
-//! (Part A7, A14, A15).
+//! (docs/compatibility.md A7, A14, A15).
 
 use std::sync::Arc;
 
@@ -107,7 +107,7 @@ impl Ctx<'_> {
     }
 
     /// Looks up the user a `UserName` parameter names: a login name
-    /// (case-insensitive) or `ID:<userid>` (Part A18, A19).
+    /// (case-insensitive) or `ID:<userid>` (docs/compatibility.md A18, A19).
     pub fn find_user(&self, name: &str) -> Result<Option<Arc<User>>, OpError> {
         let by_id = name
             .get(..3)

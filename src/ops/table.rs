@@ -1,5 +1,5 @@
 //! The method table: one row per infoRouter method. It drives dispatch, the WSDL and the
-//! help pages, so a method exists on every binding or on none (Part A23).
+//! help pages, so a method exists on every binding or on none (docs/compatibility.md A23).
 
 use super::args::{Param, ParamKind};
 use super::method::{Access, Method, MethodSpec};

@@ -20,13 +20,13 @@ fn upper_bool(b: bool) -> &'static str {
     }
 }
 
-/// `LastLogonDate` style (Part A9): server local time, which is UTC here.
+/// `LastLogonDate` style (docs/compatibility.md A9): server local time, which is UTC here.
 fn format_date(t: Option<DateTime<Utc>>) -> String {
     t.map(|t| t.format("%Y-%m-%d %H:%M:%S").to_string())
         .unwrap_or_default()
 }
 
-/// `expireOn` style (Part A9).
+/// `expireOn` style (docs/compatibility.md A9).
 pub fn format_expiry(t: DateTime<Utc>) -> String {
     t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -53,7 +53,7 @@ const PREFERENCES_ATTRS: usize = 8;
 
 /// The short `<User>` of GetAllUsersWithoutDetails and GetCoWorkers1 without
 /// `detailMode`: who the user is and how to reach them. `MobileNumber` is part of
-/// every `<User>` (Part A3), so it is here too.
+/// every `<User>` (docs/compatibility.md A3), so it is here too.
 pub fn identity_node(user: Arc<User>) -> Node {
     identity_attrs(Node::new("User").reserve_attrs(IDENTITY_ATTRS), &user)
 }

@@ -6,8 +6,8 @@ use super::error::OpError;
 use super::reply::{Node, Reply};
 use super::user_view::user_node;
 
-/// Any authenticated user may read any user (Part A13); an empty or blank
-/// `UserName` means the caller (Part A12).
+/// Any authenticated user may read any user (docs/compatibility.md A13); an empty or blank
+/// `UserName` means the caller (docs/compatibility.md A12).
 pub fn get_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     let caller = ctx.caller(args.str("AuthenticationTicket"))?;
     let user = match args.str("UserName").filter(|n| !n.trim().is_empty()) {
@@ -18,7 +18,7 @@ pub fn get_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
 }
 
 /// GetUser's `<User>` for the ticket's user, plus an empty `<TaskRedirection />`
-/// (Part A11).
+/// (docs/compatibility.md A11).
 pub fn get_current_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> {
     let caller = ctx.caller(args.str("authenticationTicket"))?;
     Ok(Reply::ok().child(user_node(caller.user).child(Node::new("TaskRedirection"))))

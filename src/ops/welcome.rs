@@ -1,5 +1,5 @@
 //! SendWelcomeEmailForUser: system administrators only, with its own wording of the
-//! errors (Part B §2.23).
+//! errors (docs/compatibility.md B2.23).
 
 use super::args::Args;
 use super::ctx::Ctx;

@@ -38,7 +38,7 @@ pub struct UserFilter<'a> {
     pub read_only: Option<bool>,
 }
 
-/// The documented `SortBy` keys (Part B §2.13), text compared without ASCII case.
+/// The documented `SortBy` keys (docs/compatibility.md B2.13), text compared without ASCII case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SortKey {
     UserName,

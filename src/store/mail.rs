@@ -1,4 +1,4 @@
-//! The mail outbox and password-reset codes (Part A21: no SMTP, mail is recorded).
+//! The mail outbox and password-reset codes (docs/compatibility.md A21: no SMTP, mail is recorded).
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};

@@ -145,7 +145,7 @@ const MIGRATIONS: &[&str] = &[
     // write per new item (issue 8).
     "DROP INDEX contact_items_user;",
     // 7: CommBox `Phone1` is kept as `phone1` beside the mobile number, mirrored by the
-    // Work Phone item (spec vendors §4.6, §6, D-18).
+    // Work Phone item (docs/vendors.md §4.6, §6, D-18).
     "ALTER TABLE vendor_profiles ADD COLUMN phone1 TEXT NOT NULL DEFAULT '';",
 ];
 

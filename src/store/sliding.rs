@@ -2,7 +2,7 @@
 //! writing that to disk each time would turn every read into an fsync. Small slides
 //! (the caller decides what is small) are kept here instead, and a ticket's effective
 //! expiry is the later of the stored one and its slide. A ticket seen expired is
-//! evicted here too (spec §1.5: it cannot be recovered, even when the emulator's clock
+//! evicted here too (docs/compatibility.md B1.5: it cannot be recovered, even when the emulator's clock
 //! is moved back), since the reading call that sees it cannot delete it. Both are
 //! written back on a graceful stop, so a crash costs a ticket at most one small slide
 //! of its life.

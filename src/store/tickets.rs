@@ -57,7 +57,7 @@ impl Tx<'_> {
         Ok(row.and_then(|(user_id, stored)| {
             let expires_at = self.slides.effective(ticket, stored)?;
             if expires_at <= now {
-                // An expired ticket is evicted (spec §1.5): moving the clock back
+                // An expired ticket is evicted (docs/compatibility.md B1.5): moving the clock back
                 // must not revive it.
                 self.slides.evict(ticket);
                 return None;

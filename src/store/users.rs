@@ -96,7 +96,7 @@ impl Tx<'_> {
             .query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
     }
 
-    /// Looks a user up by login name, case-insensitively (Part A19).
+    /// Looks a user up by login name, case-insensitively (docs/compatibility.md A19).
     pub fn user_by_name(&self, user_name: &str) -> Result<Option<Arc<User>>, StoreError> {
         if let Some(user) = self.cache.and_then(|c| c.user_named(user_name)) {
             return Ok(Some(user));

@@ -123,7 +123,7 @@ fn depth(value: &Value) -> usize {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NotAString;
 
-/// A member under spec rule D-0: absent or `null` is `None` (keep), a string is the
+/// A member under docs/vendors.md D-0: absent or `null` is `None` (keep), a string is the
 /// new value (`""` clears).
 pub fn optional_string(value: Option<&Value>) -> Result<Option<String>, NotAString> {
     match value {

@@ -1,4 +1,4 @@
-//! The chatbot e-commerce middleware (spec vendors §1, seed 000):
+//! The chatbot e-commerce middleware (docs/vendors.md §1):
 //! `POST /api/rest/v1/ecom/integrations/updateUserContactDetails`. A Spring Boot
 //! service: Basic auth is checked before routing, framework errors are Spring's
 //! default error body, business errors keep the bot's response envelope.
@@ -85,7 +85,7 @@ struct SimpleResponse<'a> {
     response_text: &'a str,
 }
 
-/// A fresh id in the seed's form: a UUID, a hyphen, eight hex digits (D-7).
+/// A fresh id in the seed's form: a UUID, a hyphen, eight hex digits (docs/vendors.md D-7).
 fn response_id() -> String {
     let tail = Uuid::new_v4().simple().to_string();
     format!("{}-{}", Uuid::new_v4(), &tail[..8])
@@ -264,7 +264,7 @@ fn checked(tx: &Tx, req: &Incoming) -> Result<ContactRequest, Error> {
 fn update(tx: &Tx, request: &ContactRequest, now: DateTime<Utc>) -> Result<(), Error> {
     let user = vendor_ids::find_chat_user(tx, &request.uid, request.user_name.as_deref())?;
     let user_id = user.id;
-    // Neither field given: the bot treats it as done, and so do we (D-6).
+    // Neither field given: the bot treats it as done, and so do we (docs/vendors.md D-6).
     if request.change != UserChange::default() {
         user_write::apply(tx, user, &request.change, now)?;
     }

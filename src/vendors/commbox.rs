@@ -1,4 +1,4 @@
-//! CommBox (spec vendors §3, seed 003): `POST /users/{USER_ID}` with `{"data":{...}}`
+//! CommBox (docs/vendors.md §3): `POST /users/{USER_ID}` with `{"data":{...}}`
 //! as JSON or as the form field `data=`. Every answer is CommBox's envelope
 //! `{status, description, response_time[, data]}`.
 
@@ -236,7 +236,7 @@ fn field(data: &Map<String, Value>, name: &str, max: usize) -> Result<Option<Str
     Ok(value)
 }
 
-/// Custom fields: null leaves a field as it is, "" removes it (D-14).
+/// Custom fields: null leaves a field as it is, "" removes it (docs/vendors.md D-14).
 fn content(data: &Map<String, Value>) -> Result<Vec<(String, String)>, Error> {
     let fields = match data.get("Content") {
         None | Some(Value::Null) => return Ok(Vec::new()),
@@ -258,7 +258,7 @@ fn change_from(data: &Map<String, Value>) -> Result<UserChange, Error> {
         first_name: field(data, "FirstName", 100)?,
         last_name: field(data, "LastName", 100)?,
         email: field(data, "Email", 255)?,
-        // Phone1 is the user's mobile number, also kept as `phone1` (D-18).
+        // Phone1 is the user's mobile number, also kept as `phone1` (docs/vendors.md D-18).
         mobile: phone1.clone(),
         phone1,
         phone2: field(data, "Phone2", 100)?,

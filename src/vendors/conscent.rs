@@ -1,4 +1,4 @@
-//! Conscent (spec vendors §2, seed 001): `PATCH /client/update-user?userId=<ObjectId>`,
+//! Conscent (docs/vendors.md §2): `PATCH /client/update-user?userId=<ObjectId>`,
 //! also under `/api/v1` and `/api/v2`. A NestJS service: unknown routes are
 //! `Cannot <METHOD> <url>`, errors are Nest's exception bodies, and the answer is the
 //! whole `userData` document after the change.
@@ -212,7 +212,7 @@ fn string(doc: &Map<String, Value>, key: &str) -> Result<Option<String>, Error> 
     optional_string(doc.get(key)).map_err(|_| Error::InvalidBody)
 }
 
-/// The request body under D-0 and D-9; read-only and unknown keys are ignored.
+/// The request body under docs/vendors.md D-0 and D-9; read-only and unknown keys are ignored.
 fn change_from(doc: &Map<String, Value>) -> Result<UserChange, Error> {
     let (first_name, last_name) = match string(doc, "name")? {
         Some(name) => {

@@ -1,4 +1,4 @@
-//! DataContractSerializer XML for the Web API (spec vendors §4.3–4.6). Reading follows
+//! DataContractSerializer XML for the Web API (docs/vendors.md §4.3–4.6). Reading follows
 //! DCS: the root's name and namespace must match, members are read in ordinal order
 //! and an element that comes out of that order is skipped (dotnet/corefx#28219), no
 //! DTD, bounded depth. Writing is DCS's compact form: one line, no declaration.

@@ -1,5 +1,5 @@
-//! The four vendor REST APIs served over infoRouter's users (docs/vendors.md, binding
-//! spec `vendors.md`): a chatbot middleware, Conscent, CommBox and an ASP.NET Web API.
+//! The four vendor REST APIs served over infoRouter's users (docs/vendors.md):
+//! a chatbot middleware, Conscent, CommBox and an ASP.NET Web API.
 //! Each adapter only translates its wire shape: it reads the request, checks it on a
 //! read snapshot, calls [`crate::ops::user_write`] inside one store transaction, and
 //! writes its vendor's bytes. Each has its own error type, rendered in one

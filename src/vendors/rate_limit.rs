@@ -1,4 +1,4 @@
-//! A token bucket per API key, for CommBox's optional 429 (spec vendors §3.5). It runs
+//! A token bucket per API key, for CommBox's optional 429 (docs/vendors.md §3.5). It runs
 //! on the emulator's clock, so tests move time instead of sleeping.
 
 use std::collections::HashMap;

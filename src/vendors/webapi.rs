@@ -1,4 +1,4 @@
-//! The ASP.NET Web API 2 service (spec vendors §4, seed 004):
+//! The ASP.NET Web API 2 service (docs/vendors.md §4):
 //! `PUT /api/v2/Users/{id}/UserContactItem` and `GET /api/v{1,2}/ContactItem/GetAllTypes`.
 //! Routes match without regard to case, as in ASP.NET; the body binds from JSON,
 //! DataContract XML or a form; the answer is JSON or XML by content negotiation. The
@@ -132,7 +132,7 @@ enum Error {
     Interrupted(#[from] Interrupted),
 }
 
-/// `System.Net.HttpStatusCode`'s member name (D-23).
+/// `System.Net.HttpStatusCode`'s member name (docs/vendors.md D-23).
 fn status_name(status: StatusCode) -> &'static str {
     match status.as_u16() {
         200 => "OK",

@@ -1,6 +1,6 @@
 //! Real SOAP client toolchains, each generating its client from the live WSDL of a
 //! server of its own and running the conformance scenario against it
-//! (`tests/clients/run.sh`; the README's "Verified SOAP toolchains"). A missing
+//! (`tests/clients/run.sh`; docs/testing.md, "Verified SOAP toolchains"). A missing
 //! toolchain fails its test: `.ci/run` installs them all.
 
 use std::process::Command;

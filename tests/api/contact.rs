@@ -1,4 +1,4 @@
-//! UpdateUserContactInfo and UpdateUserEmail: null keeps, "" clears (Part A4), and who
+//! UpdateUserContactInfo and UpdateUserEmail: null keeps, "" clears (docs/compatibility.md A4), and who
 //! may change whom.
 
 use crate::helpers::{attr, spawn_app, spawn_app_with, Binding, TestApp, BINDINGS, P};

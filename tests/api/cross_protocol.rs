@@ -1,5 +1,5 @@
 //! One store behind five APIs: a change made through any of them is read back at once
-//! through every other (spec vendors §5, §6), and a broken store is each vendor's own
+//! through every other (docs/vendors.md §5, §6), and a broken store is each vendor's own
 //! 500, never a Rust message.
 
 use serde_json::json;
@@ -168,8 +168,8 @@ async fn clearing_keeps_the_item_without_its_default_flag() {
     );
 }
 
-/// Found by a review against the vendor spec: CommBox `Phone1` is the mobile number
-/// and is also kept as `phone1`, which the Work Phone item mirrors (§4.6, §6, D-18).
+/// Found by a review against docs/vendors.md: CommBox `Phone1` is the mobile number
+/// and is also kept as `phone1`, which the Work Phone item mirrors (docs/vendors.md §4.6, §6, D-18).
 #[actix_web::test]
 async fn phone1_is_the_mobile_number_and_a_work_phone_item() {
     let app = spawn_app().await;

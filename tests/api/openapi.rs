@@ -474,7 +474,7 @@ async fn every_documented_operation_answers_as_documented() {
     }
 }
 
-/// Every vendor route the README lists, and every admin route the table of
+/// Every vendor route docs/vendors.md lists, and every admin route the table of
 /// `src/control/mod.rs` lists, is in the document.
 #[actix_web::test]
 async fn the_document_lists_every_route() {

@@ -119,7 +119,7 @@ async fn a_doctype_is_not_well_formed_400_with_no_body_on_both_versions() {
 async fn a_body_without_soap_action_is_read_as_xml_whatever_its_type() {
     let app = spawn_app().await;
     // .NET routes a request without SOAPAction by reading its body as XML, whatever its
-    // type (capture 125 is a Mono crash): a body that is not XML fails there as 139's does.
+    // type (tests/captures/125 is a Mono crash): a body that is not XML fails there as 139's does.
     for (content_type, body, error) in [
         (
             "application/json",

@@ -125,7 +125,7 @@ async fn a_restart_honours_a_ticket_slid_in_memory_only() {
     assert!(node.starts_with("<response success=\"true\""), "{node}");
 }
 
-/// Found by a review against the spec (§1.5): a ticket seen expired is evicted. Moving
+/// Found by a review against docs/compatibility.md (B1.5): a ticket seen expired is evicted. Moving
 /// the clock back does not revive it, and the next login deletes its row.
 #[actix_web::test]
 async fn an_expired_ticket_stays_gone_when_the_clock_moves_back() {

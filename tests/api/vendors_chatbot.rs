@@ -1,5 +1,5 @@
-//! The chatbot middleware's `updateUserContactDetails` (spec vendors §1): the bot's
-//! envelope byte for byte, user resolution, D-0, Spring's framework errors.
+//! The chatbot middleware's `updateUserContactDetails` (docs/vendors.md §1): the bot's
+//! envelope byte for byte, user resolution, docs/vendors.md D-0, Spring's framework errors.
 
 use serde_json::json;
 

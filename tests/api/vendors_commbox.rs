@@ -1,4 +1,4 @@
-//! CommBox's `POST /users/{USER_ID}` (spec vendors §3): the envelope with its
+//! CommBox's `POST /users/{USER_ID}` (docs/vendors.md §3): the envelope with its
 //! seven-digit `response_time`, JSON and `data=` bodies, limits, custom fields, and
 //! every error status of the seed.
 
@@ -79,7 +79,7 @@ async fn success_is_the_seed_envelope() {
     );
 }
 
-/// Found by a review against the vendor spec: the id is a number (D-13), so leading
+/// Found by a review against docs/vendors.md: the id is a number (docs/vendors.md D-13), so leading
 /// zeros name the same user, as a .NET int route parameter reads them.
 #[actix_web::test]
 async fn a_numeric_id_with_leading_zeros_is_the_same_user() {

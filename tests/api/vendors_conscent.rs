@@ -1,4 +1,4 @@
-//! Conscent's `PATCH /client/update-user` (spec vendors §2): the whole `userData`
+//! Conscent's `PATCH /client/update-user` (docs/vendors.md §2): the whole `userData`
 //! document, the PATCH semantics of each field, Nest's error bodies.
 
 use chrono::{TimeZone, Utc};

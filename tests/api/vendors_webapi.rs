@@ -1,5 +1,5 @@
 //! The ASP.NET Web API's `PUT /api/v2/Users/{id}/UserContactItem` and
-//! `GET /api/v2/ContactItem/GetAllTypes` (spec vendors §4): JSON, DataContract XML and
+//! `GET /api/v2/ContactItem/GetAllTypes` (docs/vendors.md §4): JSON, DataContract XML and
 //! form bodies, content negotiation, `ResultWithGuid`, and Web API's own errors.
 
 use serde_json::json;
@@ -419,7 +419,7 @@ async fn action_errors_are_result_with_guid() {
     );
 }
 
-/// Found by a review against the vendor spec: Json.NET skips members the model does
+/// Found by a review against docs/vendors.md: Json.NET skips members the model does
 /// not have whatever their value, and DataContractSerializer's booleans are
 /// xsd:boolean, in one case.
 #[actix_web::test]

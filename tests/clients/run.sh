@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the SOAP client conformance matrix: each toolchain generates its client from the
-# live WSDL and runs the same scenario (see the README, "Verified SOAP toolchains").
+# live WSDL and runs the same scenario (see docs/testing.md, "Verified SOAP toolchains").
 #
 # Usage: tests/clients/run.sh [SERVICE_URL] [TOOLCHAIN...]
 #   SERVICE_URL  http://host:port/srv.asmx of a running server; every toolchain runs

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::model::{Address, LinkedField};
 
 /// A change to a user: every `None` keeps the stored value and `Some("")` clears it
-/// (spec vendors D-0). infoRouter's contact methods set the email and mobile number;
+/// (docs/vendors.md D-0). infoRouter's contact methods set the email and mobile number;
 /// each vendor sets the fields its API has.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct UserChange {

@@ -1,4 +1,4 @@
-//! Contact items and the user fields they mirror (spec vendors §4.3, §6): the user's
+//! Contact items and the user fields they mirror (docs/vendors.md §4.3, §6): the user's
 //! email is the value of its default Email item and its mobile number that of its
 //! default Phone item ("" when the type has no default); a Work Phone item records
 //! `phone1` and a Home Phone item `phone2`.
@@ -17,7 +17,7 @@ pub struct Upserted {
     pub added: bool,
 }
 
-/// Emails compare case-insensitively, phone numbers by their digits (spec D-21).
+/// Emails compare case-insensitively, phone numbers by their digits (docs/vendors.md D-21).
 fn same_value(contact_type: ContactType, a: &str, b: &str) -> bool {
     // Equal text needs no keys: the usual case, a field still as its item stores it.
     a == b || contact_type.match_key(a) == contact_type.match_key(b)

@@ -1,6 +1,6 @@
 //! The one way a user's fields are written, by whichever API: infoRouter's
-//! UpdateUserContactInfo and UpdateUserEmail, and the four vendor updates (docs:
-//! README, "Rules shared by all five APIs"; spec vendors §6). [`apply`] takes one
+//! UpdateUserContactInfo and UpdateUserEmail, and the four vendor updates
+//! (docs/vendors.md §6, the rules all five APIs share). [`apply`] takes one
 //! [`UserChange`] and guarantees, for every caller:
 //!
 //! - One transaction: it writes through the caller's, and checks everything that can

@@ -45,7 +45,7 @@ fn apply_returns_what_the_store_then_holds() {
         .unwrap();
 }
 
-/// Found by a review against the vendor spec: upserting an item wrote the mirrored
+/// Found by a review against docs/vendors.md: upserting an item wrote the mirrored
 /// field through a write that first settled the items against the field as it still
 /// was. Taking the default off a Work Phone item then respelled the user's Mobile
 /// Phone item of the same digits, and making a new Work Phone item default left the

@@ -1,4 +1,4 @@
-//! Finding a user by the id a vendor knows it by (spec vendors §1.5, §6). Users who
+//! Finding a user by the id a vendor knows it by (docs/vendors.md §1.5, §6). Users who
 //! have no stored id yet (created after the fixtures) get one derived from the user
 //! id, so it is stable and a client can work it out.
 
@@ -74,7 +74,7 @@ pub fn find_user(tx: &Tx, vendor: Vendor, external_id: &str) -> Result<Arc<User>
 }
 
 /// The chat user: `uid` as a stored chat link, then as an email address, then `uid` or
-/// `user_name` as a login name (spec vendors §1.5).
+/// `user_name` as a login name (docs/vendors.md §1.5).
 pub fn find_chat_user(tx: &Tx, uid: &str, user_name: Option<&str>) -> Result<Arc<User>, OpError> {
     if let Some(id) = tx.user_id_by_vendor_id(Vendor::Chatbot, uid)? {
         return existing(tx, id);
