@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use rusqlite::Connection;
 
+use super::credential_cache::CredentialCache;
 use super::error::StoreError;
 use super::fixture_error::FixtureError;
 use super::fixtures;
@@ -25,6 +26,7 @@ pub struct Store {
     pub(super) readers: Arc<ReadPool>,
     pub(super) slides: Arc<DeferredSlides>,
     cache: Arc<ReadCache>,
+    pub(super) credentials: Arc<CredentialCache>,
 }
 
 impl Store {
@@ -47,6 +49,7 @@ impl Store {
             readers,
             slides: Arc::default(),
             cache,
+            credentials: Arc::default(),
         })
     }
 
@@ -67,6 +70,7 @@ impl Store {
             },
             slides: &self.slides,
             cache: Some(view),
+            credentials: Some(&self.credentials),
         });
         reader.snapshot = begun.get().then_some(view.generation());
         self.readers.put(reader);
@@ -85,6 +89,7 @@ impl Store {
                 conn: Conn::Writer(conn),
                 slides: &self.slides,
                 cache: None,
+                credentials: Some(&self.credentials),
             })
         })
     }
@@ -118,12 +123,14 @@ impl Store {
         hash: impl Fn(&str) -> String,
     ) -> Result<bool, FixtureError> {
         let data = fixtures::read_dir(dir)?;
-        self.write(|tx| {
-            if tx.user_count()? > 0 {
-                return Ok(false);
-            }
-            fixtures::load(tx, &data, &hash)?;
-            Ok(true)
+        self.credentials.changing(|| {
+            self.write(|tx| {
+                if tx.user_count()? > 0 {
+                    return Ok(false);
+                }
+                fixtures::load(tx, &data, &hash)?;
+                Ok(true)
+            })
         })
     }
 }

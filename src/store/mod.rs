@@ -14,6 +14,7 @@
 mod batches;
 mod bulk;
 mod contact_items;
+mod credential_cache;
 mod domains;
 mod epoch;
 mod error;

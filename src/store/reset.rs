@@ -44,9 +44,11 @@ impl Store {
         set: &FixtureSet,
         hash: &dyn Fn(&str) -> String,
     ) -> Result<(), FixtureError> {
-        self.write(|tx| {
-            tx.clear_all()?;
-            fixtures::load(tx, set, hash)
+        self.credentials.changing(|| {
+            self.write(|tx| {
+                tx.clear_all()?;
+                fixtures::load(tx, set, hash)
+            })
         })?;
         // The tickets these slides belonged to are gone: every slide has "expired" by
         // the end of time.

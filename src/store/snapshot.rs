@@ -60,6 +60,7 @@ impl Snapshot {
             },
             slides: &self.slides,
             cache: None,
+            credentials: None,
         })
     }
 }

@@ -6,6 +6,7 @@ use std::cell::Cell;
 
 use rusqlite::Connection;
 
+use super::credential_cache::CredentialCache;
 use super::read_cache::CacheView;
 use super::sliding::DeferredSlides;
 
@@ -15,6 +16,8 @@ pub struct Tx<'a> {
     pub(super) slides: &'a DeferredSlides,
     /// Read transactions only: writes must see their own, uncommitted rows.
     pub(super) cache: Option<CacheView<'a>>,
+    /// Not for a held snapshot, whose rows may be older than the cache's.
+    pub(super) credentials: Option<&'a CredentialCache>,
 }
 
 /// The connection a transaction works through. A read snapshot begins with its first

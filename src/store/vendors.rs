@@ -1,9 +1,12 @@
 //! What the vendor REST APIs keep beside infoRouter's user record: their credentials,
 //! each user's id at each vendor, and the fields only vendors know.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, TimeZone, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::credential_cache::{CredentialCache, Credentials};
 use super::error::StoreError;
 use super::tx::Tx;
 use crate::model::{UserId, Vendor, VendorProfile};
@@ -57,12 +60,31 @@ fn profile_from_row(row: &Row) -> rusqlite::Result<VendorProfile> {
 
 impl Tx<'_> {
     /// Every (key, secret) pair that opens `vendor`'s API.
+    /// The vendor's (key, secret) pairs, from the credential cache when it has them.
     pub fn vendor_credentials(&self, vendor: Vendor) -> Result<Vec<(String, String)>, StoreError> {
+        let all = match self.credentials.map(CredentialCache::get) {
+            Some((_, Some(cached))) => cached,
+            Some((version, None)) => {
+                let read = Arc::new(self.all_vendor_credentials()?);
+                self.credentials
+                    .inspect(|cache| cache.fill(version, Arc::clone(&read)));
+                read
+            }
+            None => Arc::new(self.all_vendor_credentials()?),
+        };
+        Ok(all
+            .iter()
+            .filter(|(v, _, _)| v == vendor.key())
+            .map(|(_, key, secret)| (key.clone(), secret.clone()))
+            .collect())
+    }
+
+    fn all_vendor_credentials(&self) -> Result<Credentials, StoreError> {
         let mut stmt = self
             .conn
-            .prepare_cached("SELECT key, secret FROM vendor_credentials WHERE vendor = ?1")?;
+            .prepare_cached("SELECT vendor, key, secret FROM vendor_credentials")?;
         let rows = stmt
-            .query_map([vendor.key()], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
             .collect::<Result<_, _>>()?;
         Ok(rows)
     }

@@ -93,7 +93,14 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(extra: &[&str]) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("test.db");
-    start(dir, db, extra)
+    start(dir, db, FIXTURES, extra)
+}
+
+/// A server whose startup fixture directory is `fixtures` (what a reset goes back to).
+pub async fn spawn_app_on_fixtures(fixtures: &std::path::Path) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("test.db");
+    start(dir, db, fixtures.to_str().expect("a UTF-8 path"), &[])
 }
 
 /// A server on the fixtures and `users` generated users (`user0000001`…, password
@@ -109,7 +116,7 @@ pub async fn spawn_app_with_users(users: usize) -> TestApp {
     store
         .bulk_insert_users(users, &hash_password("bench"), &domains, 0)
         .expect("generated users");
-    start(dir, db, &[])
+    start(dir, db, FIXTURES, &[])
 }
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
@@ -117,6 +124,7 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 fn start(
     dir: impl Into<std::rc::Rc<tempfile::TempDir>>,
     db: std::path::PathBuf,
+    fixtures: &str,
     extra: &[&str],
 ) -> TestApp {
     let mut args = vec![
@@ -126,7 +134,7 @@ fn start(
         "--db",
         db.to_str().unwrap(),
         "--fixtures",
-        FIXTURES,
+        fixtures,
         "--workers",
         "2",
     ];
@@ -162,7 +170,7 @@ impl TestApp {
     /// A second server on the same database file, as after a restart.
     pub async fn restart(self) -> TestApp {
         let TestApp { _dir, db, .. } = self;
-        start(_dir, db, &[])
+        start(_dir, db, FIXTURES, &[])
     }
 
     /// The same server with every helper calling into world `name` (`/worlds/{name}`),

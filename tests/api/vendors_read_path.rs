@@ -3,7 +3,7 @@
 //! another connection, such calls are still answered at once, where the writer would
 //! first wait out its busy timeout.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{spawn_app, spawn_app_on_fixtures};
 
 #[actix_web::test]
 async fn reads_and_refusals_do_not_wait_for_the_writer() {
@@ -43,4 +43,49 @@ async fn reads_and_refusals_do_not_wait_for_the_writer() {
         assert_eq!(resp.status, status, "{method} {path}: {}", resp.body);
     }
     holder.execute_batch("ROLLBACK").unwrap();
+}
+
+/// The credentials a vendor call checks are kept in memory between fixture loads: a
+/// reset that loads changed credentials from the fixture directory takes effect at
+/// once: the old ones refused, the new ones accepted.
+#[actix_web::test]
+async fn a_reset_replaces_the_credentials_the_checks_remember() {
+    let fixtures = tempfile::tempdir().unwrap();
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    for name in ["users.json", "vendors.json"] {
+        std::fs::copy(source.join(name), fixtures.path().join(name)).unwrap();
+    }
+    let app = spawn_app_on_fixtures(fixtures.path()).await;
+    let update = |token: &'static str| {
+        let app = &app;
+        async move {
+            app.request(
+                "POST",
+                "/users/3",
+                &[
+                    ("Authorization", token),
+                    ("Content-Type", "application/json"),
+                ],
+                r#"{"data": {"FirstName": "J"}}"#,
+            )
+            .await
+            .status
+        }
+    };
+    assert_eq!(update("Bearer commbox-demo-token").await, 200);
+    assert_eq!(update("Bearer rotated-token").await, 401);
+
+    let vendors = fixtures.path().join("vendors.json");
+    let text = std::fs::read_to_string(&vendors).unwrap();
+    assert!(text.contains("commbox-demo-token"));
+    std::fs::write(
+        &vendors,
+        text.replace("commbox-demo-token", "rotated-token"),
+    )
+    .unwrap();
+    let reset = app.request("POST", "/__emulator/reset", &[], "").await;
+    assert_eq!(reset.status, 200, "{}", reset.body);
+
+    assert_eq!(update("Bearer commbox-demo-token").await, 401);
+    assert_eq!(update("Bearer rotated-token").await, 200);
 }
