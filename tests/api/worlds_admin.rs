@@ -321,3 +321,38 @@ async fn a_world_made_with_its_own_fixtures_has_only_them() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(world_names(&app).await, ["default", "own"]);
 }
+
+/// A world unused for `--world-idle` on the default world's clock goes with its file
+/// when a world is next made or the worlds are listed; one used since stays, and
+/// `default` always does.
+#[actix_web::test]
+async fn idle_worlds_are_dropped_on_the_default_worlds_clock() {
+    let app = spawn_app_with(&["--world-idle", "1h"]).await;
+    let (stale, used) = (app.world("stale"), app.world("used"));
+    set_email(&stale, Binding::Get, "stale@example.com").await;
+    set_email(&used, Binding::Get, "used@example.com").await;
+    let advance = || {
+        admin(
+            &app,
+            "POST",
+            "/__emulator/clock/advance",
+            Some(json!({"duration": "2h"})),
+        )
+    };
+    assert_eq!(advance().await.0, 200);
+    assert_eq!(email_of(&used, "jdoe").await, "used@example.com");
+
+    assert_eq!(world_names(&app).await, ["default", "used"]);
+    assert!(!stale.db.exists());
+    assert!(used.db.exists());
+    // Its next request makes it afresh.
+    assert_eq!(email_of(&stale, "jdoe").await, FIXTURE_EMAIL);
+
+    // Making a world checks too.
+    assert_eq!(advance().await.0, 200);
+    assert_eq!(email_of(&app.world("new"), "jdoe").await, FIXTURE_EMAIL);
+    assert!(!stale.db.exists());
+    assert!(!used.db.exists());
+    assert_eq!(world_names(&app).await, ["default", "new"]);
+    assert_eq!(email_of(&app, "jdoe").await, FIXTURE_EMAIL);
+}
