@@ -51,11 +51,16 @@ impl Worlds {
             .map_err(|e| WorldError::Directory(format!("{}: {e}", dir.display())))?;
         let mut named = HashMap::new();
         for (name, path) in found {
-            let store = Store::open(&path).map_err(|e| WorldError::Open {
+            let opened = Store::open(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|store| {
+                    World::from_blueprint(&blueprint, name.clone(), store, path)
+                        .map_err(|e| e.to_string())
+                });
+            let world = opened.map_err(|reason| WorldError::Open {
                 name: name.clone(),
-                reason: e.to_string(),
+                reason,
             })?;
-            let world = World::from_blueprint(&blueprint, name.clone(), store, path);
             named.insert(name, Arc::new(world));
         }
         Ok(Worlds {
@@ -143,8 +148,8 @@ impl Worlds {
         }
         let path = files::path(&self.dir, &name);
         files::write(&path, template.as_deref().unwrap_or_default()).map_err(failed)?;
-        let store = match self.load(&path, fixtures) {
-            Ok(store) => store,
+        let world = match self.load(&name, &path, fixtures) {
+            Ok(world) => Arc::new(world),
             Err(e) => {
                 files::remove(&path);
                 return Err(match e {
@@ -153,26 +158,26 @@ impl Worlds {
                 });
             }
         };
-        let world = Arc::new(World::from_blueprint(
-            &self.blueprint,
-            name.clone(),
-            store,
-            path,
-        ));
         self.named_mut().insert(name, Arc::clone(&world));
         tracing::info!(world = %world.name, "created a world");
         Ok(world)
     }
 
     /// Opens a world file just written; the store is closed again when this fails.
-    fn load(&self, path: &Path, fixtures: Option<&FixtureSet>) -> Result<Store, Loaded> {
+    fn load(
+        &self,
+        name: &WorldName,
+        path: &Path,
+        fixtures: Option<&FixtureSet>,
+    ) -> Result<World, Loaded> {
         let store = Store::open(path).map_err(|e| Loaded::Store(e.to_string()))?;
         if let Some(set) = fixtures {
             store
                 .replace_all(set, &hash_password)
                 .map_err(Loaded::Fixtures)?;
         }
-        Ok(store)
+        World::from_blueprint(&self.blueprint, name.clone(), store, path.to_path_buf())
+            .map_err(|e| Loaded::Store(e.to_string()))
     }
 
     /// Removes a world and its file, once the requests still in it are answered.
@@ -228,8 +233,10 @@ impl Worlds {
         }
     }
 
-    /// Closes a world out of the map that nothing else holds, and removes its files.
+    /// Closes a world out of the map that nothing else holds, and removes its files
+    /// and its series on `/metrics`.
     fn retire(&self, world: Arc<World>) {
+        world.control.forget();
         let path = world.path.clone();
         // The last handle: every connection closes here, before the files go.
         drop(world);

@@ -85,7 +85,7 @@ impl World {
         name: WorldName,
         store: Store,
         path: PathBuf,
-    ) -> World {
+    ) -> Result<World, prometheus::Error> {
         let clock = Clock::default();
         let faults = Arc::new(Faults::new(&VendorEndpoint::NAMES));
         let state = AppState {
@@ -103,11 +103,11 @@ impl World {
                 .commbox_rate
                 .map(|rate| Arc::new(RateLimiter::new(rate))),
         };
-        let control = blueprint.control.for_world(name.shared(), clock, faults);
-        World {
+        let control = blueprint.control.for_world(name.shared(), clock, faults)?;
+        Ok(World {
             usage_clock: blueprint.state.service.clock.clone(),
             ..World::new(name, state, vendors, control, path)
-        }
+        })
     }
 
     pub fn store(&self) -> &Store {

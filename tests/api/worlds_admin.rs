@@ -356,3 +356,42 @@ async fn idle_worlds_are_dropped_on_the_default_worlds_clock() {
     assert_eq!(world_names(&app).await, ["default", "new"]);
     assert_eq!(email_of(&app, "jdoe").await, FIXTURE_EMAIL);
 }
+
+/// Each world's requests are series of their own on `/metrics`, and a deleted world's
+/// series go with it.
+#[actix_web::test]
+async fn metrics_carry_the_world_and_a_deleted_worlds_go() {
+    let app = spawn_app().await;
+    let login = |app: crate::helpers::TestApp| async move {
+        app.login("jdoe", "jdoe").await;
+    };
+    login(app.world("m1")).await;
+    login(app.world("m1")).await;
+    login(app.world("m2")).await;
+    let count = |world: &str| {
+        format!(
+            "asmx_requests_total{{binding=\"get\",operation=\"AuthenticateUser\",\
+             status=\"200\",world=\"{world}\"}}"
+        )
+    };
+    let text = app.get("/metrics").await.body;
+    assert!(text.contains(&format!("{} 2\n", count("m1"))), "{text}");
+    assert!(text.contains(&format!("{} 1\n", count("m2"))), "{text}");
+    assert!(!text.contains(&count("default")), "{text}");
+    assert!(text.contains(
+        "asmx_request_duration_seconds_count{binding=\"get\",operation=\"AuthenticateUser\",\
+         world=\"m2\"} 1\n"
+    ));
+
+    assert_eq!(
+        admin(&app, "DELETE", "/__emulator/worlds/m2", None).await.0,
+        204
+    );
+    let text = app.get("/metrics").await.body;
+    assert!(!text.contains("world=\"m2\""), "{text}");
+    assert!(text.contains(&format!("{} 2\n", count("m1"))), "{text}");
+    // Made again, it starts from nothing.
+    login(app.world("m2")).await;
+    let text = app.get("/metrics").await.body;
+    assert!(text.contains(&format!("{} 1\n", count("m2"))), "{text}");
+}
