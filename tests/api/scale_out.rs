@@ -1,6 +1,7 @@
-//! A farm (docs/scale-out.md): Debian's nginx, running that page's configuration, in
-//! front of two emulators, sends each world to one of them; a client generated from a
-//! world's WSDL fetched through nginx calls back through nginx.
+//! Worlds at scale. A farm (docs/scale-out.md): Debian's nginx, running that page's
+//! configuration, in front of two emulators, sends each world to one of them; a client
+//! generated from a world's WSDL fetched through nginx calls back through nginx. And
+//! one server: 16 suites at once, each in a world of its own.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
