@@ -5,8 +5,10 @@
 # 100,000 users, measures the baselines (the actix floor, examples/floor.rs, raw SQLite
 # single-row transactions, examples/sqlite_floor.rs, and GetUser's lookup on raw SQLite,
 # examples/lookup_floor.rs), then drives the server with wrk (bench/lua/*.lua), the
-# million-user one beside a second 1,000-user server, and writes a Markdown table to
-# stdout and target/bench/results.md.
+# million-user one beside a second 1,000-user server, then worlds (docs/worlds.md) on a
+# server seeded from the fixtures: GetUser in a world against the same in `default`, the
+# first request to each of 200 new worlds, and what the 200 idle worlds add to the
+# resident set; and writes Markdown tables to stdout and target/bench/results.md.
 # It reports; it never fails on a target. Exit status 1 means a workload answered errors
 # (its figures are invalid) or the harness itself broke.
 #
@@ -153,10 +155,10 @@ gen list "$LIST_USERS"
 
 # --- servers ---------------------------------------------------------------------------
 STARTED_AT=
-start_server() { # db log
+start_server() { # db log [flags...]
     STARTED_AT=$EPOCHREALTIME
     taskset -c "$SERVER_CPUS" "$SERVER_BIN" --db "$1" --fixtures "$ROOT/fixtures" \
-        --bind "127.0.0.1:$PORT" --workers "$WORKERS" >"$2" 2>&1 &
+        --bind "127.0.0.1:$PORT" --workers "$WORKERS" "${@:3}" >"$2" 2>&1 &
     SERVER_PID=$!
 }
 
@@ -393,6 +395,41 @@ BENCH_METHOD=GetAllUsersWithoutDetails BENCH_START=0 BENCH_ROWS=25 run listwd_fi
 # Every user with details: tens of megabytes and seconds per answer, so 1 connection.
 BENCH_METHOD=GetAllUsers run listall listing "$OK_ASMX" 1
 end_server list
+
+# --- worlds ------------------------------------------------------------------------------
+# A fresh database, seeded by the server from the fixtures, as every world is: GetUser of
+# one fixture user in `default` alternates with the same in the world `bench` (`paired`).
+# Then NEW_WORLDS worlds are made one at a time by their first request, each timed by
+# curl (the template was made with `bench`), and left idle: the resident set before and
+# after is what they add.
+NEW_WORLDS=200
+start_server "$WORK/worlds.db" "$WORK/worlds.log" --max-worlds $((NEW_WORLDS + 1))
+wait_ready /srv.asmx "" >/dev/null
+fixture_login() { # path prefix
+    curl -sf "$BASE$1/srv.asmx/AuthenticateUser?UID=admin&PWD=admin" | sed -n 's/.*ticket="\([^"]*\)".*/\1/p'
+}
+DEFAULT_TICKET=$(fixture_login "")
+WORLD_TICKET=$(fixture_login /worlds/bench)
+[[ -n $DEFAULT_TICKET && -n $WORLD_TICKET ]] || die "login in default or the world bench failed"
+world_side() { BENCH_PREFIX=/worlds/bench BENCH_TICKET=$WORLD_TICKET run "$@"; }
+BENCH_TICKET=$DEFAULT_TICKET BENCH_USER=jdoe \
+    paired soap_getuser_default soap_getuser_world world_side soap_getuser "$OK_ASMX" "$OK_ASMX"
+RSS_WORLDS_BEFORE=$(proc_kb VmRSS)
+NEW_BAD=0
+: >"$WORK/new-worlds.txt"
+for ((i = 1; i <= NEW_WORLDS; i++)); do
+    answer=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$BASE/worlds/new-$i/srv.asmx/ServerInfo") || answer="000 0"
+    if [[ $answer != "200 "* ]]; then NEW_BAD=$((NEW_BAD + 1)); fi
+    echo "${answer#* }" >>"$WORK/new-worlds.txt"
+done
+RSS_WORLDS_AFTER=$(proc_kb VmRSS)
+# Milliseconds at the given percentile of the timed first requests.
+new_world_ms() { sort -g "$WORK/new-worlds.txt" | awk -v p="$1" '{ v[NR] = $1 }
+    END { i = int((NR * p + 99) / 100); if (i < 1) i = 1; printf "%.1f", v[i] * 1000 }'; }
+NEW_P50=$(new_world_ms 50) NEW_P99=$(new_world_ms 99) NEW_MAX=$(new_world_ms 100)
+if ((NEW_BAD > 0)); then INVALID=1; fi
+log "first request to $NEW_WORLDS new worlds: p50 $NEW_P50 ms, p99 $NEW_P99 ms, max $NEW_MAX ms, $NEW_BAD bad; RSS $(mb "$RSS_WORLDS_BEFORE") → $(mb "$RSS_WORLDS_AFTER") MB"
+stop_server
 sqlite_baseline 3
 median=$(for i in 1 2 3; do echo "${RPS[sqlite$i]} $i"; done | sort -g | sed -n 2p | cut -d' ' -f2)
 RPS[sqlite]=${RPS[sqlite$median]} P50[sqlite]=${P50[sqlite$median]} P99[sqlite]=${P99[sqlite$median]}
@@ -406,10 +443,10 @@ disk_kind() {
     case $rot in 0) echo "$dev, non-rotational" ;; 1) echo "$dev, reported rotational" ;; *) echo "$dev" ;; esac
 }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "—" }'; }
-verdict() { # value target op(ge|lt) [invalid]
+verdict() { # value target op(ge|le|lt) [invalid]
     if [[ ${4:-0} != 0 ]]; then echo "INVALID"; return; fi
     awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
-        ok = (op == "ge") ? (v >= t) : (v < t); print (ok ? "PASS" : "FAIL") }'
+        ok = (op == "ge") ? (v >= t) : (op == "le") ? (v <= t) : (v < t); print (ok ? "PASS" : "FAIL") }'
 }
 fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.2f"), v }'; }
 
@@ -465,6 +502,8 @@ fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.2f"), v }'; }
     row list1_last "GetAllUsers1, last page of 25" "$LIST_USERS" floor_soap "floor POST" ""
     row listwd_first "GetAllUsersWithoutDetails, first page of 25" "$LIST_USERS" floor_soap "floor POST" ""
     row listall "GetAllUsers, all users (1 connection)" "$LIST_USERS" floor_soap "floor POST" ""
+    row soap_getuser_default "SOAP 1.1 GetUser of jdoe, in \`default\`" fixtures "" "" ""
+    row soap_getuser_world "SOAP 1.1 GetUser of jdoe, in a world" fixtures soap_getuser_default "same in \`default\`, same server" 0.9
     echo
     echo "| server | users | start → first answer | start → first GetUser | target | RSS idle | RSS peak (after load) | target |"
     echo "|---|---|---|---|---|---|---|---|"
@@ -474,6 +513,11 @@ fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.2f"), v }'; }
         if [[ $name == big ]]; then st="< 500 ms: $(verdict "${STARTUP_MS[$name]}" 500 lt)"; fi
         echo "| $name | $users | ${ANSWER_MS[$name]} ms | ${STARTUP_MS[$name]} ms | $st | $(mb "${RSS_IDLE[$name]}") MB | $(mb "${RSS_PEAK[$name]}") MB | < 100 MB: $(verdict "${RSS_PEAK[$name]}" 102400 lt) |"
     done
+    echo
+    echo "| worlds | figure | target | result |"
+    echo "|---|---|---|---|"
+    echo "| first request to a new world, creation included ($NEW_WORLDS, one at a time, \`GET ServerInfo\`) | p50 $NEW_P50 ms, p99 $NEW_P99 ms, max $NEW_MAX ms | p99 ≤ 20 ms | $(verdict "$NEW_P99" 20 le "$NEW_BAD") |"
+    echo "| resident set added by $NEW_WORLDS idle worlds | $(mb $((RSS_WORLDS_AFTER - RSS_WORLDS_BEFORE))) MB ($(mb "$RSS_WORLDS_BEFORE") → $(mb "$RSS_WORLDS_AFTER") MB) | ≤ 50 MB | $(verdict $((RSS_WORLDS_AFTER - RSS_WORLDS_BEFORE)) 51200 le) |"
     echo
     echo "Bad responses (non-200, or a body without the success marker) and socket errors make a workload INVALID."
     for key in "${!FIRST_BAD[@]}"; do

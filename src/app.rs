@@ -102,6 +102,7 @@ impl Application {
                 &config.db,
                 config.fixtures.clone(),
                 config.max_worlds,
+                config.world_idle,
                 blueprint,
             )
             .context("opening the worlds")?,

@@ -85,6 +85,11 @@ pub struct Config {
     #[arg(long, env = "ASMX_MAX_WORLDS", default_value_t = 256)]
     pub max_worlds: usize,
 
+    /// How long a world (other than `default`) may go without a request before it is
+    /// dropped with its file, e.g. "24h"; measured on the default world's clock.
+    #[arg(long, env = "ASMX_WORLD_IDLE", default_value = "24h", value_parser = humantime::parse_duration)]
+    pub world_idle: std::time::Duration,
+
     /// How many emulated requests the journal (`/__emulator/requests`) keeps; 0 turns it off.
     #[arg(long, env = "ASMX_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,

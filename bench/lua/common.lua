@@ -8,6 +8,8 @@
 --   BENCH_VENDOR_USERS  how many of them have vendor ids (store::bulk_vendor_ids)
 --   BENCH_FIRST_ID      UserID of user0000001
 --   BENCH_EXPECT  text every response body must contain ("" = only check the status)
+--   BENCH_PREFIX  path before /srv.asmx, e.g. /worlds/bench for a world ("" = default)
+--   BENCH_USER    one user name to ask for, instead of a random generated user
 --
 -- A response counts as bad unless its status is 200 and its body contains BENCH_EXPECT
 -- within its first or last KiB.
@@ -21,6 +23,8 @@ stride = math.floor(users / hot)
 vendor_users = math.min(users, tonumber(os.getenv("BENCH_VENDOR_USERS") or "1") or 1)
 first_id = tonumber(os.getenv("BENCH_FIRST_ID") or "11") or 11
 expect = os.getenv("BENCH_EXPECT") or ""
+prefix = os.getenv("BENCH_PREFIX") or ""
+only_user = os.getenv("BENCH_USER") or ""
 counter = 0
 bad = 0
 first_bad = ""
@@ -37,8 +41,11 @@ function init(args)
   counter = (id or 0) * 100000000
 end
 
--- A random generated user's name (of the hot ones, with BENCH_HOT).
+-- A random generated user's name (of the hot ones, with BENCH_HOT), or BENCH_USER.
 function random_user()
+  if only_user ~= "" then
+    return only_user
+  end
   return string.format("user%07d", math.random(1, hot) * stride)
 end
 
@@ -95,5 +102,5 @@ function soap_request(method, inner)
     ["Content-Type"] = "text/xml; charset=utf-8",
     ["SOAPAction"] = '"http://tempuri.org/' .. method .. '"',
   }
-  return wrk.format("POST", "/srv.asmx", headers, body)
+  return wrk.format("POST", prefix .. "/srv.asmx", headers, body)
 end

@@ -145,7 +145,7 @@ impl Watch {
         let status = (record.fault != Some(FaultKind::Drop)).then(|| res.status());
         let binding = record.binding.map(|b| b.as_str());
         self.control
-            .metrics
+            .series
             .observe(record.operation, binding, status, duration);
         tracing::info!(
             world = &*self.control.world,

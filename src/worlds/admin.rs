@@ -81,6 +81,7 @@ struct Listing {
 async fn list(worlds: web::Data<Worlds>) -> Result<HttpResponse, ControlError> {
     let worlds = Arc::clone(&worlds);
     let entries = web::block(move || {
+        worlds.drop_idle();
         worlds
             .all()
             .iter()

@@ -2,7 +2,9 @@
 //! since, on first use or by the admin API, up to `--max-worlds`. Looking a world up
 //! takes a read lock; making or deleting one takes the one `making` lock, so that many
 //! first requests to a new world make it once, and a name being deleted is not made
-//! again before its files are gone.
+//! again before its files are gone. Worlds unused for `--world-idle` are dropped under
+//! that lock too, whenever a world is about to be made and when the worlds are listed:
+//! no thread of its own, and a request that found the world keeps it.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -29,6 +31,8 @@ pub struct Worlds {
     dir: PathBuf,
     fixtures: PathBuf,
     max: usize,
+    /// `--world-idle`, in seconds of the default world's clock.
+    idle: i64,
     blueprint: Blueprint,
 }
 
@@ -39,6 +43,7 @@ impl Worlds {
         db: &Path,
         fixtures: PathBuf,
         max: usize,
+        idle: Duration,
         blueprint: Blueprint,
     ) -> Result<Worlds, WorldError> {
         let dir = files::directory(db);
@@ -46,11 +51,16 @@ impl Worlds {
             .map_err(|e| WorldError::Directory(format!("{}: {e}", dir.display())))?;
         let mut named = HashMap::new();
         for (name, path) in found {
-            let store = Store::open(&path).map_err(|e| WorldError::Open {
+            let opened = Store::open(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|store| {
+                    World::from_blueprint(&blueprint, name.clone(), store, path)
+                        .map_err(|e| e.to_string())
+                });
+            let world = opened.map_err(|reason| WorldError::Open {
                 name: name.clone(),
-                reason: e.to_string(),
+                reason,
             })?;
-            let world = World::from_blueprint(&blueprint, name.clone(), store, path);
             named.insert(name, Arc::new(world));
         }
         Ok(Worlds {
@@ -60,6 +70,7 @@ impl Worlds {
             dir,
             fixtures,
             max,
+            idle: i64::try_from(idle.as_secs()).unwrap_or(i64::MAX),
             blueprint,
         })
     }
@@ -123,6 +134,8 @@ impl Worlds {
         name: WorldName,
         fixtures: Option<&FixtureSet>,
     ) -> Result<Arc<World>, WorldError> {
+        // Before the limit is checked, so that idle worlds make room.
+        self.sweep();
         if self.named().len() >= self.max {
             return Err(WorldError::Limit(self.max));
         }
@@ -135,8 +148,8 @@ impl Worlds {
         }
         let path = files::path(&self.dir, &name);
         files::write(&path, template.as_deref().unwrap_or_default()).map_err(failed)?;
-        let store = match self.load(&path, fixtures) {
-            Ok(store) => store,
+        let world = match self.load(&name, &path, fixtures) {
+            Ok(world) => Arc::new(world),
             Err(e) => {
                 files::remove(&path);
                 return Err(match e {
@@ -145,26 +158,26 @@ impl Worlds {
                 });
             }
         };
-        let world = Arc::new(World::from_blueprint(
-            &self.blueprint,
-            name.clone(),
-            store,
-            path,
-        ));
         self.named_mut().insert(name, Arc::clone(&world));
         tracing::info!(world = %world.name, "created a world");
         Ok(world)
     }
 
     /// Opens a world file just written; the store is closed again when this fails.
-    fn load(&self, path: &Path, fixtures: Option<&FixtureSet>) -> Result<Store, Loaded> {
+    fn load(
+        &self,
+        name: &WorldName,
+        path: &Path,
+        fixtures: Option<&FixtureSet>,
+    ) -> Result<World, Loaded> {
         let store = Store::open(path).map_err(|e| Loaded::Store(e.to_string()))?;
         if let Some(set) = fixtures {
             store
                 .replace_all(set, &hash_password)
                 .map_err(Loaded::Fixtures)?;
         }
-        Ok(store)
+        World::from_blueprint(&self.blueprint, name.clone(), store, path.to_path_buf())
+            .map_err(|e| Loaded::Store(e.to_string()))
     }
 
     /// Removes a world and its file, once the requests still in it are answered.
@@ -186,12 +199,48 @@ impl Worlds {
             }
             std::thread::sleep(DRAIN_POLL);
         }
+        self.retire(world);
+        tracing::info!(world = %name, "deleted a world");
+        Ok(())
+    }
+
+    /// Drops every world unused for `--world-idle`; `default` is never one of them.
+    /// Blocks.
+    pub fn drop_idle(&self) {
+        let _making = self.making();
+        self.sweep();
+    }
+
+    /// Called with `making` held.
+    fn sweep(&self) {
+        let idle: Vec<WorldName> = (self.named().values())
+            .filter(|world| world.idle(self.idle))
+            .map(|world| world.name.clone())
+            .collect();
+        for name in idle {
+            let mut named = self.named_mut();
+            let Some(world) = named.remove(&name) else {
+                continue;
+            };
+            // A request may have found it since: then it is in use, or was just used.
+            if world.in_use() || !world.idle(self.idle) {
+                named.insert(name, world);
+                continue;
+            }
+            drop(named);
+            self.retire(world);
+            tracing::info!(world = %name, "dropped an idle world");
+        }
+    }
+
+    /// Closes a world out of the map that nothing else holds, and removes its files
+    /// and its series on `/metrics`.
+    fn retire(&self, world: Arc<World>) {
+        world.control.forget();
         let path = world.path.clone();
         // The last handle: every connection closes here, before the files go.
         drop(world);
         files::remove(&path);
-        tracing::info!(world = %name, "deleted a world");
-        Ok(())
     }
 
     /// Every world, `default` first, then by name.

@@ -38,7 +38,13 @@ pub struct World {
     /// Its database file.
     pub path: PathBuf,
     pub created: DateTime<Utc>,
-    /// Unix seconds of the last request; 0 for none yet.
+    /// The default world's clock, which idleness is measured on: a test that moves it
+    /// past `--world-idle` sees idle worlds go, without waiting a day.
+    usage_clock: Clock,
+    /// Unix seconds, on `usage_clock`, of when the world was made or opened: a world
+    /// never used is idle from then.
+    since: i64,
+    /// Unix seconds, on `usage_clock`, of the last request; 0 for none yet.
     last_used: AtomicI64,
 }
 
@@ -59,8 +65,11 @@ impl World {
         control: Control,
         path: PathBuf,
     ) -> World {
+        let usage_clock = state.service.clock.clone();
         World {
             created: created(&path),
+            since: usage_clock.now().timestamp(),
+            usage_clock,
             name,
             state: web::Data::new(state),
             vendors: web::Data::new(vendors),
@@ -76,7 +85,7 @@ impl World {
         name: WorldName,
         store: Store,
         path: PathBuf,
-    ) -> World {
+    ) -> Result<World, prometheus::Error> {
         let clock = Clock::default();
         let faults = Arc::new(Faults::new(&VendorEndpoint::NAMES));
         let state = AppState {
@@ -94,8 +103,11 @@ impl World {
                 .commbox_rate
                 .map(|rate| Arc::new(RateLimiter::new(rate))),
         };
-        let control = blueprint.control.for_world(name.shared(), clock, faults);
-        World::new(name, state, vendors, control, path)
+        let control = blueprint.control.for_world(name.shared(), clock, faults)?;
+        Ok(World {
+            usage_clock: blueprint.state.service.clock.clone(),
+            ..World::new(name, state, vendors, control, path)
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -115,10 +127,17 @@ impl World {
     /// Notes a request. Written only when the second changed, so the requests of a busy
     /// world do not all write one cache line.
     pub fn touch(&self) {
-        let now = Utc::now().timestamp();
+        let now = self.usage_clock.now().timestamp();
         if self.last_used.load(Relaxed) != now {
             self.last_used.store(now, Relaxed);
         }
+    }
+
+    /// Whether no request came for `idle` seconds of the default world's clock (a
+    /// clock moved back makes nothing idle).
+    pub fn idle(&self, idle: i64) -> bool {
+        let last = self.last_used.load(Relaxed).max(self.since);
+        self.usage_clock.now().timestamp().saturating_sub(last) >= idle
     }
 
     /// Whether anything besides the registry still holds the world: a request that

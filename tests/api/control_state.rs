@@ -354,15 +354,15 @@ async fn health_readiness_and_metrics_answer() {
     let text = metrics.body;
     assert!(
         text.contains(
-            "asmx_requests_total{binding=\"get\",operation=\"AuthenticateUser\",status=\"200\"} 1"
+            "asmx_requests_total{binding=\"get\",operation=\"AuthenticateUser\",status=\"200\",world=\"default\"} 1"
         ),
         "{text}"
     );
     assert!(text.contains(
-        "asmx_requests_total{binding=\"soap11\",operation=\"GetUser\",status=\"200\"} 1"
+        "asmx_requests_total{binding=\"soap11\",operation=\"GetUser\",status=\"200\",world=\"default\"} 1"
     ));
     assert!(text.contains(
-        "asmx_request_duration_seconds_count{binding=\"soap11\",operation=\"GetUser\"} 1"
+        "asmx_request_duration_seconds_count{binding=\"soap11\",operation=\"GetUser\",world=\"default\"} 1"
     ));
     assert!(text.contains("asmx_active_tickets 1"), "{text}");
     let bytes: u64 = text

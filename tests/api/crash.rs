@@ -13,7 +13,8 @@ use futures_util::future::join_all;
 
 use crate::helpers::wait_until;
 
-/// The emulator as a child process; killed if a test fails before it stops it.
+/// A child process (the emulator, or nginx in front of emulators); killed if a test
+/// fails before it stops it.
 pub(crate) struct Server(pub(crate) Child);
 
 impl Server {

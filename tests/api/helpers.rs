@@ -180,10 +180,18 @@ impl TestApp {
         let mut db = self.db.clone().into_os_string();
         db.push(format!(".worlds/{name}.db"));
         TestApp {
-            base: format!("{}/worlds/{name}", self.base),
+            db: db.into(),
+            ..self.at(format!("{}/worlds/{name}", self.base))
+        }
+    }
+
+    /// The same server with every helper calling `base` instead (a proxy in front).
+    pub fn at(&self, base: String) -> TestApp {
+        TestApp {
+            base,
             port: self.port,
             clock: self.clock.clone(),
-            db: db.into(),
+            db: self.db.clone(),
             client: self.client.clone(),
             _dir: std::rc::Rc::clone(&self._dir),
         }

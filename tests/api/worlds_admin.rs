@@ -321,3 +321,77 @@ async fn a_world_made_with_its_own_fixtures_has_only_them() {
     assert_eq!(status, 400, "{body}");
     assert_eq!(world_names(&app).await, ["default", "own"]);
 }
+
+/// A world unused for `--world-idle` on the default world's clock goes with its file
+/// when a world is next made or the worlds are listed; one used since stays, and
+/// `default` always does.
+#[actix_web::test]
+async fn idle_worlds_are_dropped_on_the_default_worlds_clock() {
+    let app = spawn_app_with(&["--world-idle", "1h"]).await;
+    let (stale, used) = (app.world("stale"), app.world("used"));
+    set_email(&stale, Binding::Get, "stale@example.com").await;
+    set_email(&used, Binding::Get, "used@example.com").await;
+    let advance = || {
+        admin(
+            &app,
+            "POST",
+            "/__emulator/clock/advance",
+            Some(json!({"duration": "2h"})),
+        )
+    };
+    assert_eq!(advance().await.0, 200);
+    assert_eq!(email_of(&used, "jdoe").await, "used@example.com");
+
+    assert_eq!(world_names(&app).await, ["default", "used"]);
+    assert!(!stale.db.exists());
+    assert!(used.db.exists());
+    // Its next request makes it afresh.
+    assert_eq!(email_of(&stale, "jdoe").await, FIXTURE_EMAIL);
+
+    // Making a world checks too.
+    assert_eq!(advance().await.0, 200);
+    assert_eq!(email_of(&app.world("new"), "jdoe").await, FIXTURE_EMAIL);
+    assert!(!stale.db.exists());
+    assert!(!used.db.exists());
+    assert_eq!(world_names(&app).await, ["default", "new"]);
+    assert_eq!(email_of(&app, "jdoe").await, FIXTURE_EMAIL);
+}
+
+/// Each world's requests are series of their own on `/metrics`, and a deleted world's
+/// series go with it.
+#[actix_web::test]
+async fn metrics_carry_the_world_and_a_deleted_worlds_go() {
+    let app = spawn_app().await;
+    let login = |app: crate::helpers::TestApp| async move {
+        app.login("jdoe", "jdoe").await;
+    };
+    login(app.world("m1")).await;
+    login(app.world("m1")).await;
+    login(app.world("m2")).await;
+    let count = |world: &str| {
+        format!(
+            "asmx_requests_total{{binding=\"get\",operation=\"AuthenticateUser\",\
+             status=\"200\",world=\"{world}\"}}"
+        )
+    };
+    let text = app.get("/metrics").await.body;
+    assert!(text.contains(&format!("{} 2\n", count("m1"))), "{text}");
+    assert!(text.contains(&format!("{} 1\n", count("m2"))), "{text}");
+    assert!(!text.contains(&count("default")), "{text}");
+    assert!(text.contains(
+        "asmx_request_duration_seconds_count{binding=\"get\",operation=\"AuthenticateUser\",\
+         world=\"m2\"} 1\n"
+    ));
+
+    assert_eq!(
+        admin(&app, "DELETE", "/__emulator/worlds/m2", None).await.0,
+        204
+    );
+    let text = app.get("/metrics").await.body;
+    assert!(!text.contains("world=\"m2\""), "{text}");
+    assert!(text.contains(&format!("{} 2\n", count("m1"))), "{text}");
+    // Made again, it starts from nothing.
+    login(app.world("m2")).await;
+    let text = app.get("/metrics").await.body;
+    assert!(text.contains(&format!("{} 1\n", count("m2"))), "{text}");
+}
