@@ -100,13 +100,24 @@ impl Worlds {
         self.named().get(name).cloned()
     }
 
-    /// The world, made from the startup fixtures if it does not exist. Blocks.
+    /// The world a request may enter as it is: one that exists and has not been idle
+    /// for `--world-idle`. An idle one is dropped by [`Worlds::resolve`] first, so its
+    /// next request finds it made afresh whether or not a sweep ran in between.
+    pub fn get_live(&self, name: &WorldName) -> Option<Arc<World>> {
+        self.get(name)
+            .filter(|world| name.is_default() || !world.idle(self.idle))
+    }
+
+    /// The world, made from the startup fixtures if it does not exist or was idle.
+    /// Blocks.
     pub fn resolve(&self, name: WorldName) -> Result<Arc<World>, WorldError> {
-        if let Some(world) = self.get(&name) {
+        if let Some(world) = self.get_live(&name) {
             return Ok(world);
         }
         let mut template = self.making();
-        // Another request may have made it while this one waited.
+        self.sweep();
+        // Another request may have made it while this one waited; a world still in use
+        // outlives the sweep and is served as it is.
         match self.get(&name) {
             Some(world) => Ok(world),
             None => self.make(&mut template, name, None),

@@ -184,7 +184,7 @@ where
             Ok(name) => name,
             Err(error) => return refuse(req, error),
         };
-        if let Some(world) = self.worlds.get(&name) {
+        if let Some(world) = self.worlds.get_live(&name) {
             world.enter(&mut req);
             return Routed::Pass {
                 inner: self.service.call(req),

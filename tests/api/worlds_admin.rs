@@ -331,16 +331,20 @@ async fn idle_worlds_are_dropped_on_the_default_worlds_clock() {
     let (stale, used) = (app.world("stale"), app.world("used"));
     set_email(&stale, Binding::Get, "stale@example.com").await;
     set_email(&used, Binding::Get, "used@example.com").await;
-    let advance = || {
+    let advance_by = |duration: &'static str| {
         admin(
             &app,
             "POST",
             "/__emulator/clock/advance",
-            Some(json!({"duration": "2h"})),
+            Some(json!({ "duration": duration })),
         )
     };
-    assert_eq!(advance().await.0, 200);
+    let advance = || advance_by("2h");
+    // `used` is used 40 minutes in, `stale` not: 80 minutes in, only `stale` has been
+    // unused for the hour.
+    assert_eq!(advance_by("40min").await.0, 200);
     assert_eq!(email_of(&used, "jdoe").await, "used@example.com");
+    assert_eq!(advance_by("40min").await.0, 200);
 
     assert_eq!(world_names(&app).await, ["default", "used"]);
     assert!(!stale.db.exists());
@@ -355,6 +359,13 @@ async fn idle_worlds_are_dropped_on_the_default_worlds_clock() {
     assert!(!used.db.exists());
     assert_eq!(world_names(&app).await, ["default", "new"]);
     assert_eq!(email_of(&app, "jdoe").await, FIXTURE_EMAIL);
+
+    // With no sweep in between (no listing, no world made), a request to an idle world
+    // still finds it made afresh.
+    let new = app.world("new");
+    set_email(&new, Binding::Get, "new@example.com").await;
+    assert_eq!(advance().await.0, 200);
+    assert_eq!(email_of(&new, "jdoe").await, FIXTURE_EMAIL);
 }
 
 /// Each world's requests are series of their own on `/metrics`, and a deleted world's
