@@ -14,7 +14,7 @@ fn envelope(text: &str) -> String {
 }
 
 /// The seed's request with the placeholders filled in.
-fn request(uid: &str, user_name: &str, contact: serde_json::Value) -> String {
+pub(crate) fn request(uid: &str, user_name: &str, contact: serde_json::Value) -> String {
     json!({
         "response": {},
         "conversationRequest": {

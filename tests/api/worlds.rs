@@ -9,6 +9,7 @@ use crate::control_state::admin;
 use crate::crash;
 use crate::helpers::{attr, spawn_app, spawn_app_with, Binding, TestApp, BINDINGS, P};
 use crate::vendors_commbox as commbox;
+use crate::{vendors_chatbot as chatbot, vendors_conscent as conscent, vendors_webapi as webapi};
 
 /// jdoe's email as admin reads it over GET.
 pub(crate) async fn email_of(app: &TestApp, user: &str) -> String {
@@ -112,6 +113,48 @@ async fn a_change_in_one_world_is_seen_in_no_other() {
     assert_eq!(email_of(&app.world("w0"), "jdoe").await, FIXTURE_EMAIL);
     assert_eq!(email_of(&app.world("w1"), "jdoe").await, "w1@example.com");
     assert_eq!(email_of(&app, "jdoe").await, "default@example.com");
+}
+
+/// Each vendor API writes into the world its path names, and only there (CommBox is
+/// in the test above).
+#[actix_web::test]
+async fn each_vendor_api_writes_only_into_its_world() {
+    let app = spawn_app().await;
+    let chat = chatbot::update(
+        &app.world("chatbot"),
+        &chatbot::request("jdoe", "", json!({"emailId": "chatbot@example.com"})),
+    )
+    .await;
+    assert_eq!(chat.status, 200, "{}", chat.body);
+    let path = format!("/client/update-user?userId={}", conscent::JDOE);
+    let patched = conscent::patch(
+        &app.world("conscent"),
+        &path,
+        r#"{"email": "conscent@example.com"}"#,
+    )
+    .await;
+    assert_eq!(patched.status, 200, "{}", patched.body);
+    let (code, _) = webapi::upsert(
+        &app.world("webapi"),
+        webapi::JDOE,
+        webapi::PRIMARY_EMAIL,
+        "webapi@example.com",
+        true,
+    )
+    .await;
+    assert_eq!(code, 1, "jdoe's primary email item is added");
+
+    for world in ["chatbot", "conscent", "webapi"] {
+        let own = format!("{world}@example.com");
+        assert_eq!(email_of(&app.world(world), "jdoe").await, own);
+        for other in ["chatbot", "conscent", "webapi"]
+            .iter()
+            .filter(|o| **o != world)
+        {
+            assert_ne!(email_of(&app.world(other), "jdoe").await, own, "{other}");
+        }
+    }
+    assert_eq!(email_of(&app, "jdoe").await, FIXTURE_EMAIL);
 }
 
 #[actix_web::test]
