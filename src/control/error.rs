@@ -15,8 +15,9 @@ pub enum ControlError {
     Unauthorized,
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
-    MethodNotAllowed(String),
+    /// `allow` lists the methods the path serves (the `Allow` header).
+    #[error("{message}")]
+    MethodNotAllowed { message: String, allow: String },
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("the body did not arrive in time")]
@@ -55,7 +56,7 @@ impl ResponseError for ControlError {
             ControlError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ControlError::Unauthorized => StatusCode::UNAUTHORIZED,
             ControlError::NotFound(_) => StatusCode::NOT_FOUND,
-            ControlError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ControlError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ControlError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ControlError::Stalled => StatusCode::REQUEST_TIMEOUT,
             ControlError::Conflict(_) | ControlError::JournalOff => StatusCode::CONFLICT,
@@ -81,6 +82,11 @@ impl ResponseError for ControlError {
         let mut res = HttpResponse::build(status).json(Body {
             error: &self.to_string(),
         });
+        if let ControlError::MethodNotAllowed { allow, .. } = self {
+            if let Ok(value) = header::HeaderValue::from_str(allow) {
+                res.headers_mut().insert(header::ALLOW, value);
+            }
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -17,13 +17,8 @@ impl From<RuleError> for ControlError {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/faults")
-            .route(web::get().to(list))
-            .route(web::post().to(create))
-            .route(web::delete().to(clear)),
-    )
-    .service(resource("/faults/{id}").route(web::delete().to(remove)));
+    cfg.service(resource("/faults").get(list).post(create).delete(clear))
+        .service(resource("/faults/{id}").delete(remove));
 }
 
 #[derive(Serialize)]

@@ -14,13 +14,9 @@ use crate::state::AppState;
 use crate::store::{FixtureSet, FixtureUser};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/reset").route(web::post().to(reset)))
-        .service(
-            resource("/fixtures")
-                .route(web::get().to(export))
-                .route(web::post().to(load)),
-        )
-        .service(resource("/users").route(web::post().to(create_user)));
+    cfg.service(resource("/reset").post(reset))
+        .service(resource("/fixtures").get(export).post(load))
+        .service(resource("/users").post(create_user));
 }
 
 #[derive(Serialize)]

@@ -10,11 +10,7 @@ use crate::model::Mail;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/mails")
-            .route(web::get().to(list))
-            .route(web::delete().to(clear)),
-    );
+    cfg.service(resource("/mails").get(list).delete(clear));
 }
 
 #[derive(Serialize)]

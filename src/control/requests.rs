@@ -54,7 +54,12 @@ impl Filter {
             binding,
             status: q
                 .status
-                .map(|s| s.parse().map_err(|_| bad("status", &s)))
+                .map(|s| {
+                    s.parse()
+                        .ok()
+                        .filter(|code| (100..=599).contains(code))
+                        .ok_or_else(|| bad("status (an HTTP status, 100 to 599)", &s))
+                })
                 .transpose()?,
             since: q
                 .since
@@ -173,12 +178,8 @@ impl<'a> View<'a> {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/requests")
-            .route(web::get().to(list))
-            .route(web::delete().to(clear)),
-    )
-    .service(resource("/requests/count").route(web::get().to(count)));
+    cfg.service(resource("/requests").get(list).delete(clear))
+        .service(resource("/requests/count").get(count));
 }
 
 fn journal(control: &Control) -> Result<&Journal, ControlError> {

@@ -10,7 +10,7 @@ use super::fixture_error::FixtureError;
 use super::tx::Tx;
 use super::users::NewUser;
 use super::vendor_fixtures::{VendorFixtures, VendorUsers};
-use crate::model::{Notification, Preferences, UserId, NATIVE_AUTHORITY};
+use crate::model::{Notification, Preferences, UserId, MAX_USER_ID, NATIVE_AUTHORITY};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -180,6 +180,12 @@ fn load_user(
         return Err(FixtureError::TwoPasswords(user.user_name.clone()));
     }
     if let Some(id) = user.id {
+        if !(1..=MAX_USER_ID).contains(&id) {
+            return Err(FixtureError::IdRange {
+                user: user.user_name.clone(),
+                id,
+            });
+        }
         if tx.user_by_id(id)?.is_some() {
             return Err(FixtureError::IdTaken {
                 user: user.user_name.clone(),

@@ -40,12 +40,8 @@ impl From<WorldError> for ControlError {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        resource("/__emulator/worlds")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
-    )
-    .service(resource("/__emulator/worlds/{world}").route(web::delete().to(delete)));
+    cfg.service(resource("/__emulator/worlds").get(list).post(create))
+        .service(resource("/__emulator/worlds/{world}").delete(delete));
 }
 
 #[derive(Serialize)]

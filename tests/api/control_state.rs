@@ -208,6 +208,64 @@ async fn a_created_user_signs_in_and_duplicates_are_conflicts() {
     );
 }
 
+/// A user id must fit the 12 hex digits of the vendor ids derived from it
+/// (docs/vendors.md, "Fixture users' vendor ids"): 1…2^48−1.
+#[actix_web::test]
+async fn a_created_user_id_outside_1_to_2_pow_48_is_refused() {
+    let app = spawn_app().await;
+    let max: i64 = (1 << 48) - 1;
+    for id in [json!(0), json!(-1), json!(max + 1), json!(i64::MAX)] {
+        let user = json!({"id": id, "user_name": format!("u{id}")});
+        let (status, body) = admin(&app, "POST", "/__emulator/users", Some(user)).await;
+        assert_eq!(status, 400, "id {id}: {body}");
+        let error = body["error"].as_str().unwrap();
+        assert!(
+            error.contains(&format!("id {id} is outside 1…{max}")),
+            "{body}"
+        );
+    }
+    let users = json!({"users": [{"id": 0, "user_name": "zero"}]});
+    let (status, body) = admin(&app, "POST", "/__emulator/fixtures", Some(users)).await;
+    assert_eq!(status, 400, "a fixture document too: {body}");
+
+    let (status, body) = admin(
+        &app,
+        "POST",
+        "/__emulator/users",
+        Some(json!({"id": max, "user_name": "highest", "password": "pw"})),
+    )
+    .await;
+    assert_eq!((status, body), (201, json!({"id": max})));
+    // Reachable through the vendor APIs by its derived ids.
+    let resp = app
+        .request(
+            "POST",
+            &format!("/users/{max}"),
+            &[
+                ("Authorization", "Bearer commbox-demo-token"),
+                ("Content-Type", "application/json"),
+            ],
+            r#"{"data":{"FirstName":"High"}}"#,
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    let resp = app
+        .request(
+            "PATCH",
+            "/client/update-user?userId=665000000000ffffffffffff",
+            &[
+                (
+                    "Authorization",
+                    &crate::helpers::basic("ck_demo", "cs_demo"),
+                ),
+                ("Content-Type", "application/json"),
+            ],
+            r#"{"name":"High Est"}"#,
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+}
+
 #[actix_web::test]
 async fn the_outbox_lists_the_reset_link_with_its_secret_and_empties() {
     let app = spawn_app().await;
@@ -297,6 +355,10 @@ async fn advancing_the_clock_31_days_expires_a_ticket() {
         json!({"duration": "soon"}),
         json!({"seconds": "9"}),
         json!({"seconds": 1e300}),
+        // `null` is neither member (openapi/openapi.yaml: exactly one of them).
+        json!({"seconds": null}),
+        json!({"seconds": null, "duration": "1h"}),
+        json!({"seconds": 60, "duration": null}),
     ] {
         let (status, body) =
             admin(&app, "POST", "/__emulator/clock/advance", Some(bad.clone())).await;

@@ -22,6 +22,7 @@ mod hostile;
 mod hostile_vendors;
 mod listing;
 mod logs;
+mod method_not_allowed;
 mod openapi;
 mod passwords;
 mod permissions;

@@ -13,7 +13,7 @@ use crate::tools::run_bounded_async;
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.yaml");
 const METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
 
-fn document() -> Value {
+pub(crate) fn document() -> Value {
     let text = std::fs::read_to_string(FILE).expect("openapi/openapi.yaml");
     serde_yaml::from_str(&text).expect("the document is YAML")
 }
@@ -32,7 +32,7 @@ fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
 }
 
 /// Every (path, method, operation) of the document, in its order.
-fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+pub(crate) fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut all = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in METHODS {
@@ -63,7 +63,7 @@ fn text(value: &Value) -> String {
 }
 
 /// The URL of `op` with every parameter set from its `example`.
-fn url(doc: &Value, path: &str, op: &Value) -> (String, Vec<(String, String)>) {
+pub(crate) fn url(doc: &Value, path: &str, op: &Value) -> (String, Vec<(String, String)>) {
     let mut url = path.to_string();
     let mut query = Vec::new();
     let mut headers = Vec::new();
