@@ -8,6 +8,7 @@ mod captures;
 mod clients;
 mod concurrency;
 mod contact;
+mod contract;
 mod control_faults;
 mod control_journal;
 mod control_logs;
