@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -13,8 +14,13 @@ use crate::clock::Clock;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/clock").get(get).put(set).delete(reset))
-        .service(resource("/clock/advance").post(advance));
+    cfg.service(
+        resource("/clock")
+            .route(Method::GET, get)
+            .route(Method::PUT, set)
+            .route(Method::DELETE, reset),
+    )
+    .service(resource("/clock/advance").route(Method::POST, advance));
 }
 
 #[derive(Serialize)]

@@ -1,5 +1,6 @@
 //! `/__emulator/faults`: the admin API over the fault rules (`crate::faults`).
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -17,8 +18,13 @@ impl From<RuleError> for ControlError {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/faults").get(list).post(create).delete(clear))
-        .service(resource("/faults/{id}").delete(remove));
+    cfg.service(
+        resource("/faults")
+            .route(Method::GET, list)
+            .route(Method::POST, create)
+            .route(Method::DELETE, clear),
+    )
+    .service(resource("/faults/{id}").route(Method::DELETE, remove));
 }
 
 #[derive(Serialize)]

@@ -2,6 +2,7 @@
 //! with), `GET|POST /__emulator/fixtures` (export, or replace everything with a
 //! document) and `POST /__emulator/users` (one more user).
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -14,9 +15,13 @@ use crate::state::AppState;
 use crate::store::{FixtureSet, FixtureUser};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/reset").post(reset))
-        .service(resource("/fixtures").get(export).post(load))
-        .service(resource("/users").post(create_user));
+    cfg.service(resource("/reset").route(Method::POST, reset))
+        .service(
+            resource("/fixtures")
+                .route(Method::GET, export)
+                .route(Method::POST, load),
+        )
+        .service(resource("/users").route(Method::POST, create_user));
 }
 
 #[derive(Serialize)]

@@ -1,6 +1,7 @@
 //! `/__emulator/mails`: the outbox of mails the emulator "sent" (password resets,
 //! welcome mails), each with the link and secret it carries.
 
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
@@ -10,7 +11,11 @@ use crate::model::Mail;
 use crate::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/mails").get(list).delete(clear));
+    cfg.service(
+        resource("/mails")
+            .route(Method::GET, list)
+            .route(Method::DELETE, clear),
+    );
 }
 
 #[derive(Serialize)]

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -178,8 +179,12 @@ impl<'a> View<'a> {
 }
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/requests").get(list).delete(clear))
-        .service(resource("/requests/count").get(count));
+    cfg.service(
+        resource("/requests")
+            .route(Method::GET, list)
+            .route(Method::DELETE, clear),
+    )
+    .service(resource("/requests/count").route(Method::GET, count));
 }
 
 fn journal(control: &Control) -> Result<&Journal, ControlError> {

@@ -32,7 +32,7 @@ pub fn resource(path: &str) -> Resource {
 }
 
 impl Resource {
-    fn route<F, Args>(mut self, method: Method, handler: F) -> Self
+    pub fn route<F, Args>(mut self, method: Method, handler: F) -> Self
     where
         F: Handler<Args>,
         Args: FromRequest + 'static,
@@ -41,42 +41,6 @@ impl Resource {
         self.inner = self.inner.route(web::method(method.clone()).to(handler));
         self.allowed.push(method);
         self
-    }
-
-    pub fn get<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.route(Method::GET, handler)
-    }
-
-    pub fn put<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.route(Method::PUT, handler)
-    }
-
-    pub fn post<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.route(Method::POST, handler)
-    }
-
-    pub fn delete<F, Args>(self, handler: F) -> Self
-    where
-        F: Handler<Args>,
-        Args: FromRequest + 'static,
-        F::Output: Responder + 'static,
-    {
-        self.route(Method::DELETE, handler)
     }
 }
 

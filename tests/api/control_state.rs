@@ -37,6 +37,23 @@ async fn email_of(app: &TestApp, user: &str) -> String {
     attr(&app.get_user(&t, user).await, "Email").unwrap()
 }
 
+/// A Conscent update of the user with Conscent id `user_id`, which must succeed.
+async fn conscent_update(app: &TestApp, user_id: &str, body: &str) {
+    let authorization = crate::helpers::basic("ck_demo", "cs_demo");
+    let resp = app
+        .request(
+            "PATCH",
+            &format!("/client/update-user?userId={user_id}"),
+            &[
+                ("Authorization", &authorization),
+                ("Content-Type", "application/json"),
+            ],
+            body,
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{user_id}: {}", resp.body);
+}
+
 #[actix_web::test]
 async fn reset_brings_back_the_fixture_users_and_drops_tickets_and_mails() {
     let app = spawn_app().await;
@@ -113,21 +130,7 @@ async fn exported_fixtures_load_back_into_the_same_users() {
     );
     // Passwords survive as their hashes; vendor ids of the fixture users too.
     app.login("jdoe", "jdoe").await;
-    let resp = app
-        .request(
-            "PATCH",
-            "/client/update-user?userId=681c74b2333e169d16a7e583",
-            &[
-                (
-                    "Authorization",
-                    &crate::helpers::basic("ck_demo", "cs_demo"),
-                ),
-                ("Content-Type", "application/json"),
-            ],
-            "{}",
-        )
-        .await;
-    assert_eq!(resp.status, 200, "{}", resp.body);
+    conscent_update(&app, "681c74b2333e169d16a7e583", "{}").await;
 }
 
 #[actix_web::test]
@@ -249,21 +252,7 @@ async fn a_created_user_id_outside_1_to_2_pow_48_is_refused() {
         )
         .await;
     assert_eq!(resp.status, 200, "{}", resp.body);
-    let resp = app
-        .request(
-            "PATCH",
-            "/client/update-user?userId=665000000000ffffffffffff",
-            &[
-                (
-                    "Authorization",
-                    &crate::helpers::basic("ck_demo", "cs_demo"),
-                ),
-                ("Content-Type", "application/json"),
-            ],
-            r#"{"name":"High Est"}"#,
-        )
-        .await;
-    assert_eq!(resp.status, 200, "{}", resp.body);
+    conscent_update(&app, "665000000000ffffffffffff", r#"{"name":"High Est"}"#).await;
 }
 
 #[actix_web::test]
