@@ -2,6 +2,7 @@
 //! serves it byte for byte, and every operation it lists answers a real request built
 //! from the document's own examples with a documented status, media type and body shape.
 
+use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::Duration;
 
@@ -550,4 +551,50 @@ async fn every_json_example_matches_its_schema() {
         }
     }
     assert!(checked >= 10, "only {checked} examples checked");
+}
+
+/// `FaultTarget` lists exactly what the server takes as a fault rule's target: `*`, every
+/// method of the service page, and the vendor endpoints an unknown target's 400 names.
+#[actix_web::test]
+async fn the_fault_targets_are_the_servers() {
+    let doc = document();
+    let documented: BTreeSet<String> = doc["components"]["schemas"]["FaultTarget"]["enum"]
+        .as_array()
+        .expect("FaultTarget enum")
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    let app = spawn_app().await;
+    let page = app.get("/srv.asmx").await.body;
+    let mut served: BTreeSet<String> = page
+        .split("op=")
+        .skip(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect()
+        })
+        .collect();
+    assert!(served.len() > 20, "methods on the service page: {served:?}");
+    served.insert("*".to_string());
+    let json = [("Content-Type", "application/json")];
+    let refused = app
+        .request(
+            "POST",
+            "/__emulator/faults",
+            &json,
+            r#"{"target":"Nope","action":"drop"}"#,
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let error: Value = serde_json::from_str(&refused.body).unwrap();
+    let endpoints = error["error"]
+        .as_str()
+        .unwrap()
+        .split_once("vendor endpoint (")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .expect("the endpoints in the error")
+        .0;
+    served.extend(endpoints.split(", ").map(str::to_string));
+    assert_eq!(documented, served);
 }
