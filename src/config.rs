@@ -97,6 +97,10 @@ pub struct Config {
     /// Log line format: human-readable text or one JSON object per line.
     #[arg(long, env = "ASMX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// A parity tool (docs/parity.md) instead of the server.
+    #[command(subcommand)]
+    pub tool: Option<crate::parity::cli::Tool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
