@@ -23,6 +23,7 @@ mod hostile_vendors;
 mod listing;
 mod logs;
 mod openapi;
+mod parity;
 mod passwords;
 mod permissions;
 mod preferences;
