@@ -36,8 +36,9 @@ impl Class {
 pub struct Difference {
     pub class: Class,
     pub place: String,
-    pub recorded: String,
-    pub target: String,
+    /// Each side's text there; None where that side has nothing.
+    pub recorded: Option<String>,
+    pub target: Option<String>,
 }
 
 /// How to read each side: its own address, and the ids the replay carried.
@@ -62,11 +63,36 @@ struct Found<'a> {
 
 impl Found<'_> {
     fn add(&mut self, class: Class, place: impl Into<String>, recorded: &str, target: &str) {
+        self.add_sides(class, place.into(), Some(recorded), Some(target));
+    }
+
+    /// A name present on one side only: a schema difference.
+    fn one_side(&mut self, place: String, recorded: Option<&str>, target: Option<&str>) {
+        let which = if recorded.is_some() {
+            "missing"
+        } else {
+            "extra"
+        };
+        self.add_sides(
+            Class::Schema,
+            format!("{place} ({which})"),
+            recorded,
+            target,
+        );
+    }
+
+    fn add_sides(
+        &mut self,
+        class: Class,
+        place: String,
+        recorded: Option<&str>,
+        target: Option<&str>,
+    ) {
         self.out.push(Difference {
             class,
-            place: place.into(),
-            recorded: recorded.to_string(),
-            target: target.to_string(),
+            place,
+            recorded: recorded.map(str::to_string),
+            target: target.map(str::to_string),
         });
     }
 
@@ -121,8 +147,8 @@ pub fn compare(recorded: &Message, target: &Message, sides: &Sides) -> Vec<Diffe
     }
     match (decoded_body(recorded), decoded_body(target)) {
         (Ok(rec), Ok(tgt)) => bodies(&mut found, &rec, &tgt),
-        (_, Err(e)) => found.add(Class::Protocol, "body", "", &e.to_string()),
-        (Err(e), _) => found.add(Class::Protocol, "body", &e.to_string(), ""),
+        (_, Err(e)) => found.add(Class::Protocol, "body", "whole", &e.to_string()),
+        (Err(e), _) => found.add(Class::Protocol, "body", &e.to_string(), "whole"),
     }
     found.out
 }
@@ -140,10 +166,20 @@ fn bodies(found: &mut Found, rec: &[u8], tgt: &[u8]) {
         match (tree::parse(rec), tree::parse(tgt)) {
             (Ok(r), Ok(t)) => return document(found, &r, &t),
             (Ok(_), Err(e)) => {
-                return found.add(Class::Protocol, "body (not well-formed XML)", "", &e)
+                return found.add(
+                    Class::Protocol,
+                    "body (not well-formed XML)",
+                    "well-formed",
+                    &e,
+                )
             }
             (Err(e), Ok(_)) => {
-                return found.add(Class::Protocol, "body (not well-formed XML)", &e, "")
+                return found.add(
+                    Class::Protocol,
+                    "body (not well-formed XML)",
+                    &e,
+                    "well-formed",
+                )
             }
             (Err(_), Err(_)) => {}
         }
@@ -201,7 +237,7 @@ fn document(found: &mut Found, rec: &Element, tgt: &Element) {
         if rec.name != tgt.name {
             return found.add(Class::Schema, "root element", &rec.name, &tgt.name);
         }
-        return element(found, String::new(), rec, tgt, &[]);
+        return element(found, format!("/{}", rec.local()), rec, tgt, &[]);
     }
     let shape = |e: &Element| {
         let body = e.child("Body");
@@ -239,39 +275,40 @@ fn document(found: &mut Found, rec: &Element, tgt: &Element) {
         }
     }
     // The fault code is compared above, as protocol; the rest of the envelope as any XML.
-    element(found, String::new(), rec, tgt, &["faultcode", "Code"]);
+    element(
+        found,
+        format!("/{}", rec.local()),
+        rec,
+        tgt,
+        &["faultcode", "Code"],
+    );
 }
 
-fn element(found: &mut Found, parent: String, rec: &Element, tgt: &Element, skip: &[&str]) {
-    let place = format!("{parent}/{}", rec.local());
+/// Compares two elements paired at `place` (their path, e.g. `/Envelope/Body/x`).
+fn element(found: &mut Found, place: String, rec: &Element, tgt: &Element, skip: &[&str]) {
     for (name, value) in &rec.attrs {
         match tgt.attrs.iter().find(|(n, _)| n == name) {
             Some((_, other)) => found.value(format!("{place}/@{name}"), value, other),
-            None => found.add(
-                Class::Schema,
-                format!("{place}/@{name} (missing)"),
-                value,
-                "",
-            ),
+            None => found.one_side(format!("{place}/@{name}"), Some(value), None),
         }
     }
     for (name, value) in &tgt.attrs {
         if !rec.attrs.iter().any(|(n, _)| n == name) {
-            found.add(Class::Schema, format!("{place}/@{name} (extra)"), "", value);
+            found.one_side(format!("{place}/@{name}"), None, Some(value));
         }
     }
     found.value(format!("{place}/text()"), &rec.text, &tgt.text);
-    let mut names: Vec<&str> = Vec::new();
+    let mut keys: Vec<(&str, &str)> = Vec::new();
     for child in rec.children.iter().chain(&tgt.children) {
-        if !names.contains(&child.name.as_str()) {
-            names.push(&child.name);
+        if !keys.contains(&key(child)) {
+            keys.push(key(child));
         }
     }
-    for name in names {
+    for k in keys {
         let of = |e: &'_ Element| {
             e.children
                 .iter()
-                .filter(|c| c.name == name)
+                .filter(|c| key(c) == k)
                 .cloned()
                 .collect::<Vec<_>>()
         };
@@ -282,30 +319,41 @@ fn element(found: &mut Found, parent: String, rec: &Element, tgt: &Element, skip
         {
             continue;
         }
+        let many = r.len().max(t.len()) > 1;
         for i in 0..r.len().max(t.len()) {
-            let at = if r.len().max(t.len()) > 1 {
-                format!("[{}]", i + 1)
-            } else {
-                String::new()
+            let label = |e: &Element| {
+                let named = if k.1.is_empty() {
+                    String::new()
+                } else {
+                    format!("[@name={}]", k.1)
+                };
+                let at = if many {
+                    format!("[{}]", i + 1)
+                } else {
+                    String::new()
+                };
+                format!("{place}/{}{named}{at}", e.local())
             };
             match (r.get(i), t.get(i)) {
-                (Some(a), Some(b)) => element(found, place.clone(), a, b, skip),
-                (Some(a), None) => found.add(
-                    Class::Schema,
-                    format!("{place}/{}{at} (missing)", a.local()),
-                    &a.name,
-                    "",
-                ),
-                (None, Some(b)) => found.add(
-                    Class::Schema,
-                    format!("{place}/{}{at} (extra)", b.local()),
-                    "",
-                    &b.name,
-                ),
+                (Some(a), Some(b)) => element(found, label(a), a, b, skip),
+                (Some(a), None) => found.one_side(label(a), Some(&a.name), None),
+                (None, Some(b)) => found.one_side(label(b), None, Some(&b.name)),
                 (None, None) => {}
             }
         }
     }
+}
+
+/// What pairs a child with its counterpart: its name, and its `name` attribute if it
+/// has one (a WSDL's operations, messages and schema elements are lists of named
+/// things, whose order is the writer's).
+fn key(element: &Element) -> (&str, &str) {
+    let named = element
+        .attrs
+        .iter()
+        .find(|(n, _)| n == "name")
+        .map_or("", |(_, v)| v.as_str());
+    (element.name.as_str(), named)
 }
 
 fn scalar(value: &Value) -> String {
@@ -332,22 +380,14 @@ fn json_value(found: &mut Found, place: String, rec: &Value, tgt: &Value) {
             for (key, value) in r {
                 match t.get(key) {
                     Some(other) => json_value(found, format!("{place}.{key}"), value, other),
-                    None => found.add(
-                        Class::Schema,
-                        format!("{place}.{key} (missing)"),
-                        &value.to_string(),
-                        "",
-                    ),
+                    None => {
+                        found.one_side(format!("{place}.{key}"), Some(&value.to_string()), None)
+                    }
                 }
             }
             for (key, value) in t {
                 if !r.contains_key(key) {
-                    found.add(
-                        Class::Schema,
-                        format!("{place}.{key} (extra)"),
-                        "",
-                        &value.to_string(),
-                    );
+                    found.one_side(format!("{place}.{key}"), None, Some(&value.to_string()));
                 }
             }
         }

@@ -2,7 +2,7 @@
 //! difference's sides and both answers in two columns.
 
 use crate::parity::replay::Outcome;
-use crate::parity::report::{escape_html, summary, verdict};
+use crate::parity::report::{escape_html, shown, summary, verdict};
 
 const STYLE: &str = "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}\
 td,th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}\
@@ -48,14 +48,14 @@ pub fn page(outcome: &Outcome) -> String {
                 "<tr class=\"{0}\"><td>{0}</td><td>{1}</td><td><pre>{2}</pre></td><td><pre>{3}</pre></td></tr>\n",
                 d.class.name(),
                 escape_html(&d.place),
-                escape_html(&d.recorded),
-                escape_html(&d.target)
+                escape_html(d.recorded.as_deref().unwrap_or("(absent)")),
+                escape_html(d.target.as_deref().unwrap_or("(absent)"))
             ));
         }
         out.push_str(&format!(
             "</table>\n<div class=\"sides\"><pre>{}</pre><pre>{}</pre></div>\n",
-            escape_html(&String::from_utf8_lossy(&exchange.recorded)),
-            escape_html(&String::from_utf8_lossy(&exchange.target))
+            shown(&exchange.recorded),
+            shown(&exchange.target)
         ));
     }
     out.push_str("</body></html>\n");

@@ -208,8 +208,8 @@ pub fn run(settings: &CompareSettings) -> Result<Outcome, ParityError> {
                 let difference = Difference {
                     class: Class::Protocol,
                     place: "answer".into(),
-                    recorded: recorded.head.first_line.clone(),
-                    target: text.clone(),
+                    recorded: Some(recorded.head.first_line.clone()),
+                    target: Some(text.clone()),
                 };
                 (text.into_bytes(), vec![difference])
             }

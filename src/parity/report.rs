@@ -43,9 +43,12 @@ pub fn verdict(outcome: &Outcome) -> String {
 
 /// Text shown in a table cell: one line, pipes and backticks harmless, at most 300
 /// characters.
-fn cell(text: &str) -> String {
-    if text.is_empty() {
+fn cell(text: Option<&str>) -> String {
+    let Some(text) = text else {
         return "(absent)".into();
+    };
+    if text.is_empty() {
+        return "(empty)".into();
     }
     let mut one: String = text
         .replace(['\r', '\n'], "␤")
@@ -64,12 +67,27 @@ pub fn escape_html(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// How much of each answer a report shows: a WSDL runs to hundreds of kilobytes.
+const SHOWN: usize = 8 * 1024;
+
+/// An answer's bytes for a report, HTML-escaped, cut at [`SHOWN`] with a note.
+pub fn shown(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(SHOWN)]);
+    let more = bytes.len().saturating_sub(SHOWN);
+    let note = if more > 0 {
+        format!("\n… ({more} more bytes)")
+    } else {
+        String::new()
+    };
+    escape_html(&format!("{text}{note}"))
+}
+
 /// Both answers' bytes side by side (an HTML table, which Markdown renders as is).
 fn side_by_side(exchange: &Replayed) -> String {
     format!(
         "<table><tr><th>recorded</th><th>target</th></tr><tr><td><pre>{}</pre></td><td><pre>{}</pre></td></tr></table>",
-        escape_html(&String::from_utf8_lossy(&exchange.recorded)),
-        escape_html(&String::from_utf8_lossy(&exchange.target)),
+        shown(&exchange.recorded),
+        shown(&exchange.target),
     )
 }
 
@@ -116,8 +134,8 @@ pub fn markdown(outcome: &Outcome) -> String {
                 "| {} | {} | {} | {} |\n",
                 d.class.name(),
                 d.place.replace('|', "\\|"),
-                cell(&d.recorded),
-                cell(&d.target)
+                cell(d.recorded.as_deref()),
+                cell(d.target.as_deref())
             ));
         }
         out.push_str(&format!(

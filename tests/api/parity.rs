@@ -11,7 +11,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::clients::scenario_passes_at;
-use crate::helpers::{soap11_envelope, spawn_app, Binding, TestApp, P};
+use crate::helpers::{soap11_envelope, spawn_app, wait_until, Binding, TestApp, P};
 use crate::tools::run_bounded_code;
 
 const BIN: &str = env!("CARGO_BIN_EXE_asmx-emulator");
@@ -85,12 +85,12 @@ async fn compare(dir: &Path, against: &str, extra: &[&str]) -> (Option<i32>, Str
         .expect("compare thread")
 }
 
-/// The capture files of a directory, in order.
+/// The capture files of a directory, in order (not a file still being written).
 fn captures(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n != "capture.json")
+        .filter(|n| n.ends_with(".http") && !n.starts_with('.'))
         .collect();
     names.sort();
     names
@@ -448,13 +448,9 @@ async fn bad_inputs_are_a_message_and_exit_status_2() {
     conn.write_all(b"POST /srv.asmx HTTP/1.1\r\nHost: p\r\nContent-Length: 100\r\n\r\n<short")
         .unwrap();
     drop(conn);
-    let file = loop {
-        // The proxy writes the partial exchange once it sees the connection end.
-        if let Some(name) = captures(&cut).pop() {
-            break name;
-        }
-        std::thread::yield_now();
-    };
+    // The proxy writes the partial exchange once it sees the connection end.
+    wait_until("the partial capture", LIMIT, || !captures(&cut).is_empty()).await;
+    let file = captures(&cut).pop().unwrap();
     let text = std::fs::read_to_string(cut.join(&file)).unwrap();
     assert!(
         text.ends_with("\n=== PARTIAL ===\nthe client stopped after 63 bytes of its request"),
