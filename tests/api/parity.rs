@@ -33,7 +33,8 @@ impl Drop for Recorder {
 }
 
 fn record(upstream: &str, dir: &Path, extra: &[&str]) -> Recorder {
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args([
             "record",
             "--upstream",
@@ -43,7 +44,13 @@ fn record(upstream: &str, dir: &Path, extra: &[&str]) -> Recorder {
             "--out",
         ])
         .arg(dir)
-        .args(extra)
+        .args(extra);
+    start_recorder(command, dir)
+}
+
+/// Starts `command` (a `record`) and reads the address it prints.
+fn start_recorder(mut command: Command, dir: &Path) -> Recorder {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -80,6 +87,10 @@ async fn compare(dir: &Path, against: &str, extra: &[&str]) -> (Option<i32>, Str
         .arg(dir)
         .args(["--against", against])
         .args(extra);
+    run(command).await
+}
+
+async fn run(command: Command) -> (Option<i32>, String) {
     actix_web::rt::task::spawn_blocking(move || run_bounded_code(command, LIMIT))
         .await
         .expect("compare thread")
@@ -500,4 +511,68 @@ async fn redacted_captures_hold_no_password_and_replay_with_the_fixtures_passwor
     assert!(output.contains("give --fixtures FILE"), "{output}");
     let (code, output) = compare(&out, &world, &["--fixtures", FIXTURES]).await;
     assert_eq!((code, counts(&output)), (Some(0), (0, 0, 0)), "{output}");
+}
+
+#[actix_web::test]
+async fn every_flag_has_its_variable_in_the_help_and_works_through_it() {
+    let cli = include_str!("../../src/parity/cli.rs");
+    for (tool, args) in [
+        ("record", "pub struct RecordArgs"),
+        ("compare", "pub struct CompareArgs"),
+    ] {
+        let fields = &cli[cli.find(args).unwrap()..];
+        let fields = &fields[..fields.find("\n}").unwrap()];
+        let (ok, help) = crate::tools::run_bounded(
+            {
+                let mut c = Command::new(BIN);
+                c.args([tool, "--help"]);
+                c
+            },
+            LIMIT,
+        );
+        assert!(ok, "{help}");
+        for env in fields
+            .split("env = \"")
+            .skip(1)
+            .map(|r| &r[..r.find('"').unwrap()])
+        {
+            assert!(
+                help.contains(&format!("[env: {env}")),
+                "{tool}: {env} not in\n{help}"
+            );
+        }
+    }
+
+    let app = spawn_app().await;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("by-variables");
+    let mut command = Command::new(BIN);
+    command
+        .arg("record")
+        .env("ASMX_RECORD_UPSTREAM", format!("{}/worlds/A", app.base))
+        .env("ASMX_RECORD_OUT", &out)
+        .env("ASMX_RECORD_BIND", "127.0.0.1:0")
+        .env("ASMX_RECORD_REDACT", "true");
+    let recorder = start_recorder(command, &out);
+    app.at(recorder.base.clone()).login("jdoe", "jdoe").await;
+    drop(recorder);
+    let files = captures(&out);
+    let capture = std::fs::read_to_string(out.join(&files[0])).unwrap();
+    assert!(capture.contains("PWD=%7Bredacted%7D"), "{capture}");
+
+    let (report, html) = (dir.path().join("r.md"), dir.path().join("r.html"));
+    let mut command = Command::new(BIN);
+    command
+        .arg("compare")
+        .arg(&out)
+        .env("ASMX_COMPARE_AGAINST", format!("{}/worlds/B", app.base))
+        .env("ASMX_COMPARE_FIXTURES", FIXTURES)
+        .env("ASMX_COMPARE_REPORT", &report)
+        .env("ASMX_COMPARE_HTML", &html);
+    let (code, output) = run(command).await;
+    assert_eq!((code, counts(&output)), (Some(0), (0, 0, 0)), "{output}");
+    assert!(std::fs::read_to_string(report)
+        .unwrap()
+        .contains("1 exchanges replayed"));
+    assert!(html.exists());
 }
