@@ -177,11 +177,14 @@ pub fn redact(request: &Message) -> Vec<u8> {
     } else {
         body
     };
-    let headers: Vec<_> = headers
+    if target == request.head.parts().1 && headers == request.head.headers && body == request.body()
+    {
+        return request.bytes.clone();
+    }
+    let mut headers: Vec<_> = headers
         .into_iter()
         .filter(|(n, _)| !n.eq_ignore_ascii_case("transfer-encoding"))
         .collect();
-    let mut headers = headers;
     if !body.is_empty()
         && !headers
             .iter()
