@@ -124,12 +124,8 @@ pub fn compare(recorded: &Message, target: &Message, sides: &Sides) -> Vec<Diffe
     };
     if recorded.head.status() != target.head.status() {
         let status = |m: &Message| {
-            m.head
-                .first_line
-                .splitn(2, ' ')
-                .nth(1)
-                .unwrap_or_default()
-                .to_string()
+            let line = &m.head.first_line;
+            line.split_once(' ').map_or("", |(_, s)| s).to_string()
         };
         found.add(
             Class::Protocol,

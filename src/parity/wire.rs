@@ -219,18 +219,7 @@ pub fn read_body(
         Framing::Length(n) if n > MAX_BODY => Err(WireError::TooLarge("body")),
         Framing::Length(n) => take(conn, bytes, n),
         Framing::Chunked => read_chunks(conn, bytes),
-        Framing::Close => conn
-            .take(MAX_BODY as u64 + 1)
-            .read_to_end(bytes)
-            .map(drop)
-            .map_err(WireError::from)
-            .and_then(|()| {
-                if bytes.len() > MAX_BODY {
-                    Err(WireError::TooLarge("body"))
-                } else {
-                    Ok(())
-                }
-            }),
+        Framing::Close => read_to_close(conn, bytes),
     };
     result.map_err(|e| match e {
         WireError::CutShort(_) => WireError::CutShort(bytes.clone()),
@@ -256,6 +245,15 @@ pub fn read_final(conn: &mut impl BufRead, side: Side) -> Result<Option<Message>
             other => return Ok(other),
         }
     }
+}
+
+fn read_to_close(conn: &mut impl BufRead, bytes: &mut Vec<u8>) -> Result<(), WireError> {
+    let before = bytes.len();
+    conn.take(MAX_BODY as u64 + 1).read_to_end(bytes)?;
+    if bytes.len() - before > MAX_BODY {
+        return Err(WireError::TooLarge("body"));
+    }
+    Ok(())
 }
 
 fn take(conn: &mut impl BufRead, bytes: &mut Vec<u8>, n: usize) -> Result<(), WireError> {
