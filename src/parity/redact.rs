@@ -26,12 +26,7 @@ fn is_password(name: &str) -> bool {
 /// A request with its head's Content-Length following a new body.
 fn rebuild(message: &Message, target: &str, headers: &[(String, String)], body: &[u8]) -> Vec<u8> {
     let (method, _) = message.head.parts();
-    let version = message
-        .head
-        .first_line
-        .rsplit(' ')
-        .next()
-        .unwrap_or("HTTP/1.1");
+    let version = message.head.version();
     let mut out = format!("{method} {target} {version}\r\n").into_bytes();
     for (name, value) in headers {
         let value = if name.eq_ignore_ascii_case("content-length") {

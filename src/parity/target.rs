@@ -46,12 +46,7 @@ impl Target {
     /// byte as it was.
     pub fn request_for(&self, request: &Message) -> Vec<u8> {
         let (method, path) = request.head.parts();
-        let version = request
-            .head
-            .first_line
-            .rsplit(' ')
-            .next()
-            .unwrap_or("HTTP/1.1");
+        let version = request.head.version();
         let mut out = format!("{method} {}{path} {version}\r\n", self.base).into_bytes();
         let head = &request.bytes[..request.head.len];
         let mut rest = &head[request.head.first_line.len() + 2..];

@@ -51,8 +51,8 @@ impl Head {
         self.parts().1.parse().unwrap_or(0)
     }
 
-    /// The protocol version of a response, or of a request's last word.
-    fn version(&self) -> &str {
+    /// The protocol version: a response's first word, a request's last.
+    pub fn version(&self) -> &str {
         if self.first_line.starts_with("HTTP/") {
             self.parts().0
         } else {

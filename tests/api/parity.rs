@@ -452,6 +452,20 @@ async fn bad_inputs_are_a_message_and_exit_status_2() {
         "{output}"
     );
 
+    // Without --fixtures, a target that is not the recorded service is simply compared:
+    // nothing under /elsewhere answers, so each exchange differs in status, media type,
+    // charset and the kind of body: four protocol differences each.
+    let elsewhere = format!("{}/elsewhere", app.base);
+    let (code, output) = compare(&recorded, &elsewhere, &[]).await;
+    assert_eq!(code, Some(1), "{output}");
+    assert_eq!(counts(&output), (12, 0, 0), "{output}");
+    let (code, output) = compare(&recorded, &elsewhere, &["--fixtures", FIXTURES]).await;
+    assert_eq!(code, Some(2), "{output}");
+    assert!(
+        output.contains("/elsewhere/__emulator/fixtures"),
+        "{output}"
+    );
+
     // An exchange the client cut short is recorded as such and reported, not replayed.
     let cut = dir.path().join("cut");
     let recorder = record(&world, &cut, &[]);
