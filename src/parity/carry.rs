@@ -15,20 +15,19 @@ pub struct Carry {
 }
 
 /// Whether a value under `name` is something a server hands out: a GUID (a ticket)
-/// anywhere, or the value of a name that says id, ticket or token.
+/// anywhere, or the value of a name that says id (`id`, `UserID`, `userId`, `user_id`),
+/// ticket or token.
 fn handed_out(name: &str, value: &str) -> bool {
-    let name = name
-        .rsplit(['}', '.', '@', '/'])
-        .next()
-        .unwrap_or(name)
-        .to_ascii_lowercase();
+    let name = name.rsplit(['}', '.', '@', '/']).next().unwrap_or(name);
+    let lower = name.to_ascii_lowercase();
     !value.is_empty()
         && (starts_with_shape(value, "hhhhhhhh-hhhh-hhhh-hhhh-hhhhhhhhhhhh")
-            || name == "id"
-            || name.ends_with("id")
-            || name.ends_with("_id")
-            || name.contains("ticket")
-            || name.contains("token"))
+            || lower == "id"
+            || name.ends_with("ID")
+            || name.ends_with("Id")
+            || lower.ends_with("_id")
+            || lower.contains("ticket")
+            || lower.contains("token"))
 }
 
 impl Carry {

@@ -97,10 +97,23 @@ impl Found<'_> {
     }
 
     fn value(&mut self, place: String, recorded: &str, target: &str) {
-        if !self.sides.same(recorded, target) {
+        if !self.sides.same(recorded, target)
+            && !(per_response(&place) && !recorded.is_empty() && !target.is_empty())
+        {
             self.add(Class::Data, place, recorded, target);
         }
     }
+}
+
+/// Whether a value names the answer itself (the chatbot's `responseId`, a `requestId`):
+/// new in every answer, so only its presence is compared.
+fn per_response(place: &str) -> bool {
+    let name = place
+        .rsplit(['.', '@', '/'])
+        .next()
+        .unwrap_or(place)
+        .to_ascii_lowercase();
+    ["responseid", "requestid", "correlationid"].contains(&name.as_str())
 }
 
 /// The media type (lower case) and charset of a message, "" when absent.

@@ -63,13 +63,18 @@ fn time_tail(rest: &str) -> usize {
     }
 }
 
-/// One side's text with its own address (`base`, e.g. `http://host:8080/worlds/a`)
-/// as `{base}`, its host and port as `{host}`, GUIDs as `{guid}` and times as `{time}`.
+/// One side's text with its own address (`base`, e.g. `http://host:8080/worlds/a`,
+/// or its path alone) as `{base}`, its host and port as `{host}`, GUIDs as `{guid}` and
+/// times as `{time}`.
 pub fn normalise(text: &str, base: &str) -> String {
     let mut text = text.to_string();
     if let Some(authority) = base.strip_prefix("http://") {
         text = text.replace(base, "{base}");
-        let host = authority.split('/').next().unwrap_or(authority);
+        let (host, path) = authority.split_at(authority.find('/').unwrap_or(authority.len()));
+        // A page may link by path alone (`href="/worlds/a/srv.asmx?disco"`).
+        if !path.is_empty() {
+            text = text.replace(path, "{base}");
+        }
         if !host.is_empty() {
             text = text.replace(host, "{host}");
         }
@@ -86,11 +91,12 @@ mod tests {
 
     #[test]
     fn addresses_guids_and_times_become_placeholders() {
-        let text = "http://h:1/w/a/srv.asmx h:1 2EF437A1-9E7B-4F42-B809-A60FBC9DB18D \
+        let text =
+            "http://h:1/w/a/srv.asmx /w/a/srv.asmx h:1 2EF437A1-9E7B-4F42-B809-A60FBC9DB18D \
                     2026-11-23T07:27:21.1234567Z 2026-11-23 07:27:21";
         assert_eq!(
             normalise(text, "http://h:1/w/a"),
-            "{base}/srv.asmx {host} {guid} {time} {time}"
+            "{base}/srv.asmx {base}/srv.asmx {host} {guid} {time} {time}"
         );
     }
 }

@@ -29,15 +29,16 @@ pub fn of(request: &Message) -> String {
     }
     let route: Vec<&str> = path
         .split('/')
-        .map(|segment| {
-            if segment.chars().any(|c| c.is_ascii_digit()) {
-                "{id}"
-            } else {
-                segment
-            }
-        })
+        .map(|segment| if is_id(segment) { "{id}" } else { segment })
         .collect();
     format!("{method} {}", route.join("/"))
+}
+
+/// A path segment that is an id: a number, or a long token with digits (an ObjectId, a
+/// GUID), not a version such as `v2`.
+fn is_id(segment: &str) -> bool {
+    let digits = segment.chars().any(|c| c.is_ascii_digit());
+    digits && (segment.chars().all(|c| c.is_ascii_digit()) || segment.len() >= 16)
 }
 
 fn soap_action(request: &Message) -> Option<String> {
@@ -80,5 +81,9 @@ mod tests {
             "LogOut"
         );
         assert_eq!(op("GET /users/3 HTTP/1.1\r\n\r\n"), "GET /users/{id}");
+        assert_eq!(
+            op("PUT /api/v2/Users/0f54d07a-f8b1-43c1-af92-71e41f3cc103 HTTP/1.1\r\n\r\n"),
+            "PUT /api/v2/Users/{id}"
+        );
     }
 }
