@@ -49,7 +49,11 @@ impl Target {
         let version = request.head.version();
         let mut out = format!("{method} {}{path} {version}\r\n", self.base).into_bytes();
         let head = &request.bytes[..request.head.len];
-        let mut rest = &head[request.head.first_line.len() + 2..];
+        let first_line_end = head
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .map_or(head.len(), |at| at + 2);
+        let mut rest = &head[first_line_end..];
         while let Some(end) = rest.windows(2).position(|w| w == b"\r\n") {
             if end == 0 {
                 break;

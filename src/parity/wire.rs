@@ -288,7 +288,7 @@ fn read_chunks(conn: &mut impl BufRead, bytes: &mut Vec<u8>) -> Result<(), WireE
                 }
             }
         }
-        if bytes.len() - body_start + size > MAX_BODY {
+        if size > MAX_BODY.saturating_sub(bytes.len() - body_start) {
             return Err(WireError::TooLarge("body"));
         }
         take(conn, bytes, size + 2)?;
@@ -333,4 +333,34 @@ pub fn parse_message(bytes: &[u8], side: Side) -> Result<Message, WireError> {
         bytes: bytes.to_vec(),
         head,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(bytes: &[u8]) -> Result<Option<Message>, WireError> {
+        let side = Side::Response {
+            head_request: false,
+        };
+        read_message(&mut std::io::BufReader::new(bytes), side)
+    }
+
+    #[test]
+    fn bodies_are_kept_as_framed_and_bad_framing_is_an_error() {
+        let chunked = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2;x=1\r\nab\r\n0\r\nT: 1\r\n\r\n";
+        let message = read(chunked).unwrap().unwrap();
+        assert_eq!(message.bytes, chunked);
+        assert_eq!(decoded_body(&message).unwrap(), b"ab");
+        let to_close = b"HTTP/1.0 200 OK\r\n\r\n\x00\xff";
+        assert_eq!(read(to_close).unwrap().unwrap().body(), b"\x00\xff");
+        let huge = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffff\r\n";
+        assert!(matches!(read(huge), Err(WireError::TooLarge("body"))));
+        let short = b"HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab";
+        assert!(matches!(read(short), Err(WireError::CutShort(b)) if b.ends_with(b"ab")));
+        assert!(matches!(
+            read(b"SSH-2.0\r\n\r\n"),
+            Err(WireError::Malformed(_))
+        ));
+    }
 }
