@@ -97,9 +97,9 @@ impl Found<'_> {
     }
 
     fn value(&mut self, place: String, recorded: &str, target: &str) {
-        if !self.sides.same(recorded, target)
-            && !(per_response(&place) && !recorded.is_empty() && !target.is_empty())
-        {
+        let both = !recorded.is_empty() && !target.is_empty();
+        let equal = self.sides.same(recorded, target) || (both && per_response(&place));
+        if !equal {
             self.add(Class::Data, place, recorded, target);
         }
     }
