@@ -27,17 +27,14 @@ pub fn summary(outcome: &Outcome) -> Vec<(String, usize, [usize; 3])> {
 /// The verdict in one line, as `compare` prints it.
 pub fn verdict(outcome: &Outcome) -> String {
     let [p, s, d] = Class::ALL.map(|c| outcome.count(c));
+    let n = outcome.exchanges.len();
+    let skipped = match outcome.skipped.len() {
+        0 => String::new(),
+        k => format!("; {k} cut short while recording, not replayed"),
+    };
     format!(
-        "{} exchanges replayed: {p} protocol, {s} schema, {d} data differences{}",
-        outcome.exchanges.len(),
-        if outcome.skipped.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "; {} cut short while recording, not replayed",
-                outcome.skipped.len()
-            )
-        }
+        "{n} exchange{} replayed: {p} protocol, {s} schema, {d} data differences{skipped}",
+        if n == 1 { "" } else { "s" }
     )
 }
 

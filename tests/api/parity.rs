@@ -638,6 +638,6 @@ async fn every_flag_has_its_variable_in_the_help_and_works_through_it() {
     assert_eq!((code, counts(&output)), (Some(0), (0, 0, 0)), "{output}");
     assert!(std::fs::read_to_string(report)
         .unwrap()
-        .contains("1 exchanges replayed"));
+        .contains("1 exchange replayed"));
     assert!(html.exists());
 }
