@@ -24,6 +24,7 @@ mod listing;
 mod logs;
 mod openapi;
 mod parity;
+mod parity_proxy;
 mod passwords;
 mod permissions;
 mod preferences;

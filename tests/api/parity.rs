@@ -1,7 +1,7 @@
 //! The parity kit (docs/parity.md) through the real binary: `record` in front of an
 //! emulator world while real clients run their scenarios, `compare` against a fresh
-//! world; captures mutated on purpose; the proxy's bytes against a peer that sends
-//! exactly what the test says; and the bad inputs, each a message and exit status 2.
+//! world; captures mutated on purpose; the bad inputs, each a message and exit status 2;
+//! redaction; the flags. The proxy's bytes are `parity_proxy.rs`.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -19,10 +19,10 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/users.json
 const LIMIT: Duration = Duration::from_secs(120);
 
 /// `asmx-emulator record` on a free port, stopped when dropped.
-struct Recorder {
+pub(crate) struct Recorder {
     child: Child,
-    base: String,
-    dir: PathBuf,
+    pub(crate) base: String,
+    pub(crate) dir: PathBuf,
 }
 
 impl Drop for Recorder {
@@ -32,7 +32,7 @@ impl Drop for Recorder {
     }
 }
 
-fn record(upstream: &str, dir: &Path, extra: &[&str]) -> Recorder {
+pub(crate) fn record(upstream: &str, dir: &Path, extra: &[&str]) -> Recorder {
     let mut command = Command::new(BIN);
     command
         .args([
@@ -97,7 +97,7 @@ async fn run(command: Command) -> (Option<i32>, String) {
 }
 
 /// The capture files of a directory, in order (not a file still being written).
-fn captures(dir: &Path) -> Vec<String> {
+pub(crate) fn captures(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
@@ -329,7 +329,7 @@ async fn each_mutated_capture_is_exactly_one_difference_of_its_class() {
 
 /// A peer that answers each request on its first connection with the next of
 /// `answers`, byte for byte, and hands back every request as it arrived.
-fn scripted_upstream(answers: Vec<Vec<u8>>) -> (String, mpsc::Receiver<Vec<u8>>) {
+pub(crate) fn scripted_upstream(answers: Vec<Vec<u8>>) -> (String, mpsc::Receiver<Vec<u8>>) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/base", listener.local_addr().unwrap());
     let (tx, rx) = mpsc::channel();
@@ -358,112 +358,6 @@ fn scripted_upstream(answers: Vec<Vec<u8>>) -> (String, mpsc::Receiver<Vec<u8>>)
         }
     });
     (url, rx)
-}
-
-/// Reads `n` bytes off `conn`.
-fn read_n(conn: &mut TcpStream, n: usize) -> Vec<u8> {
-    let mut bytes = vec![0; n];
-    conn.read_exact(&mut bytes).unwrap();
-    bytes
-}
-
-#[test]
-fn the_proxy_passes_bytes_unchanged_and_records_them_exactly() {
-    let binary: Vec<u8> = (0..=255u8).chain(0..=255u8).collect();
-    let mut chunked =
-        b"HTTP/1.1 200 OK\r\nX-Odd-CASE:  spaced \r\nTransfer-Encoding: chunked\r\n\r\n".to_vec();
-    chunked.extend_from_slice(b"7\r\n\x00\x01\r\n\xff\xfe\r\r\n0\r\n\r\n");
-    let mut sized = b"HTTP/1.1 404 Not Here\r\ncontent-length: 512\r\n\r\n".to_vec();
-    sized.extend_from_slice(&binary);
-    let (upstream, received) = scripted_upstream(vec![chunked.clone(), sized.clone()]);
-    let dir = tempfile::tempdir().unwrap();
-    let recorder = record(&upstream, &dir.path().join("c"), &[]);
-    let mut conn = TcpStream::connect(recorder.base.trim_start_matches("http://")).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-
-    // A binary body behind Expect: 100-continue: the head, the interim answer, the body.
-    let head = format!(
-        "POST /x.bin?q=1 HTTP/1.1\r\nHost: proxy\r\nexpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
-        binary.len()
-    );
-    conn.write_all(head.as_bytes()).unwrap();
-    assert_eq!(read_n(&mut conn, 25), b"HTTP/1.1 100 Continue\r\n\r\n");
-    conn.write_all(&binary).unwrap();
-    assert_eq!(read_n(&mut conn, chunked.len()), chunked);
-    let upstream_authority = upstream
-        .trim_start_matches("http://")
-        .trim_end_matches("/base");
-    let mut expected = head
-        .replace("POST /x.bin", "POST /base/x.bin")
-        .replace("Host: proxy", &format!("Host: {upstream_authority}"))
-        .into_bytes();
-    expected.extend_from_slice(&binary);
-    assert_eq!(
-        received.recv_timeout(Duration::from_secs(30)).unwrap(),
-        expected
-    );
-
-    // Keep-alive: the next request on the same connections.
-    let get = b"GET /y HTTP/1.1\r\nHost: proxy\r\n\r\n";
-    conn.write_all(get).unwrap();
-    assert_eq!(read_n(&mut conn, sized.len()), sized);
-    assert!(received.recv_timeout(Duration::from_secs(30)).is_ok());
-
-    let files = captures(&recorder.dir);
-    assert_eq!(files.len(), 2, "{files:?}");
-    let mut first = b"=== REQUEST ===\n".to_vec();
-    first.extend_from_slice(head.as_bytes());
-    first.extend_from_slice(&binary);
-    first.extend_from_slice(b"\n=== RESPONSE ===\n");
-    first.extend_from_slice(&chunked);
-    assert_eq!(std::fs::read(recorder.dir.join(&files[0])).unwrap(), first);
-    let mut second = b"=== REQUEST ===\n".to_vec();
-    second.extend_from_slice(get);
-    second.extend_from_slice(b"\n=== RESPONSE ===\n");
-    second.extend_from_slice(&sized);
-    assert_eq!(std::fs::read(recorder.dir.join(&files[1])).unwrap(), second);
-}
-
-/// Sends `request` to the proxy on a connection of its own; everything it answers.
-fn exchange(base: &str, request: &[u8]) -> String {
-    let mut conn = TcpStream::connect(base.trim_start_matches("http://")).unwrap();
-    conn.set_read_timeout(Some(Duration::from_secs(60)))
-        .unwrap();
-    conn.write_all(request).unwrap();
-    let mut answer = Vec::new();
-    conn.read_to_end(&mut answer).unwrap();
-    String::from_utf8_lossy(&answer).into_owned()
-}
-
-#[test]
-fn an_unreachable_or_garbage_upstream_is_a_502_and_nothing_is_recorded() {
-    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
-    let dead = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
-    let dir = tempfile::tempdir().unwrap();
-    let recorder = record(&dead, &dir.path().join("c"), &[]);
-    let answer = exchange(&recorder.base, b"GET /srv.asmx HTTP/1.1\r\nHost: p\r\n\r\n");
-    assert!(
-        answer.starts_with("HTTP/1.1 502 Bad Gateway\r\n"),
-        "{answer}"
-    );
-    assert!(answer.contains(&format!("cannot reach {dead}")), "{answer}");
-    let files: Vec<String> = std::fs::read_dir(&recorder.dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    assert_eq!(files, ["capture.json"]);
-
-    let (garbage, _requests) = scripted_upstream(vec![b"SSH-2.0-OpenSSH\r\n\r\n".to_vec()]);
-    let recorder = record(&garbage, &dir.path().join("g"), &[]);
-    let answer = exchange(&recorder.base, b"GET /srv.asmx HTTP/1.1\r\nHost: p\r\n\r\n");
-    assert!(
-        answer.starts_with("HTTP/1.1 502 Bad Gateway\r\n"),
-        "{answer}"
-    );
-    assert!(answer.contains("not a whole HTTP response"), "{answer}");
-    assert_eq!(captures(&recorder.dir), Vec::<String>::new());
 }
 
 #[actix_web::test]
