@@ -97,6 +97,17 @@ pub struct Config {
     /// Log line format: human-readable text or one JSON object per line.
     #[arg(long, env = "ASMX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// A parity tool (docs/parity.md) instead of the server; a subcommand, not a flag.
+    #[command(subcommand)]
+    tool: Option<crate::parity::cli::Tool>,
+}
+
+impl Config {
+    /// The parity tool to run instead of the server, if one was named.
+    pub fn tool(&self) -> Option<&crate::parity::cli::Tool> {
+        self.tool.as_ref()
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -36,6 +36,9 @@ static MALLOC_CONF: MallocConf =
 async fn main() -> anyhow::Result<()> {
     limit_malloc_arenas();
     let config = Config::parse();
+    if let Some(tool) = config.tool() {
+        std::process::exit(asmx_emulator::parity::cli::run(tool));
+    }
     let _logs = asmx_emulator::logging::init(config.log_format);
     let app = Application::build(&config)?;
     let host = match config.bind.ip() {

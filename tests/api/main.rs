@@ -25,6 +25,8 @@ mod listing;
 mod logs;
 mod method_not_allowed;
 mod openapi;
+mod parity;
+mod parity_proxy;
 mod passwords;
 mod permissions;
 mod preferences;
