@@ -52,5 +52,6 @@ pub mod ops;
 pub mod record;
 pub mod state;
 pub mod store;
+pub mod tls;
 pub mod vendors;
 pub mod worlds;

@@ -1,3 +1,5 @@
+use std::future::Future;
+
 use clap::Parser;
 
 use asmx_emulator::app::Application;
@@ -42,12 +44,43 @@ async fn main() -> anyhow::Result<()> {
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         ip => ip.to_string(),
     };
+    if let Some(fingerprint) = app.fingerprint() {
+        println!("asmx-emulator certificate SHA-256 fingerprint {fingerprint}");
+    }
     println!(
-        "asmx-emulator listening on http://{host}:{}/srv.asmx",
+        "asmx-emulator listening on {}://{host}:{}/srv.asmx",
+        app.scheme(),
         app.port()
     );
-    app.run_until_stopped().await?;
+    app.run_until(stop_signal()).await?;
     Ok(())
+}
+
+/// SIGTERM (a service manager's stop) or Ctrl-C: both stop gracefully.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use actix_web::rt::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                let mut ctrl_c = std::pin::pin!(actix_web::rt::signal::ctrl_c());
+                let mut term = std::pin::pin!(term.recv());
+                std::future::poll_fn(|cx| {
+                    let stopped =
+                        ctrl_c.as_mut().poll(cx).is_ready() || term.as_mut().poll(cx).is_ready();
+                    if stopped {
+                        std::task::Poll::Ready(())
+                    } else {
+                        std::task::Poll::Pending
+                    }
+                })
+                .await;
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGTERM; Ctrl-C still stops"),
+        }
+    }
+    let _ = actix_web::rt::signal::ctrl_c().await;
 }
 
 /// SQLite's own allocations still go to glibc's malloc. glibc gives threads that

@@ -12,6 +12,15 @@ impl Store {
         self.read(|tx| Ok(tx.conn.query_row("SELECT 1", [], |_| Ok(()))?))
     }
 
+    /// Caps the database at `pages` pages (`PRAGMA max_page_count` on the connection
+    /// that writes): `--test-max-pages`, a full disk for tests.
+    pub fn cap_pages(&self, pages: u32) -> Result<(), StoreError> {
+        self.writer.exclusive(|conn| {
+            conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+        })?;
+        Ok(())
+    }
+
     /// Tickets not yet expired at `now`, counting slides not yet written back.
     pub fn active_tickets(&self, now: DateTime<Utc>) -> Result<i64, StoreError> {
         let now_epoch = to_epoch(now);

@@ -18,6 +18,28 @@ pub struct TestApp {
     pub db: std::path::PathBuf,
     client: awc::Client,
     _dir: std::rc::Rc<tempfile::TempDir>,
+    running: std::rc::Rc<Running>,
+}
+
+/// The server task, and how to stop it as SIGTERM would.
+pub struct Running {
+    stop: futures_util::future::AbortHandle,
+    ended: std::cell::RefCell<Option<actix_web::rt::task::JoinHandle<std::io::Result<()>>>>,
+}
+
+impl Running {
+    /// Stops the server gracefully and waits until it has written everything and let
+    /// go of its database.
+    pub async fn stop(&self) {
+        self.stop.abort();
+        let ended = self.ended.borrow_mut().take();
+        if let Some(ended) = ended {
+            ended
+                .await
+                .expect("server task")
+                .expect("server stops cleanly");
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -143,7 +165,11 @@ fn start(
     let app = Application::build(&config).expect("server starts");
     let port = app.port();
     let clock = app.clock();
-    actix_web::rt::spawn(app.run_until_stopped());
+    let (stop, registration) = futures_util::future::AbortHandle::new_pair();
+    let stopped = futures_util::future::Abortable::new(std::future::pending::<()>(), registration);
+    let ended = actix_web::rt::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
         port,
@@ -153,6 +179,10 @@ fn start(
             .timeout(Duration::from_secs(30))
             .finish(),
         _dir: dir.into(),
+        running: std::rc::Rc::new(Running {
+            stop,
+            ended: std::cell::RefCell::new(Some(ended)),
+        }),
     }
 }
 
@@ -167,8 +197,10 @@ pub fn form(params: &[(&str, &str)]) -> String {
 }
 
 impl TestApp {
-    /// A second server on the same database file, as after a restart.
+    /// A second server on the same database file, once this one has stopped, as
+    /// after a restart.
     pub async fn restart(self) -> TestApp {
+        self.running.stop().await;
         let TestApp { _dir, db, .. } = self;
         start(_dir, db, FIXTURES, &[])
     }
@@ -194,6 +226,7 @@ impl TestApp {
             db: self.db.clone(),
             client: self.client.clone(),
             _dir: std::rc::Rc::clone(&self._dir),
+            running: std::rc::Rc::clone(&self.running),
         }
     }
 
