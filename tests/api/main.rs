@@ -26,6 +26,7 @@ mod openapi;
 mod passwords;
 mod permissions;
 mod preferences;
+mod process_lock;
 mod protocol;
 mod scale_out;
 mod sliding;
