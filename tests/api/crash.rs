@@ -101,7 +101,7 @@ pub(crate) async fn get_text(client: &awc::Client, url: &str) -> String {
     String::from_utf8(res.body().await.unwrap().to_vec()).unwrap()
 }
 
-async fn login(client: &awc::Client, base: &str) -> String {
+pub(crate) async fn login(client: &awc::Client, base: &str) -> String {
     let body = get_text(
         client,
         &format!("{base}/srv.asmx/AuthenticateUser?UID=jdoe&PWD=jdoe"),
@@ -193,7 +193,7 @@ async fn sigkill_mid_load_loses_no_acknowledged_write() {
 }
 
 /// A response head read off a raw connection: status line to the blank line.
-fn read_head(conn: &mut TcpStream) -> String {
+pub(crate) fn read_head(conn: &mut TcpStream) -> String {
     let mut head = Vec::new();
     let mut byte = [0u8];
     while !head.ends_with(b"\r\n\r\n") {
@@ -204,7 +204,7 @@ fn read_head(conn: &mut TcpStream) -> String {
 }
 
 /// One HTTP/1.1 response read off a raw connection: status line to end of body.
-fn read_response(conn: &mut TcpStream) -> String {
+pub(crate) fn read_response(conn: &mut TcpStream) -> String {
     let head = read_head(conn);
     let length: usize = head
         .lines()

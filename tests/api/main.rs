@@ -29,6 +29,7 @@ mod preferences;
 mod process_lock;
 mod protocol;
 mod scale_out;
+mod shutdown;
 mod sliding;
 mod slow_body;
 mod streaming;
