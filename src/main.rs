@@ -39,6 +39,7 @@ async fn main() -> anyhow::Result<()> {
     limit_malloc_arenas();
     let config = Config::parse();
     let _logs = asmx_emulator::logging::init(config.log_format);
+    let stop = stop_signal()?;
     let app = Application::build(&config)?;
     let host = match config.bind.ip() {
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
@@ -52,35 +53,37 @@ async fn main() -> anyhow::Result<()> {
         app.scheme(),
         app.port()
     );
-    app.run_until(stop_signal()).await?;
+    app.run_until(stop).await?;
     Ok(())
 }
 
-/// SIGTERM (a service manager's stop) or Ctrl-C: both stop gracefully.
-async fn stop_signal() {
-    #[cfg(unix)]
-    {
-        use actix_web::rt::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                let mut ctrl_c = std::pin::pin!(actix_web::rt::signal::ctrl_c());
-                let mut term = std::pin::pin!(term.recv());
-                std::future::poll_fn(|cx| {
-                    let stopped =
-                        ctrl_c.as_mut().poll(cx).is_ready() || term.as_mut().poll(cx).is_ready();
-                    if stopped {
-                        std::task::Poll::Ready(())
-                    } else {
-                        std::task::Poll::Pending
-                    }
-                })
-                .await;
-                return;
+/// SIGTERM (a service manager's stop) or Ctrl-C: both stop gracefully. Listened for
+/// from here on, before the server says it listens: a stop sent as soon as it does must
+/// not meet the default action, which ends the process unflushed.
+#[cfg(unix)]
+fn stop_signal() -> anyhow::Result<impl Future<Output = ()>> {
+    use actix_web::rt::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        let mut term = std::pin::pin!(term.recv());
+        let mut interrupt = std::pin::pin!(interrupt.recv());
+        std::future::poll_fn(|cx| {
+            if term.as_mut().poll(cx).is_ready() || interrupt.as_mut().poll(cx).is_ready() {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
             }
-            Err(e) => tracing::warn!(error = %e, "cannot listen for SIGTERM; Ctrl-C still stops"),
-        }
-    }
-    let _ = actix_web::rt::signal::ctrl_c().await;
+        })
+        .await;
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_signal() -> anyhow::Result<impl Future<Output = ()>> {
+    Ok(async {
+        let _ = actix_web::rt::signal::ctrl_c().await;
+    })
 }
 
 /// SQLite's own allocations still go to glibc's malloc. glibc gives threads that

@@ -20,6 +20,7 @@ mod help_flags;
 mod helpers;
 mod hostile;
 mod hostile_vendors;
+mod https;
 mod listing;
 mod logs;
 mod openapi;
