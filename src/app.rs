@@ -53,12 +53,12 @@ impl Application {
         let lock = DbLock::acquire(&config.db)?;
         let store = Store::open(&config.db)
             .with_context(|| format!("opening database {}", config.db.display()))?;
-        if let Some(pages) = config.test_max_pages {
-            store.cap_pages(pages)?;
-        }
         let fixtures = config.fixture_source();
         if store.seed_if_empty(&fixtures, hash_password)? {
             tracing::info!(%fixtures, "seeded an empty database");
+        }
+        if let Some(pages) = config.test_max_pages {
+            store.cap_pages(pages)?;
         }
         let clock = Clock::default();
         let faults = Arc::new(Faults::new(&VendorEndpoint::NAMES));

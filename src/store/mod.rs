@@ -23,6 +23,7 @@ mod fixture_error;
 mod fixture_source;
 mod fixtures;
 mod handle;
+mod health;
 mod lifetime;
 mod listing;
 mod lock;

@@ -141,6 +141,24 @@ pub async fn spawn_app_with_users(users: usize) -> TestApp {
     start(dir, db, FIXTURES, &[])
 }
 
+/// A server whose database may grow by `pages` pages past its seeded size
+/// (`--test-max-pages`): a disk that fills up after that.
+pub async fn spawn_app_with_room(pages: u32) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("test.db");
+    let store = Store::open(&db).expect("store");
+    store
+        .seed_if_empty(std::path::Path::new(FIXTURES), hash_password)
+        .expect("fixtures");
+    drop(store);
+    let seeded: u32 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    let cap = (seeded + pages).to_string();
+    start(dir, db, FIXTURES, &["--test-max-pages", &cap])
+}
+
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
 
 fn start(

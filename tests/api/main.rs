@@ -33,6 +33,7 @@ mod scale_out;
 mod shutdown;
 mod sliding;
 mod slow_body;
+mod storage_faults;
 mod streaming;
 mod tools;
 mod users;
