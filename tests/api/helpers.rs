@@ -128,12 +128,7 @@ pub async fn spawn_app_on_fixtures(fixtures: &std::path::Path) -> TestApp {
 /// A server on the fixtures and `users` generated users (`user0000001`…, password
 /// `bench`, spread over the fixture domains), built as `examples/gen_users.rs` does.
 pub async fn spawn_app_with_users(users: usize) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("test.db");
-    let store = Store::open(&db).expect("store");
-    store
-        .seed_if_empty(std::path::Path::new(FIXTURES), hash_password)
-        .expect("fixtures");
+    let (dir, db, store) = seeded();
     let domains = ["Corporate", "Finance", "Engineering", "Marketing", "Legal"];
     store
         .bulk_insert_users(users, &hash_password("bench"), &domains, 0)
@@ -144,12 +139,7 @@ pub async fn spawn_app_with_users(users: usize) -> TestApp {
 /// A server whose database may grow by `pages` pages past its seeded size
 /// (`--test-max-pages`): a disk that fills up after that.
 pub async fn spawn_app_with_room(pages: u32) -> TestApp {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("test.db");
-    let store = Store::open(&db).expect("store");
-    store
-        .seed_if_empty(std::path::Path::new(FIXTURES), hash_password)
-        .expect("fixtures");
+    let (dir, db, store) = seeded();
     drop(store);
     let seeded: u32 = rusqlite::Connection::open(&db)
         .unwrap()
@@ -157,6 +147,29 @@ pub async fn spawn_app_with_room(pages: u32) -> TestApp {
         .unwrap();
     let cap = (seeded + pages).to_string();
     start(dir, db, FIXTURES, &["--test-max-pages", &cap])
+}
+
+/// A temporary directory with a database seeded from the fixtures, and its store.
+fn seeded() -> (tempfile::TempDir, std::path::PathBuf, Store) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("test.db");
+    let store = Store::open(&db).expect("store");
+    store
+        .seed_if_empty(std::path::Path::new(FIXTURES), hash_password)
+        .expect("fixtures");
+    (dir, db, store)
+}
+
+/// How many rows of the database file at `db` hold `ticket`.
+pub fn ticket_rows(db: &std::path::Path, ticket: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM tickets WHERE ticket = ?1",
+            [ticket],
+            |r| r.get(0),
+        )
+        .unwrap()
 }
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");

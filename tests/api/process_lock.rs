@@ -8,11 +8,15 @@ use std::time::Duration;
 use crate::crash::{client, emulator, exit_code, launch, start};
 use crate::tools::run_bounded;
 
-/// Runs a second emulator on `db` to its end; returns whether it succeeded and its output.
-fn second_on(db: &std::path::Path) -> (bool, String) {
+/// Runs a second emulator on `db` to its end: it must fail, naming the file and the
+/// pid of the process that holds it.
+fn refused_on(db: &std::path::Path, holder: u32) {
     let mut command: Command = emulator(db);
     command.env("RUST_LOG", "off");
-    run_bounded(command, Duration::from_secs(30))
+    let (ok, output) = run_bounded(command, Duration::from_secs(30));
+    assert!(!ok, "a second emulator started on a held file:\n{output}");
+    assert!(output.contains(&db.display().to_string()), "{output}");
+    assert!(output.contains(&format!("pid {holder}")), "{output}");
 }
 
 #[actix_web::test]
@@ -21,16 +25,7 @@ async fn a_second_process_on_a_held_database_is_refused_and_kill_9_frees_it() {
     let db = dir.path().join("held.db");
     let (mut first, _) = start(&db);
 
-    let (ok, output) = second_on(&db);
-    assert!(
-        !ok,
-        "a second emulator started on a held database:\n{output}"
-    );
-    assert!(output.contains(&db.display().to_string()), "{output}");
-    assert!(
-        output.contains(&format!("pid {}", first.0.id())),
-        "{output}"
-    );
+    refused_on(&db, first.0.id());
 
     first.0.kill().unwrap();
     first.0.wait().unwrap();
@@ -59,16 +54,7 @@ async fn a_worlds_file_is_held_as_the_database_is() {
     let world = dir.path().join("worlds.db.worlds/suite.db");
     assert!(world.exists());
 
-    let (ok, output) = second_on(&world);
-    assert!(
-        !ok,
-        "an emulator started on a served world's file:\n{output}"
-    );
-    assert!(output.contains(&world.display().to_string()), "{output}");
-    assert!(
-        output.contains(&format!("pid {}", first.0.id())),
-        "{output}"
-    );
+    refused_on(&world, first.0.id());
 }
 
 /// Started from a directory with no `fixtures/` (as after `cargo install`), the binary

@@ -38,15 +38,7 @@ async fn past_the_shutdown_timeout_connections_are_closed_and_it_exits_0() {
     let mut rest = Vec::new();
     let _ = conn.read_to_end(&mut rest);
     assert!(rest.is_empty(), "{}", String::from_utf8_lossy(&rest));
-    let stored: i64 = rusqlite::Connection::open(&db)
-        .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM tickets WHERE ticket = ?1",
-            [&ticket],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(stored, 1);
+    assert_eq!(crate::helpers::ticket_rows(&db, &ticket), 1);
     // And nothing holds the database any more.
     let (mut again, _) = crate::crash::start(&db);
     again.terminate();

@@ -127,6 +127,21 @@ fn chattr(flag: &str, file: &Path) {
     );
 }
 
+/// jdoe's email changed to new@example.com over `binding`: the answer's node.
+async fn new_email(app: &TestApp, binding: Binding, ticket: &str) -> String {
+    app.node(
+        binding,
+        "UpdateUserContactInfo",
+        &[
+            ("authenticationTicket", P::V(ticket)),
+            ("userName", P::V("jdoe")),
+            ("emailAddress", P::V("new@example.com")),
+            ("mobileNumber", P::V("555-0100")),
+        ],
+    )
+    .await
+}
+
 #[actix_web::test]
 async fn a_database_the_system_stops_writing_fails_writes_until_it_writes_again() {
     let app = spawn_app().await;
@@ -136,18 +151,7 @@ async fn a_database_the_system_stops_writing_fails_writes_until_it_writes_again(
 
     // ASMX: the store failure in band, on every binding; nothing changes.
     for binding in [Binding::Soap11, Binding::Get] {
-        let node = app
-            .node(
-                binding,
-                "UpdateUserContactInfo",
-                &[
-                    ("authenticationTicket", P::V(&ticket)),
-                    ("userName", P::V("jdoe")),
-                    ("emailAddress", P::V("new@example.com")),
-                    ("mobileNumber", P::V("555-0100")),
-                ],
-            )
-            .await;
+        let node = new_email(&app, binding, &ticket).await;
         assert_eq!(attr(&node, "success").as_deref(), Some("false"), "{node}");
         let error = attr(&node, "error").unwrap();
         assert!(error.starts_with("SystemError:"), "{node}");
@@ -167,18 +171,7 @@ async fn a_database_the_system_stops_writing_fails_writes_until_it_writes_again(
     drop(frozen);
     let (status, body) = ready(&app).await;
     assert_eq!(status, 200, "{body}");
-    let node = app
-        .node(
-            Binding::Get,
-            "UpdateUserContactInfo",
-            &[
-                ("authenticationTicket", P::V(&ticket)),
-                ("userName", P::V("jdoe")),
-                ("emailAddress", P::V("new@example.com")),
-                ("mobileNumber", P::V("555-0100")),
-            ],
-        )
-        .await;
+    let node = new_email(&app, Binding::Get, &ticket).await;
     assert_eq!(attr(&node, "success").as_deref(), Some("true"), "{node}");
     assert!(app
         .get_user(&ticket, "jdoe")
