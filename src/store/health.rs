@@ -2,7 +2,7 @@
 //! an I/O error underneath fails the write that meets it (rolled back whole, answered as
 //! each protocol answers a store failure); from then until a write commits again the
 //! store reports the fault, and `/readyz` answers 503. Readiness probes the disk itself
-//! while a fault lasts ([`Store::storage_fault`]), so the server is ready again as soon as
+//! while a fault lasts (`Store::storage_fault`, in `stats.rs`), so the server is ready again as soon as
 //! the cause goes away, without a restart and without waiting for a client's write.
 
 use std::sync::Mutex;
@@ -10,7 +10,6 @@ use std::sync::Mutex;
 use rusqlite::{Connection, ErrorCode};
 
 use super::error::StoreError;
-use super::handle::Store;
 
 #[derive(Default)]
 pub(super) struct Health {
@@ -58,13 +57,6 @@ impl Health {
     }
 }
 
-/// Free pages the database must have (in its file, or up to its `max_page_count`) for
-/// a full disk to count as over: 256 KiB at the default page size, the largest vendor
-/// body, so that readiness does not return while a write of an ordinary size would
-/// still fail. Only a capped store (`--test-max-pages`) comes near it; on a real disk
-/// the probe's own write is what fails.
-const ROOM_PAGES: i64 = 64;
-
 /// A fault of the disk or file rather than of the request.
 fn is_storage(code: ErrorCode) -> bool {
     matches!(
@@ -84,41 +76,5 @@ impl StoreError {
             StoreError::CommitFailed { storage, .. } => *storage,
             _ => false,
         }
-    }
-}
-
-impl Store {
-    /// The storage fault the last write met, while it lasts. While there is one, a
-    /// write is tried on the disk itself: a transaction that rewrites the header page
-    /// (the same user version), with room for [`ROOM_PAGES`] more pages required. It
-    /// commits, and the fault is over, once the disk takes writes again.
-    pub fn storage_fault(&self) -> Option<String> {
-        self.writer.health.fault()?;
-        let probed = self.writer.exclusive(|conn| {
-            let room: bool = conn.query_row(
-                "SELECT max_page_count - page_count + freelist_count >= ?1 \
-                 FROM pragma_page_count(), pragma_max_page_count(), pragma_freelist_count()",
-                [ROOM_PAGES],
-                |r| r.get(0),
-            )?;
-            if !room {
-                return Err(rusqlite::Error::SqliteFailure(
-                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
-                    None,
-                ));
-            }
-            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-            conn.execute_batch(&format!(
-                "BEGIN IMMEDIATE; PRAGMA user_version = {version}; COMMIT"
-            ))
-            .inspect_err(|_| {
-                let _ = conn.execute_batch("ROLLBACK");
-            })
-        });
-        match probed {
-            Ok(()) => self.writer.health.committed(),
-            Err(e) => self.writer.health.failed(&e),
-        }
-        self.writer.health.fault()
     }
 }
