@@ -140,3 +140,37 @@ async fn jaxws_over_https_with_a_trust_store_runs_the_scenario() {
     let env = [("JAVA_TOOL_OPTIONS", options.as_str())];
     scenario_passes_with(format!("{base}/srv.asmx"), "jaxws", &env).await;
 }
+
+/// `--tls-cert` and `--tls-key` serve a certificate made elsewhere (here, by a first
+/// run's `--tls-self-signed`), under its own fingerprint.
+#[actix_web::test]
+async fn a_given_certificate_and_key_are_served() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut maker, _) = start_tls(dir.path());
+    maker.terminate();
+    assert_eq!(exit_code(&mut maker).await, Some(0));
+
+    let (cert, key) = (
+        dir.path().join("tls/cert.pem"),
+        dir.path().join("tls/key.pem"),
+    );
+    let mut command = emulator(&dir.path().join("given.db"));
+    command
+        .arg("--tls-cert")
+        .arg(&cert)
+        .arg("--tls-key")
+        .arg(&key);
+    let (mut server, base, _) = launch(command);
+    assert!(base.starts_with("https://"), "{base}");
+    let (ok, login) = curl(
+        &cert,
+        &format!("{base}/srv.asmx/AuthenticateUser?UID=jdoe&PWD=jdoe"),
+    );
+    assert!(ok, "{login}");
+    assert!(
+        login.contains("<root success=\"true\" ticket=\""),
+        "{login}"
+    );
+    server.terminate();
+    assert_eq!(exit_code(&mut server).await, Some(0));
+}

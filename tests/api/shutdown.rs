@@ -1,6 +1,6 @@
 //! A bounded graceful stop (issue 23): past `--shutdown-timeout` the connections still
 //! open are closed, and the server still exits 0 with every acknowledged write on disk.
-//! (A request that finishes within it: `crash::sigterm_finishes_the_request_in_flight_and_exits_0`.)
+//! (A request that finishes within it: `crash.rs`, `sigterm_finishes_the_request_in_flight_and_exits_0`.)
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
