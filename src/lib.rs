@@ -55,5 +55,6 @@ pub mod parity;
 pub mod record;
 pub mod state;
 pub mod store;
+pub mod tls;
 pub mod vendors;
 pub mod worlds;

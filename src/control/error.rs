@@ -61,6 +61,13 @@ impl ResponseError for ControlError {
             ControlError::Stalled => StatusCode::REQUEST_TIMEOUT,
             ControlError::Conflict(_) | ControlError::JournalOff => StatusCode::CONFLICT,
             ControlError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            // The disk refused the write (`store/health.rs`): the server, not the
+            // request, is at fault, and `/readyz` says so too until it is over.
+            ControlError::Store(e) | ControlError::Fixtures(FixtureError::Store(e))
+                if e.is_storage_fault() =>
+            {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             // A fixture document that does not load is the caller's to fix.
             ControlError::Fixtures(
                 FixtureError::Store(StoreError::Conflict) | FixtureError::IdTaken { .. },

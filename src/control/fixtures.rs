@@ -46,7 +46,7 @@ async fn reset(
     control: web::Data<Control>,
 ) -> Result<HttpResponse, ControlError> {
     let dir = control.fixtures.clone();
-    let set = web::block(move || FixtureSet::from_dir(&dir)).await??;
+    let set = web::block(move || FixtureSet::from_source(&dir)).await??;
     replace(&state, set).await
 }
 
