@@ -22,9 +22,15 @@ pub enum Tool {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct RecordArgs {
-    /// The server to record, e.g. http://staging.example.com/inforouter (plain HTTP).
+    /// The server to record, e.g. https://staging.example.com/inforouter (http:// or
+    /// https://; the proxy itself speaks plain HTTP).
     #[arg(long, env = "ASMX_RECORD_UPSTREAM")]
     pub upstream: String,
+
+    /// A PEM file of a private CA or of the upstream's self-signed certificate, trusted
+    /// besides the system's roots for an https:// upstream.
+    #[arg(long, env = "ASMX_RECORD_UPSTREAM_CA")]
+    pub upstream_ca: Option<PathBuf>,
 
     /// The capture directory to write; created, or empty.
     #[arg(long, env = "ASMX_RECORD_OUT")]
@@ -44,9 +50,20 @@ pub struct CompareArgs {
     /// The capture directory `record` wrote.
     pub dir: PathBuf,
 
-    /// The server to replay against, e.g. http://127.0.0.1:8080/worlds/parity.
+    /// The server to replay against, e.g. http://127.0.0.1:8080/worlds/parity (http:// or
+    /// https://).
     #[arg(long, env = "ASMX_COMPARE_AGAINST")]
     pub against: String,
+
+    /// A PEM file of a private CA or of the target's self-signed certificate, trusted
+    /// besides the system's roots for an https:// target.
+    #[arg(long, env = "ASMX_COMPARE_CA")]
+    pub ca: Option<PathBuf>,
+
+    /// The bearer token of the target's admin API (its --admin-token), sent with
+    /// --fixtures.
+    #[arg(long, env = "ASMX_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
 
     /// A users.json document loaded into the target through its admin API first; its
     /// passwords also replace redacted ones.
@@ -74,6 +91,8 @@ fn compare(args: &CompareArgs) -> Result<i32, ParityError> {
         dir: args.dir.clone(),
         against: args.against.clone(),
         fixtures: args.fixtures.clone(),
+        ca: args.ca.clone(),
+        admin_token: args.admin_token.clone(),
     })?;
     let markdown = report::markdown(&outcome);
     match &args.report {
@@ -97,6 +116,7 @@ pub fn run(tool: &Tool) -> i32 {
                 out: args.out.clone(),
                 bind: args.bind,
                 redact: args.redact,
+                upstream_ca: args.upstream_ca.clone(),
             })
             .map(|()| 0),
         ),

@@ -38,15 +38,34 @@ pub enum ParityError {
     #[error("{0} is not empty: record into a new or empty directory")]
     OutNotEmpty(PathBuf),
     #[error(
-        "{0:?} is not an http:// URL with a host (e.g. http://staging.example.com/inforouter)"
+        "{0:?} is not an http:// or https:// URL with a host (e.g. https://staging.example.com/inforouter)"
     )]
     BadUrl(String),
     #[error("cannot reach {url}: {source}")]
     Unreachable { url: String, source: std::io::Error },
+    #[error("TLS with {url} failed: {source}{}", tls_hint(.source))]
+    Tls { url: String, source: std::io::Error },
+    #[error("{0}: not a CA certificate file: {1}")]
+    Ca(PathBuf, String),
+    #[error("TLS configuration: {0}")]
+    TlsConfig(rustls::Error),
     #[error("--fixtures needs the emulator's admin API at {url}, which answered {answer}: is the target an asmx-emulator?")]
     NoAdminApi { url: String, answer: String },
     #[error("{0}")]
     Fixtures(String),
     #[error("the captures are redacted and {0}")]
     Redacted(String),
+}
+
+/// What to do about a failed TLS handshake that is the certificate's fault, which
+/// `--upstream-ca` or `--ca` can fix.
+fn tls_hint(source: &std::io::Error) -> &'static str {
+    let certificate = source
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<rustls::Error>());
+    if matches!(certificate, Some(rustls::Error::InvalidCertificate(_))) {
+        " (a private CA or a self-signed certificate: give its PEM file with record --upstream-ca or compare --ca)"
+    } else {
+        ""
+    }
 }

@@ -16,5 +16,6 @@ pub mod redact;
 pub mod replay;
 pub mod report;
 pub mod target;
+pub mod tls;
 pub mod tree;
 pub mod wire;

@@ -63,12 +63,15 @@ fn time_tail(rest: &str) -> usize {
     }
 }
 
-/// One side's text with its own address (`base`, e.g. `http://host:8080/worlds/a`,
+/// One side's text with its own address (`base`, e.g. `https://host:8443/worlds/a`,
 /// or its path alone) as `{base}`, its host and port as `{host}`, GUIDs as `{guid}` and
 /// times as `{time}`.
 pub fn normalise(text: &str, base: &str) -> String {
     let mut text = text.to_string();
-    if let Some(authority) = base.strip_prefix("http://") {
+    let authority = base
+        .strip_prefix("http://")
+        .or_else(|| base.strip_prefix("https://"));
+    if let Some(authority) = authority {
         text = text.replace(base, "{base}");
         let (host, path) = authority.split_at(authority.find('/').unwrap_or(authority.len()));
         // A page may link by path alone (`href="/worlds/a/srv.asmx?disco"`).
@@ -97,6 +100,10 @@ mod tests {
         assert_eq!(
             normalise(text, "http://h:1/w/a"),
             "{base}/srv.asmx {base}/srv.asmx {host} {guid} {time} {time}"
+        );
+        assert_eq!(
+            normalise("https://h:1/w/a/srv.asmx h:1", "https://h:1/w/a"),
+            "{base}/srv.asmx {host}"
         );
     }
 }

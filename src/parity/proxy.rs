@@ -21,6 +21,7 @@ use crate::parity::error::{ParityError, WireError};
 use crate::parity::operation;
 use crate::parity::redact::redact;
 use crate::parity::target::{Target, IO_TIMEOUT};
+use crate::parity::tls::Conn;
 use crate::parity::wire::{
     decoded_body, framing, read_body, read_final, read_head, Framing, Message, Side,
 };
@@ -32,6 +33,8 @@ pub struct RecordSettings {
     pub out: PathBuf,
     pub bind: std::net::SocketAddr,
     pub redact: bool,
+    /// A PEM file of certificates trusted besides the system's, for an `https://` upstream.
+    pub upstream_ca: Option<PathBuf>,
 }
 
 struct Shared {
@@ -67,7 +70,7 @@ impl Shared {
 
 /// Binds, prints the proxy's address, and serves until the process is stopped.
 pub fn record(settings: &RecordSettings) -> Result<(), ParityError> {
-    let upstream = Target::parse(&settings.upstream)?;
+    let upstream = Target::parse(&settings.upstream, settings.upstream_ca.as_deref())?;
     let listener = TcpListener::bind(settings.bind).map_err(|source| ParityError::File {
         path: PathBuf::from(settings.bind.to_string()),
         source,
@@ -120,7 +123,7 @@ fn serve(mut client: TcpStream, shared: &Shared) {
         return;
     };
     let mut reader = BufReader::new(reading);
-    let mut upstream: Option<(TcpStream, BufReader<TcpStream>)> = None;
+    let mut upstream: Option<BufReader<Conn>> = None;
     loop {
         let mut request = match read_head(&mut reader, Side::Request) {
             Ok(Some(request)) => request,
@@ -187,18 +190,18 @@ fn serve(mut client: TcpStream, shared: &Shared) {
 /// has gone) and reads the final answer, past any interim `100 Continue`.
 fn forward(
     shared: &Shared,
-    upstream: &mut Option<(TcpStream, BufReader<TcpStream>)>,
+    upstream: &mut Option<BufReader<Conn>>,
     request: &Message,
 ) -> Result<Message, String> {
     let bytes = shared.upstream.request_for(request);
     for attempt in 0..2 {
         if upstream.is_none() {
-            let stream = shared.upstream.connect().map_err(|e| e.to_string())?;
-            let reading = stream.try_clone().map_err(|e| e.to_string())?;
-            *upstream = Some((stream, BufReader::new(reading)));
+            let conn = shared.upstream.connect().map_err(|e| e.to_string())?;
+            *upstream = Some(BufReader::new(conn));
         }
-        let (stream, reader) = upstream.as_mut().expect("connected above");
-        let sent = stream.write_all(&bytes);
+        let reader = upstream.as_mut().expect("connected above");
+        let conn = reader.get_mut();
+        let sent = conn.write_all(&bytes).and_then(|()| conn.flush());
         let answer = sent
             .map_err(WireError::from)
             .and_then(|()| read_final(reader, Side::answering(request)));

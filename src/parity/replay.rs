@@ -22,6 +22,10 @@ pub struct CompareSettings {
     pub dir: PathBuf,
     pub against: String,
     pub fixtures: Option<PathBuf>,
+    /// A PEM file of certificates trusted besides the system's, for an `https://` target.
+    pub ca: Option<PathBuf>,
+    /// The bearer token of the target's admin API, for `--fixtures`.
+    pub admin_token: Option<String>,
 }
 
 /// One exchange replayed: what was sent, what each side answered, how they differ.
@@ -78,10 +82,11 @@ fn send(
     bytes: &[u8],
     side: Side,
 ) -> Result<Message, Result<ParityError, WireError>> {
-    let mut stream = target.connect().map_err(Ok)?;
-    stream.write_all(bytes).map_err(|e| Err(e.into()))?;
-    let reading = stream.try_clone().map_err(|e| Err(e.into()))?;
-    match read_final(&mut BufReader::new(reading), side) {
+    let mut conn = target.connect().map_err(Ok)?;
+    conn.write_all(bytes)
+        .and_then(|()| conn.flush())
+        .map_err(|e| Err(e.into()))?;
+    match read_final(&mut BufReader::new(conn), side) {
         Ok(Some(message)) => Ok(message),
         Ok(None) => Err(Err(WireError::CutShort(Vec::new()))),
         Err(e) => Err(Err(e)),
@@ -89,7 +94,11 @@ fn send(
 }
 
 /// Loads the fixture file into the target; returns its users' passwords.
-fn load_fixtures(target: &Target, file: &Path) -> Result<BTreeMap<String, String>, ParityError> {
+fn load_fixtures(
+    target: &Target,
+    file: &Path,
+    admin_token: Option<&str>,
+) -> Result<BTreeMap<String, String>, ParityError> {
     let body = std::fs::read(file).map_err(|source| ParityError::File {
         path: file.to_path_buf(),
         source,
@@ -113,13 +122,13 @@ fn load_fixtures(target: &Target, file: &Path) -> Result<BTreeMap<String, String
         target.authority,
         body.len()
     );
-    if let Ok(token) = std::env::var("ASMX_ADMIN_TOKEN") {
+    if let Some(token) = admin_token {
         request.push_str(&format!("Authorization: Bearer {token}\r\n"));
     }
     request.push_str("\r\n");
     let mut bytes = request.into_bytes();
     bytes.extend_from_slice(&body);
-    let url = format!("http://{}{path}", target.authority);
+    let url = format!("{}{path}", target.origin());
     let answer = match send(
         target,
         &bytes,
@@ -143,6 +152,10 @@ fn load_fixtures(target: &Target, file: &Path) -> Result<BTreeMap<String, String
             "the target refused {}: {text}",
             file.display()
         ))),
+        401 | 403 => Err(ParityError::Fixtures(format!(
+            "the admin API at {url} answered {}: give its token with --admin-token",
+            answer.head.first_line
+        ))),
         _ => Err(ParityError::NoAdminApi {
             url,
             answer: answer.head.first_line.clone(),
@@ -153,9 +166,9 @@ fn load_fixtures(target: &Target, file: &Path) -> Result<BTreeMap<String, String
 /// Replays every exchange of the capture directory against the target.
 pub fn run(settings: &CompareSettings) -> Result<Outcome, ParityError> {
     let (manifest, exchanges) = read_dir(&settings.dir)?;
-    let target = Target::parse(&settings.against)?;
+    let target = Target::parse(&settings.against, settings.ca.as_deref())?;
     let passwords = match &settings.fixtures {
-        Some(file) => load_fixtures(&target, file)?,
+        Some(file) => load_fixtures(&target, file, settings.admin_token.as_deref())?,
         None if manifest.redacted => {
             return Err(ParityError::Redacted(
                 "their passwords come from the target's fixtures: give --fixtures FILE".into(),

@@ -19,12 +19,18 @@ use crate::tools::run_bounded;
 
 /// An emulator serving HTTPS with a certificate made at start, in `dir`; its base URL.
 fn start_tls(dir: &Path) -> (Server, String) {
+    start_tls_with(dir, &[])
+}
+
+/// The same, with the server flags `extra`.
+pub(crate) fn start_tls_with(dir: &Path, extra: &[&str]) -> (Server, String) {
     let mut command = emulator(&dir.join("tls.db"));
     command
         .arg("--fixtures")
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
         .arg("--tls-self-signed")
-        .arg(dir.join("tls"));
+        .arg(dir.join("tls"))
+        .args(extra);
     let (server, base, before) = launch(command);
     assert!(base.starts_with("https://127.0.0.1:"), "{base}");
     // The printed fingerprint is the written certificate's.

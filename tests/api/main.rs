@@ -28,6 +28,7 @@ mod method_not_allowed;
 mod openapi;
 mod parity;
 mod parity_proxy;
+mod parity_tls;
 mod passwords;
 mod permissions;
 mod preferences;

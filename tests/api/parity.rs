@@ -15,7 +15,7 @@ use crate::helpers::{basic, soap11_envelope, spawn_app, wait_until, Binding, Tes
 use crate::tools::run_bounded_code;
 
 const BIN: &str = env!("CARGO_BIN_EXE_asmx-emulator");
-const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/users.json");
+pub(crate) const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures/users.json");
 const LIMIT: Duration = Duration::from_secs(120);
 
 /// `asmx-emulator record` on a free port, stopped when dropped.
@@ -49,7 +49,7 @@ pub(crate) fn record(upstream: &str, dir: &Path, extra: &[&str]) -> Recorder {
 }
 
 /// Starts `command` (a `record`) and reads the address it prints.
-fn start_recorder(mut command: Command, dir: &Path) -> Recorder {
+pub(crate) fn start_recorder(mut command: Command, dir: &Path) -> Recorder {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -80,7 +80,7 @@ fn start_recorder(mut command: Command, dir: &Path) -> Recorder {
 }
 
 /// Runs `compare DIR --against URL extra…`; (exit code, stdout + stderr).
-async fn compare(dir: &Path, against: &str, extra: &[&str]) -> (Option<i32>, String) {
+pub(crate) async fn compare(dir: &Path, against: &str, extra: &[&str]) -> (Option<i32>, String) {
     let mut command = Command::new(BIN);
     command
         .arg("compare")
@@ -90,7 +90,7 @@ async fn compare(dir: &Path, against: &str, extra: &[&str]) -> (Option<i32>, Str
     run(command).await
 }
 
-async fn run(command: Command) -> (Option<i32>, String) {
+pub(crate) async fn run(command: Command) -> (Option<i32>, String) {
     actix_web::rt::task::spawn_blocking(move || run_bounded_code(command, LIMIT))
         .await
         .expect("compare thread")
@@ -108,7 +108,7 @@ pub(crate) fn captures(dir: &Path) -> Vec<String> {
 }
 
 /// The counts in compare's verdict: (protocol, schema, data).
-fn counts(output: &str) -> (usize, usize, usize) {
+pub(crate) fn counts(output: &str) -> (usize, usize, usize) {
     let line = output
         .lines()
         .find(|l| l.starts_with("asmx-emulator compare: "))
@@ -484,12 +484,14 @@ async fn every_flag_has_its_variable_in_the_help_and_works_through_it() {
         let (ok, help) = crate::tools::run_bounded(
             {
                 let mut c = Command::new(BIN);
-                c.args([tool, "--help"]);
+                c.args([tool, "--help"]).env("ASMX_ADMIN_TOKEN", "s3cret");
                 c
             },
             LIMIT,
         );
         assert!(ok, "{help}");
+        // The admin token's value stays out of the help.
+        assert!(!help.contains("s3cret"), "{help}");
         for env in fields
             .split("env = \"")
             .skip(1)
