@@ -45,7 +45,7 @@ pub enum ParityError {
     Unreachable { url: String, source: std::io::Error },
     #[error("TLS with {url} failed: {source}{}", tls_hint(.source))]
     Tls { url: String, source: std::io::Error },
-    #[error("{0}: not a CA certificate file: {1}")]
+    #[error("{0}: cannot read CA certificates from it: {1}")]
     Ca(PathBuf, String),
     #[error("TLS configuration: {0}")]
     TlsConfig(rustls::Error),
@@ -57,15 +57,19 @@ pub enum ParityError {
     Redacted(String),
 }
 
-/// What to do about a failed TLS handshake that is the certificate's fault, which
-/// `--upstream-ca` or `--ca` can fix.
+/// What to do about a failed TLS handshake, when the cause says: a certificate not
+/// trusted (which `--upstream-ca` or `--ca` fixes), or a server that does not speak TLS.
 fn tls_hint(source: &std::io::Error) -> &'static str {
-    let certificate = source
+    match source
         .get_ref()
-        .and_then(|e| e.downcast_ref::<rustls::Error>());
-    if matches!(certificate, Some(rustls::Error::InvalidCertificate(_))) {
-        " (a private CA or a self-signed certificate: give its PEM file with record --upstream-ca or compare --ca)"
-    } else {
-        ""
+        .and_then(|e| e.downcast_ref::<rustls::Error>())
+    {
+        Some(rustls::Error::InvalidCertificate(_)) => {
+            " (a private CA or a self-signed certificate: give its PEM file with record --upstream-ca or compare --ca)"
+        }
+        Some(rustls::Error::InvalidMessage(rustls::InvalidMessage::InvalidContentType)) => {
+            " (the server does not answer in TLS: is it http://?)"
+        }
+        _ => "",
     }
 }

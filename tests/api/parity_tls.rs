@@ -2,11 +2,15 @@
 //! with a self-signed certificate as upstream and as target, trusted with
 //! `--upstream-ca` / `--ca` (or their variables); the proxy stays plain HTTP and points
 //! the client's WSDL at itself; an untrusted certificate is a 502 naming it and nothing
-//! recorded, or compare's exit status 2; `--admin-token` loads fixtures into a
+//! recorded, or compare's exit status 2, as is a server that does not speak TLS or a
+//! `--ca` without a certificate; `--admin-token` loads fixtures into a
 //! token-protected target.
 
+use std::io::{Read, Write};
+use std::net::TcpListener;
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use crate::crash::client;
 use crate::helpers::{attr, soap11_envelope};
@@ -38,13 +42,8 @@ async fn soap(base: &str, method: &str, parameters: &str) -> (u16, String) {
 /// Through the proxy at `base`: the WSDL, which must name the proxy, a SOAP login and a
 /// GetUser with its ticket.
 async fn session(base: &str) {
-    let mut answer = client()
-        .get(format!("{base}/srv.asmx?WSDL"))
-        .send()
-        .await
-        .expect("the proxy answers");
-    assert_eq!(answer.status().as_u16(), 200);
-    let wsdl = String::from_utf8(answer.body().limit(1 << 20).await.unwrap().to_vec()).unwrap();
+    let (status, wsdl) = wsdl(base).await;
+    assert_eq!(status, 200, "{wsdl}");
     assert!(
         wsdl.contains(&format!("location=\"{base}/srv.asmx\"")),
         "{wsdl}"
@@ -116,6 +115,35 @@ async fn a_session_recorded_from_an_https_upstream_replays_against_an_https_targ
         )) && output.contains("compare --ca"),
         "{output}"
     );
+    // A --ca that holds no certificate.
+    let key = dir.path().join("tls/key.pem");
+    let (code, output) = compare(&out, &target, &["--ca", key.to_str().unwrap()]).await;
+    assert_eq!(code, Some(2), "{output}");
+    assert!(
+        output.contains("cannot read CA certificates from it: it holds no PEM certificate"),
+        "{output}"
+    );
+}
+
+/// A GET of the WSDL through the proxy at `base`; status and body.
+async fn wsdl(base: &str) -> (u16, String) {
+    let mut answer = client()
+        .get(format!("{base}/srv.asmx?WSDL"))
+        .send()
+        .await
+        .expect("the proxy answers");
+    let body = answer.body().limit(1 << 20).await.expect("a body");
+    (
+        answer.status().as_u16(),
+        String::from_utf8_lossy(&body).into_owned(),
+    )
+}
+
+/// The proxy's answer to a GET of the WSDL, which must be a 502; its text.
+async fn bad_gateway(base: &str) -> String {
+    let (status, text) = wsdl(base).await;
+    assert_eq!(status, 502, "{text}");
+    text
 }
 
 #[actix_web::test]
@@ -125,13 +153,7 @@ async fn an_untrusted_upstream_certificate_is_a_502_naming_it_and_nothing_is_rec
     let upstream = format!("{base}/worlds/A");
     let untrusted = dir.path().join("untrusted");
     let recorder = record(&upstream, &untrusted, &[]);
-    let mut answer = client()
-        .get(format!("{}/srv.asmx?WSDL", recorder.base))
-        .send()
-        .await
-        .expect("the proxy answers");
-    assert_eq!(answer.status().as_u16(), 502);
-    let text = String::from_utf8(answer.body().await.unwrap().to_vec()).unwrap();
+    let text = bad_gateway(&recorder.base).await;
     assert_eq!(
         text.lines().collect::<Vec<_>>(),
         [format!(
@@ -146,6 +168,29 @@ async fn an_untrusted_upstream_certificate_is_a_502_naming_it_and_nothing_is_rec
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     assert_eq!(files, ["capture.json"]);
+
+    // An https:// upstream that answers in plain HTTP.
+    let plain = TcpListener::bind("127.0.0.1:0").unwrap();
+    let plain_url = format!("https://{}", plain.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let (mut conn, _) = plain.accept().unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(30))).ok();
+        // The answer after the ClientHello has arrived, and the rest read until the
+        // proxy closes: closing on unread bytes would reset the connection instead.
+        let mut hello = [0; 1];
+        conn.read_exact(&mut hello).ok();
+        conn.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+            .ok();
+        std::io::copy(&mut conn, &mut std::io::sink()).ok();
+    });
+    let recorder = record(&plain_url, &dir.path().join("plain"), &[]);
+    let text = bad_gateway(&recorder.base).await;
+    assert!(
+        text.contains(&format!("TLS with {plain_url} failed: "))
+            && text.contains("the server does not answer in TLS: is it http://?"),
+        "{text}"
+    );
+    assert_eq!(captures(&recorder.dir), Vec::<String>::new());
 
     // The certificate trusted through the variables instead of the flags.
     let cert = dir.path().join("tls/cert.pem");
