@@ -20,9 +20,9 @@ use crate::parity::error::ParityError;
 /// the certificates of `ca`.
 pub fn client_config(ca: Option<&Path>) -> Result<Arc<ClientConfig>, ParityError> {
     let mut roots = RootCertStore::empty();
-    // Certificates the system store holds but webpki cannot use (an odd or expired
-    // root) are skipped, as every rustls client does; an unreadable store leaves the
-    // roots empty, and the server's certificate then names itself as untrusted.
+    // Certificates of the system store that webpki cannot use (an odd or malformed
+    // root) are skipped, as rustls clients do; an unreadable store leaves no system
+    // root, and a server's certificate is then reported untrusted, with the CA flags.
     roots.add_parsable_certificates(rustls_native_certs::load_native_certs().certs);
     if let Some(file) = ca {
         let bad = |why: String| ParityError::Ca(file.to_path_buf(), why);
@@ -37,7 +37,7 @@ pub fn client_config(ca: Option<&Path>) -> Result<Arc<ClientConfig>, ParityError
         }
     }
     // Deprecated for lacking post-quantum key exchange, which only the aws-lc-rs
-    // provider has (src/tls.rs says why the project builds on ring).
+    // provider has; the project builds on ring (SECURITY.md, "TLS").
     #[allow(deprecated)]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = ClientConfig::builder_with_provider(provider)
