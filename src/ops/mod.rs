@@ -7,6 +7,7 @@
 //! that defines it, so imports between files point one way.
 
 mod admin;
+mod argon;
 mod args;
 mod auth;
 mod blocking;
@@ -32,6 +33,7 @@ mod table;
 mod user_view;
 pub mod user_write;
 mod users;
+mod verified;
 mod welcome;
 
 pub use args::{Args, Param, ParamKind, Value};

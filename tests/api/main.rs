@@ -27,6 +27,7 @@ mod passwords;
 mod permissions;
 mod preferences;
 mod protocol;
+mod repeat_logins;
 mod scale_out;
 mod sliding;
 mod slow_body;
