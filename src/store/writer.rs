@@ -1,7 +1,8 @@
 //! The single writer connection, with group commit. Each write runs in its own
 //! savepoint inside a shared transaction; the last writer in line commits it, so one
 //! fsync makes a whole queue of writes durable at once. Nobody returns before the
-//! transaction holding their write has committed: an acknowledged write is on disk.
+//! transaction holding their write has committed and reached the disk (`durable.rs`,
+//! which syncs outside the lock): an acknowledged write is on disk.
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -9,6 +10,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+use super::durable::Durability;
 use super::error::StoreError;
 use super::read_cache::ReadCache;
 use super::read_pool::ReadPool;
@@ -29,6 +31,7 @@ pub(super) struct Writer {
     cache: Arc<ReadCache>,
     /// Told after every commit, so no idle reader holds the WAL back.
     readers: Arc<ReadPool>,
+    durability: Durability,
 }
 
 struct State {
@@ -44,7 +47,13 @@ struct State {
 }
 
 impl Writer {
-    pub fn new(conn: Connection, cache: Arc<ReadCache>, readers: Arc<ReadPool>) -> Writer {
+    /// `wal` is the path of the connection's WAL file, which [`Durability`] syncs.
+    pub fn new(
+        conn: Connection,
+        wal: std::path::PathBuf,
+        cache: Arc<ReadCache>,
+        readers: Arc<ReadPool>,
+    ) -> Writer {
         Writer {
             state: Mutex::new(State {
                 conn,
@@ -57,6 +66,7 @@ impl Writer {
             queued: AtomicUsize::new(0),
             cache,
             readers,
+            durability: Durability::new(wal),
         }
     }
 
@@ -106,8 +116,13 @@ impl Writer {
         let failure = st.failures.iter().find(|(b, _)| *b == batch).cloned();
         drop(st);
         let out = out.unwrap_or_else(|panic| resume_unwind(panic));
+        let failure = match failure {
+            Some((_, message)) => Some(message),
+            None if keep => self.durability.wait(batch).err(),
+            None => None,
+        };
         match failure {
-            Some((_, message)) if keep => Err(StoreError::CommitFailed(message).into()),
+            Some(message) if keep => Err(StoreError::CommitFailed(message).into()),
             _ => out,
         }
     }
@@ -140,6 +155,9 @@ impl Writer {
 
     /// Ends the open batch; a failed one is rolled back whole and remembered.
     fn end(&self, st: &mut State, failure: Option<String>) {
+        if failure.is_none() {
+            self.durability.committed(st.batch);
+        }
         if let Some(message) = failure {
             let _ = st.conn.execute_batch("ROLLBACK");
             if st.failures.len() == FAILURES_KEPT {
@@ -173,7 +191,8 @@ mod tests {
         .unwrap();
         let cache = Arc::new(ReadCache::default());
         let readers = Arc::new(ReadPool::new(dir.path().join("w.db"), Arc::clone(&cache)));
-        (dir, Arc::new(Writer::new(conn, cache, readers)))
+        let wal = dir.path().join("w.db-wal");
+        (dir, Arc::new(Writer::new(conn, wal, cache, readers)))
     }
 
     fn insert(w: &Writer, k: i64, fail: bool) -> Result<(), StoreError> {
