@@ -148,8 +148,7 @@ fn bulk_insert(
         }
     }
     txn.commit()?;
-    // The writer's own mode again (`handle.rs`); the checkpoint syncs the whole load.
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     Ok(count)
 }

@@ -16,7 +16,6 @@ mod bulk;
 mod contact_items;
 mod credential_cache;
 mod domains;
-mod durable;
 mod epoch;
 mod error;
 mod export;

@@ -1,8 +1,7 @@
 //! The single writer connection, with group commit. Each write runs in its own
 //! savepoint inside a shared transaction; the last writer in line commits it, so one
 //! fsync makes a whole queue of writes durable at once. Nobody returns before the
-//! transaction holding their write has committed and reached the disk (`durable.rs`,
-//! which syncs outside the lock): an acknowledged write is on disk.
+//! transaction holding their write has committed: an acknowledged write is on disk.
 
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
@@ -10,7 +9,6 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
-use super::durable::Durability;
 use super::error::StoreError;
 use super::read_cache::ReadCache;
 use super::read_pool::ReadPool;
@@ -31,7 +29,6 @@ pub(super) struct Writer {
     cache: Arc<ReadCache>,
     /// Told after every commit, so no idle reader holds the WAL back.
     readers: Arc<ReadPool>,
-    durability: Durability,
 }
 
 struct State {
@@ -47,13 +44,7 @@ struct State {
 }
 
 impl Writer {
-    /// `wal` is the path of the connection's WAL file, which [`Durability`] syncs.
-    pub fn new(
-        conn: Connection,
-        wal: std::path::PathBuf,
-        cache: Arc<ReadCache>,
-        readers: Arc<ReadPool>,
-    ) -> Writer {
+    pub fn new(conn: Connection, cache: Arc<ReadCache>, readers: Arc<ReadPool>) -> Writer {
         Writer {
             state: Mutex::new(State {
                 conn,
@@ -66,7 +57,6 @@ impl Writer {
             queued: AtomicUsize::new(0),
             cache,
             readers,
-            durability: Durability::new(wal),
         }
     }
 
@@ -116,13 +106,8 @@ impl Writer {
         let failure = st.failures.iter().find(|(b, _)| *b == batch).cloned();
         drop(st);
         let out = out.unwrap_or_else(|panic| resume_unwind(panic));
-        let failure = match failure {
-            Some((_, message)) => Some(message),
-            None if keep => self.durability.wait(batch).err(),
-            None => None,
-        };
         match failure {
-            Some(message) if keep => Err(StoreError::CommitFailed(message).into()),
+            Some((_, message)) if keep => Err(StoreError::CommitFailed(message).into()),
             _ => out,
         }
     }
@@ -155,9 +140,6 @@ impl Writer {
 
     /// Ends the open batch; a failed one is rolled back whole and remembered.
     fn end(&self, st: &mut State, failure: Option<String>) {
-        if failure.is_none() {
-            self.durability.committed(st.batch);
-        }
         if let Some(message) = failure {
             let _ = st.conn.execute_batch("ROLLBACK");
             if st.failures.len() == FAILURES_KEPT {
@@ -191,8 +173,7 @@ mod tests {
         .unwrap();
         let cache = Arc::new(ReadCache::default());
         let readers = Arc::new(ReadPool::new(dir.path().join("w.db"), Arc::clone(&cache)));
-        let wal = dir.path().join("w.db-wal");
-        (dir, Arc::new(Writer::new(conn, wal, cache, readers)))
+        (dir, Arc::new(Writer::new(conn, cache, readers)))
     }
 
     fn insert(w: &Writer, k: i64, fail: bool) -> Result<(), StoreError> {
