@@ -24,6 +24,21 @@ async fn logs_in(app: &TestApp, user: &str, password: &str) -> bool {
     false
 }
 
+async fn change_password(app: &TestApp, ticket: &str, user: &str, new: &str) {
+    let node = app
+        .node(
+            Binding::Soap11,
+            "ChangeUserPassword",
+            &[
+                ("AuthenticationTicket", P::V(ticket)),
+                ("UserName", P::V(user)),
+                ("NewPassword", P::V(new)),
+            ],
+        )
+        .await;
+    assert_eq!(node, "<root success=\"true\" />");
+}
+
 #[actix_web::test]
 async fn a_repeated_login_succeeds_on_every_binding_and_a_wrong_one_still_fails() {
     let app = spawn_app().await;
@@ -50,18 +65,7 @@ async fn a_password_change_voids_the_remembered_login_at_once() {
     assert!(logs_in(&app, "jdoe", "jdoe").await);
     assert!(logs_in(&app, "jdoe", "jdoe").await);
     let admin = app.login("admin", "admin").await;
-    let node = app
-        .node(
-            Binding::Soap11,
-            "ChangeUserPassword",
-            &[
-                ("AuthenticationTicket", P::V(&admin)),
-                ("UserName", P::V("jdoe")),
-                ("NewPassword", P::V("second")),
-            ],
-        )
-        .await;
-    assert_eq!(node, "<root success=\"true\" />");
+    change_password(&app, &admin, "jdoe", "second").await;
     assert!(!logs_in(&app, "jdoe", "jdoe").await);
     assert!(logs_in(&app, "jdoe", "second").await);
     assert!(logs_in(&app, "jdoe", "second").await);
@@ -117,18 +121,7 @@ async fn a_deleted_user_is_answered_like_one_that_never_existed() {
 async fn a_reset_to_the_fixtures_voids_a_password_set_since() {
     let app = spawn_app().await;
     let ticket = app.login("jdoe", "jdoe").await;
-    let node = app
-        .node(
-            Binding::Soap11,
-            "ChangeUserPassword",
-            &[
-                ("AuthenticationTicket", P::V(&ticket)),
-                ("UserName", P::V("jdoe")),
-                ("NewPassword", P::V("before-reset")),
-            ],
-        )
-        .await;
-    assert_eq!(node, "<root success=\"true\" />");
+    change_password(&app, &ticket, "jdoe", "before-reset").await;
     assert!(logs_in(&app, "jdoe", "before-reset").await);
     let reset = app.request("POST", "/__emulator/reset", &[], "").await;
     assert_eq!(reset.status, 200, "{}", reset.body);
