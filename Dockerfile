@@ -1,5 +1,5 @@
 # asmx-emulator in a container: the server on 0.0.0.0:8080, its SQLite database in the
-# volume /data (seeded from the fixtures baked into the image on first start).
+# volume /data (seeded on first start from the fixtures built into the binary).
 #
 #   docker build -t asmx-emulator .
 #   docker run --rm -p 8080:8080 -v asmx-data:/data asmx-emulator
@@ -16,10 +16,8 @@ RUN useradd --system --home-dir /data --shell /usr/sbin/nologin asmx \
     && mkdir -p /data \
     && chown asmx:asmx /data
 COPY --from=builder /src/target/release/asmx-emulator /usr/local/bin/asmx-emulator
-COPY fixtures /usr/share/asmx-emulator/fixtures
 ENV ASMX_BIND=0.0.0.0:8080 \
-    ASMX_DB=/data/asmx-emulator.db \
-    ASMX_FIXTURES=/usr/share/asmx-emulator/fixtures
+    ASMX_DB=/data/asmx-emulator.db
 VOLUME /data
 WORKDIR /data
 USER asmx

@@ -1,8 +1,12 @@
 //! Builds the server from a [`Config`]: opens the store, seeds it, binds the listener.
 //! `main` and the tests start the server the same way; tests bind port 0.
 
+use std::future::{poll_fn, Future};
 use std::net::TcpListener;
+use std::pin::pin;
 use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
@@ -18,7 +22,7 @@ use crate::control::Control;
 use crate::faults::Faults;
 use crate::ops::{hash_password, Service, Settings};
 use crate::state::AppState;
-use crate::store::Store;
+use crate::store::{DbLock, Store};
 use crate::vendors::rate_limit::RateLimiter;
 use crate::vendors::{VendorEndpoint, VendorState};
 use crate::worlds::{Blueprint, World, WorldName, WorldRoute, Worlds};
@@ -34,14 +38,27 @@ pub struct Application {
     clock: Clock,
     store: Store,
     worlds: Arc<Worlds>,
+    /// `--shutdown-timeout`.
+    shutdown_timeout: Duration,
+    /// Held until everything is written at stop (`store/lock.rs`).
+    _lock: Option<DbLock>,
+    /// `https` when served over TLS.
+    scheme: &'static str,
+    /// The certificate's SHA-256 fingerprint, over TLS.
+    fingerprint: Option<String>,
 }
 
 impl Application {
     pub fn build(config: &Config) -> anyhow::Result<Application> {
+        let lock = DbLock::acquire(&config.db)?;
         let store = Store::open(&config.db)
             .with_context(|| format!("opening database {}", config.db.display()))?;
-        if store.seed_if_empty(&config.fixtures, hash_password)? {
-            tracing::info!(fixtures = %config.fixtures.display(), "seeded an empty database");
+        let fixtures = config.fixture_source();
+        if store.seed_if_empty(&fixtures, hash_password)? {
+            tracing::info!(%fixtures, "seeded an empty database");
+        }
+        if let Some(pages) = config.test_max_pages {
+            store.cap_pages(pages)?;
         }
         let clock = Clock::default();
         let faults = Arc::new(Faults::new(&VendorEndpoint::NAMES));
@@ -49,7 +66,7 @@ impl Application {
             config.journal_size,
             clock.clone(),
             faults.clone(),
-            config.fixtures.clone(),
+            fixtures.clone(),
         )
         .context("registering metrics")?;
         let settings = Settings {
@@ -100,7 +117,7 @@ impl Application {
             Worlds::open(
                 default,
                 &config.db,
-                config.fixtures.clone(),
+                fixtures,
                 config.max_worlds,
                 config.world_idle,
                 blueprint,
@@ -125,7 +142,22 @@ impl Application {
                 .wrap(AdminAuth::new(admin_token.as_deref()))
         })
         .worker_max_blocking_threads(BLOCKING_THREADS)
-        .listen(listener)?;
+        // The stop is ours (`run_until`): actix's own signal handling stops Ctrl-C
+        // forcefully and waits 300 ms more before it returns.
+        .disable_signals()
+        .shutdown_timeout(whole_seconds(config.shutdown_timeout));
+        let tls = config.tls().map(|source| source.load()).transpose()?;
+        let (scheme, fingerprint) = match &tls {
+            Some(tls) => ("https", Some(tls.fingerprint.clone())),
+            None => ("http", None),
+        };
+        if let Some(dir) = tls.as_ref().and_then(|tls| tls.written.as_ref()) {
+            tracing::info!(dir = %dir.display(), "wrote a self-signed certificate");
+        }
+        server = match tls {
+            Some(tls) => server.listen_rustls_0_23(listener, tls.config)?,
+            None => server.listen(listener)?,
+        };
         if let Some(workers) = config.workers {
             server = server.workers(workers);
         }
@@ -135,6 +167,10 @@ impl Application {
             clock,
             store,
             worlds,
+            shutdown_timeout: config.shutdown_timeout,
+            _lock: lock,
+            scheme,
+            fingerprint,
         })
     }
 
@@ -142,16 +178,51 @@ impl Application {
         self.port
     }
 
+    /// `http` or `https`.
+    pub fn scheme(&self) -> &'static str {
+        self.scheme
+    }
+
+    /// The SHA-256 fingerprint of the certificate served, over TLS.
+    pub fn fingerprint(&self) -> Option<&str> {
+        self.fingerprint.as_deref()
+    }
+
     /// The emulator's clock, for tests that move time.
     pub fn clock(&self) -> Clock {
         self.clock.clone()
     }
 
-    /// Serves until a stop signal; then writes back the ticket slides kept in memory,
-    /// so a restart honours every ticket exactly as this run left it, and leaves every
-    /// write in the database file itself.
-    pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await?;
+    /// Serves until `stop` resolves (in `main`, SIGTERM or Ctrl-C). Then it stops
+    /// accepting and lets the requests in flight finish within `--shutdown-timeout`,
+    /// closing what is still open after it; then it writes back the ticket slides kept
+    /// in memory, so a restart honours every ticket exactly as this run left it, and
+    /// leaves every write in the database file itself. Every acknowledged write is on
+    /// disk already (`store/writer.rs`).
+    pub async fn run_until(self, stop: impl Future<Output = ()>) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let mut server = pin!(self.server);
+        let mut stop = pin!(stop);
+        let ended = poll_fn(|cx| match server.as_mut().poll(cx) {
+            Poll::Ready(ended) => Poll::Ready(Some(ended)),
+            Poll::Pending => stop.as_mut().poll(cx).map(|()| None),
+        })
+        .await;
+        match ended {
+            Some(ended) => ended?,
+            None => {
+                tracing::info!("stopping: finishing the requests in flight");
+                // Sent as it is called; the server's own future says when it is done.
+                drop(handle.stop(true));
+                match actix_web::rt::time::timeout(self.shutdown_timeout, server).await {
+                    Ok(ended) => ended?,
+                    Err(_) => tracing::warn!(
+                        timeout = ?self.shutdown_timeout,
+                        "requests still in flight at the shutdown timeout: their connections are closed"
+                    ),
+                }
+            }
+        }
         self.worlds.close();
         match self.store.flush_slides() {
             Ok(n) => tracing::info!(tickets = n, "stored deferred ticket expiries"),
@@ -164,6 +235,12 @@ impl Application {
         }
         Ok(())
     }
+}
+
+/// actix counts its worker shutdown timeout in whole seconds; ours is the exact bound
+/// (`run_until`), this only makes the workers close what is left soon after it.
+fn whole_seconds(timeout: Duration) -> u64 {
+    timeout.as_secs() + u64::from(timeout.subsec_nanos() > 0)
 }
 
 /// Every route of the emulator. `/srv.asmx` in the case clients nearly always use

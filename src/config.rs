@@ -5,6 +5,9 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::store::FixtureSource;
+use crate::tls::TlsSource;
+
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "asmx-emulator",
@@ -20,9 +23,10 @@ pub struct Config {
     #[arg(long, env = "ASMX_DB", default_value = "asmx-emulator.db")]
     pub db: PathBuf,
 
-    /// Fixture directory loaded into a database that has no users yet.
-    #[arg(long, env = "ASMX_FIXTURES", default_value = "fixtures")]
-    pub fixtures: PathBuf,
+    /// Fixture directory (users.json, vendors.json) loaded into a database that has no
+    /// users yet; the fixtures built into the binary when unset.
+    #[arg(long, env = "ASMX_FIXTURES")]
+    pub fixtures: Option<PathBuf>,
 
     /// How long a ticket lives after its last successful use (sliding), e.g. "30days", "12h".
     #[arg(long, env = "ASMX_TICKET_LIFETIME", default_value = "30days", value_parser = humantime::parse_duration)]
@@ -94,9 +98,70 @@ pub struct Config {
     #[arg(long, env = "ASMX_JOURNAL_SIZE", default_value_t = 1000)]
     pub journal_size: usize,
 
+    /// On SIGTERM or Ctrl-C, how long requests in flight may take to finish, e.g. "10s";
+    /// connections still open then are closed. Everything kept in memory is written
+    /// either way.
+    #[arg(long, env = "ASMX_SHUTDOWN_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub shutdown_timeout: std::time::Duration,
+
+    /// Serve HTTPS with this PEM certificate (chain) and the key given with it.
+    #[arg(
+        long,
+        env = "ASMX_TLS_CERT",
+        requires = "tls_key",
+        conflicts_with = "tls_self_signed"
+    )]
+    pub tls_cert: Option<PathBuf>,
+
+    /// The PEM private key of --tls-cert.
+    #[arg(long, env = "ASMX_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Serve HTTPS with a certificate for localhost and 127.0.0.1 made at start: writes
+    /// cert.pem and key.pem into this directory and prints its SHA-256 fingerprint.
+    #[arg(long, env = "ASMX_TLS_SELF_SIGNED")]
+    pub tls_self_signed: Option<PathBuf>,
+
+    /// For tests only: caps the database at this many pages (SQLite's max_page_count),
+    /// so that a test can fill it up as a full disk would.
+    #[arg(long, env = "ASMX_TEST_MAX_PAGES")]
+    pub test_max_pages: Option<u32>,
+
     /// Log line format: human-readable text or one JSON object per line.
     #[arg(long, env = "ASMX_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// A parity tool (docs/parity.md) instead of the server; a subcommand, not a flag.
+    #[command(subcommand)]
+    tool: Option<crate::parity::cli::Tool>,
+}
+
+impl Config {
+    /// The parity tool to run instead of the server, if one was named.
+    pub fn tool(&self) -> Option<&crate::parity::cli::Tool> {
+        self.tool.as_ref()
+    }
+}
+
+impl Config {
+    /// Where the seed data comes from: `--fixtures`, or what the binary carries.
+    pub fn fixture_source(&self) -> FixtureSource {
+        self.fixtures
+            .as_ref()
+            .map_or(FixtureSource::BuiltIn, FixtureSource::from)
+    }
+
+    /// HTTPS, when asked for.
+    pub fn tls(&self) -> Option<TlsSource> {
+        match (&self.tls_cert, &self.tls_key, &self.tls_self_signed) {
+            (Some(cert), Some(key), _) => Some(TlsSource::Files {
+                cert: cert.clone(),
+                key: key.clone(),
+            }),
+            (_, _, Some(dir)) => Some(TlsSource::SelfSigned(dir.clone())),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -25,6 +25,8 @@
 //!   their usual app data; the registry of worlds and their files; `/__emulator/worlds`.
 //! - [`app`], [`config`], [`state`], [`clock`], [`logging`]: wiring, flags, the handles
 //!   every handler shares, time, log output.
+//! - [`parity`]: the `record` and `compare` subcommands (docs/parity.md), a tool beside
+//!   the server that no server module imports.
 //! - [`openapi`]: serves `openapi/openapi.yaml`, the OpenAPI document of the REST APIs.
 //!
 //! ## Invariants
@@ -49,8 +51,10 @@ pub mod logging;
 pub mod model;
 pub mod openapi;
 pub mod ops;
+pub mod parity;
 pub mod record;
 pub mod state;
 pub mod store;
+pub mod tls;
 pub mod vendors;
 pub mod worlds;

@@ -89,6 +89,8 @@ impl<W: Write + Send + 'static> Drop for LogGuard<W> {
     fn drop(&mut self) {
         self.shared.stopped.store(true, Ordering::Relaxed);
         if let Some(thread) = self.thread.take() {
+            // Woken rather than waited for: a stop takes no part of a flush interval.
+            thread.thread().unpark();
             let _ = thread.join();
         }
         self.shared.flush();
@@ -107,7 +109,7 @@ pub fn batched<W: Write + Send + 'static>(out: W) -> (Batched<W>, LogGuard<W>) {
         .name("log-writer".into())
         .spawn(move || {
             while !worker.stopped.load(Ordering::Relaxed) {
-                std::thread::sleep(FLUSH_EVERY);
+                std::thread::park_timeout(FLUSH_EVERY);
                 worker.flush();
             }
         })

@@ -1,3 +1,5 @@
+use std::future::Future;
+
 use clap::Parser;
 
 use asmx_emulator::app::Application;
@@ -36,18 +38,55 @@ static MALLOC_CONF: MallocConf =
 async fn main() -> anyhow::Result<()> {
     limit_malloc_arenas();
     let config = Config::parse();
+    if let Some(tool) = config.tool() {
+        std::process::exit(asmx_emulator::parity::cli::run(tool));
+    }
     let _logs = asmx_emulator::logging::init(config.log_format);
+    let stop = stop_signal()?;
     let app = Application::build(&config)?;
     let host = match config.bind.ip() {
         ip if ip.is_unspecified() => "127.0.0.1".to_string(),
         ip => ip.to_string(),
     };
+    if let Some(fingerprint) = app.fingerprint() {
+        println!("asmx-emulator certificate SHA-256 fingerprint {fingerprint}");
+    }
     println!(
-        "asmx-emulator listening on http://{host}:{}/srv.asmx",
+        "asmx-emulator listening on {}://{host}:{}/srv.asmx",
+        app.scheme(),
         app.port()
     );
-    app.run_until_stopped().await?;
+    app.run_until(stop).await?;
     Ok(())
+}
+
+/// SIGTERM (a service manager's stop) or Ctrl-C: both stop gracefully. Listened for
+/// from here on, before the server says it listens: a stop sent as soon as it does must
+/// not meet the default action, which ends the process unflushed.
+#[cfg(unix)]
+fn stop_signal() -> anyhow::Result<impl Future<Output = ()>> {
+    use actix_web::rt::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        let mut term = std::pin::pin!(term.recv());
+        let mut interrupt = std::pin::pin!(interrupt.recv());
+        std::future::poll_fn(|cx| {
+            if term.as_mut().poll(cx).is_ready() || interrupt.as_mut().poll(cx).is_ready() {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+    })
+}
+
+#[cfg(not(unix))]
+fn stop_signal() -> anyhow::Result<impl Future<Output = ()>> {
+    Ok(async {
+        let _ = actix_web::rt::signal::ctrl_c().await;
+    })
 }
 
 /// SQLite's own allocations still go to glibc's malloc. glibc gives threads that

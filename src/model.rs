@@ -6,6 +6,11 @@ use chrono::{DateTime, Utc};
 /// A user's numeric id (`UserID` on the wire, CommBox's id too).
 pub type UserId = i64;
 
+/// The largest id a user can be given: the Conscent and Web API ids derived from it
+/// carry it in 12 hex digits (docs/vendors.md, "Fixture users' vendor ids"), so a user
+/// with an id in 1…2^48−1 is reachable through every API.
+pub const MAX_USER_ID: UserId = (1 << 48) - 1;
+
 /// A user as the store keeps it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct User {

@@ -86,15 +86,20 @@ pub fn unavailable(message: String) -> HttpResponse {
     Fault::Page(PageFault::WorldUnavailable(message)).into_response()
 }
 
-/// `http://host` as the client addressed us, and the world's path: WSDL addresses and
-/// mail links use it.
+/// `http://host` (`https://` over TLS) as the client addressed us, and the world's
+/// path: WSDL addresses and mail links use it.
 fn site_url(req: &HttpRequest, state: &AppState) -> String {
     const FORWARDED_HOST: header::HeaderName = header::HeaderName::from_static("x-forwarded-host");
     let headers = req.headers();
     // The plain case straight from `Host`: working out the whole connection info
     // (forwarding headers, peer address) showed in the help page's profile.
     let forwarded = headers.contains_key(header::FORWARDED) || headers.contains_key(FORWARDED_HOST);
-    let url = |host: &str| ["http://", host, &state.base_path].concat();
+    let scheme = if req.app_config().secure() {
+        "https://"
+    } else {
+        "http://"
+    };
+    let url = |host: &str| [scheme, host, &state.base_path].concat();
     match headers.get(header::HOST).and_then(|h| h.to_str().ok()) {
         Some(host) if !forwarded => url(host),
         _ => url(req.connection_info().host()),

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -15,11 +16,11 @@ use crate::state::AppState;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource("/clock")
-            .route(web::get().to(get))
-            .route(web::put().to(set))
-            .route(web::delete().to(reset)),
+            .route(Method::GET, get)
+            .route(Method::PUT, set)
+            .route(Method::DELETE, reset),
     )
-    .service(resource("/clock/advance").route(web::post().to(advance)));
+    .service(resource("/clock/advance").route(Method::POST, advance));
 }
 
 #[derive(Serialize)]
@@ -72,12 +73,22 @@ fn within_range(t: DateTime<Utc>) -> Result<DateTime<Utc>, ControlError> {
     }
 }
 
-/// `{"seconds": N}` (negative goes back) or `{"duration": "29days"}`.
+/// `{"seconds": N}` (negative goes back) or `{"duration": "29days"}`; `null` is neither
+/// (openapi/openapi.yaml says exactly one of them).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Advance {
+    #[serde(default, deserialize_with = "present")]
     seconds: Option<f64>,
+    #[serde(default, deserialize_with = "present")]
     duration: Option<String>,
+}
+
+/// A member that, when given, must hold a value: `null` is refused like a wrong type.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(
+    value: D,
+) -> Result<Option<T>, D::Error> {
+    T::deserialize(value).map(Some)
 }
 
 /// About 290 years either way: far beyond any test, well inside chrono's range.

@@ -15,8 +15,9 @@ pub enum ControlError {
     Unauthorized,
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
-    MethodNotAllowed(String),
+    /// `allow` lists the methods the path serves (the `Allow` header).
+    #[error("{message}")]
+    MethodNotAllowed { message: String, allow: String },
     #[error("the body is larger than {0} bytes")]
     TooLarge(usize),
     #[error("the body did not arrive in time")]
@@ -55,11 +56,18 @@ impl ResponseError for ControlError {
             ControlError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ControlError::Unauthorized => StatusCode::UNAUTHORIZED,
             ControlError::NotFound(_) => StatusCode::NOT_FOUND,
-            ControlError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
+            ControlError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ControlError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ControlError::Stalled => StatusCode::REQUEST_TIMEOUT,
             ControlError::Conflict(_) | ControlError::JournalOff => StatusCode::CONFLICT,
             ControlError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            // The disk refused the write (`store/health.rs`): the server, not the
+            // request, is at fault, and `/readyz` says so too until it is over.
+            ControlError::Store(e) | ControlError::Fixtures(FixtureError::Store(e))
+                if e.is_storage_fault() =>
+            {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             // A fixture document that does not load is the caller's to fix.
             ControlError::Fixtures(
                 FixtureError::Store(StoreError::Conflict) | FixtureError::IdTaken { .. },
@@ -81,6 +89,11 @@ impl ResponseError for ControlError {
         let mut res = HttpResponse::build(status).json(Body {
             error: &self.to_string(),
         });
+        if let ControlError::MethodNotAllowed { allow, .. } = self {
+            if let Ok(value) = header::HeaderValue::from_str(allow) {
+                res.headers_mut().insert(header::ALLOW, value);
+            }
+        }
         if status == StatusCode::UNAUTHORIZED {
             res.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

@@ -1,5 +1,6 @@
 //! `/__emulator/faults`: the admin API over the fault rules (`crate::faults`).
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -19,11 +20,11 @@ impl From<RuleError> for ControlError {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource("/faults")
-            .route(web::get().to(list))
-            .route(web::post().to(create))
-            .route(web::delete().to(clear)),
+            .route(Method::GET, list)
+            .route(Method::POST, create)
+            .route(Method::DELETE, clear),
     )
-    .service(resource("/faults/{id}").route(web::delete().to(remove)));
+    .service(resource("/faults/{id}").route(Method::DELETE, remove));
 }
 
 #[derive(Serialize)]

@@ -2,6 +2,7 @@
 //! with), `GET|POST /__emulator/fixtures` (export, or replace everything with a
 //! document) and `POST /__emulator/users` (one more user).
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use serde::Serialize;
 
@@ -14,13 +15,13 @@ use crate::state::AppState;
 use crate::store::{FixtureSet, FixtureUser};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(resource("/reset").route(web::post().to(reset)))
+    cfg.service(resource("/reset").route(Method::POST, reset))
         .service(
             resource("/fixtures")
-                .route(web::get().to(export))
-                .route(web::post().to(load)),
+                .route(Method::GET, export)
+                .route(Method::POST, load),
         )
-        .service(resource("/users").route(web::post().to(create_user)));
+        .service(resource("/users").route(Method::POST, create_user));
 }
 
 #[derive(Serialize)]
@@ -45,7 +46,7 @@ async fn reset(
     control: web::Data<Control>,
 ) -> Result<HttpResponse, ControlError> {
     let dir = control.fixtures.clone();
-    let set = web::block(move || FixtureSet::from_dir(&dir)).await??;
+    let set = web::block(move || FixtureSet::from_source(&dir)).await??;
     replace(&state, set).await
 }
 

@@ -1,4 +1,6 @@
-//! `GET /healthz` (the process answers) and `GET /readyz` (the database answers too).
+//! `GET /healthz` (the process answers) and `GET /readyz` (the database answers, and
+//! takes writes: a full disk, a file made read-only or an I/O error underneath makes it
+//! 503 until the disk takes writes again, `store/health.rs`).
 
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
@@ -26,7 +28,14 @@ async fn healthz() -> HttpResponse {
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let store = state.service.store.clone();
-    let outcome = web::block(move || store.ping()).await;
+    let outcome = web::block(move || {
+        store.ping().map_err(|e| e.to_string())?;
+        match store.storage_fault() {
+            Some(fault) => Err(format!("the database refuses writes: {fault}")),
+            None => Ok(()),
+        }
+    })
+    .await;
     match outcome {
         Ok(Ok(())) => HttpResponse::Ok().json(Status {
             status: "ready",

@@ -1,6 +1,7 @@
 //! `/__emulator/mails`: the outbox of mails the emulator "sent" (password resets,
 //! welcome mails), each with the link and secret it carries.
 
+use actix_web::http::Method;
 use actix_web::{web, HttpResponse};
 use serde::Serialize;
 
@@ -12,8 +13,8 @@ use crate::state::AppState;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource("/mails")
-            .route(web::get().to(list))
-            .route(web::delete().to(clear)),
+            .route(Method::GET, list)
+            .route(Method::DELETE, clear),
     );
 }
 

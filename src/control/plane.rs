@@ -2,13 +2,13 @@
 //! world has its own (its journal, clock, fault rules and request series); the metrics
 //! registry is the server's.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::journal::Journal;
 use super::metrics::{Metrics, Series};
 use crate::clock::Clock;
 use crate::faults::Faults;
+use crate::store::FixtureSource;
 use crate::worlds::name::DEFAULT;
 
 /// Cheap to clone.
@@ -25,8 +25,8 @@ pub struct Control {
     /// The world's request series, in `metrics`' registry.
     pub(crate) series: Arc<Series>,
     pub(crate) clock: Clock,
-    /// The fixture directory the server started with: what a reset goes back to.
-    pub(crate) fixtures: Arc<PathBuf>,
+    /// The fixtures the server started with: what a reset goes back to.
+    pub(crate) fixtures: Arc<FixtureSource>,
 }
 
 impl Control {
@@ -34,7 +34,7 @@ impl Control {
         journal_size: usize,
         clock: Clock,
         faults: Arc<Faults>,
-        fixtures: PathBuf,
+        fixtures: FixtureSource,
     ) -> Result<Control, prometheus::Error> {
         let metrics = Metrics::new()?;
         Ok(Control {

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -54,7 +55,12 @@ impl Filter {
             binding,
             status: q
                 .status
-                .map(|s| s.parse().map_err(|_| bad("status", &s)))
+                .map(|s| {
+                    s.parse()
+                        .ok()
+                        .filter(|code| (100..=599).contains(code))
+                        .ok_or_else(|| bad("status (an HTTP status, 100 to 599)", &s))
+                })
                 .transpose()?,
             since: q
                 .since
@@ -175,10 +181,10 @@ impl<'a> View<'a> {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource("/requests")
-            .route(web::get().to(list))
-            .route(web::delete().to(clear)),
+            .route(Method::GET, list)
+            .route(Method::DELETE, clear),
     )
-    .service(resource("/requests/count").route(web::get().to(count)));
+    .service(resource("/requests/count").route(Method::GET, count));
 }
 
 fn journal(control: &Control) -> Result<&Journal, ControlError> {

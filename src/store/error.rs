@@ -9,6 +9,10 @@ pub enum StoreError {
     SchemaTooNew { found: usize, known: usize },
     #[error("user name already exists")]
     Conflict,
-    #[error("the transaction with this write did not commit: {0}")]
-    CommitFailed(String),
+    #[error("the transaction with this write did not commit: {message}")]
+    CommitFailed {
+        message: String,
+        /// Whether the disk refused it (`health.rs`).
+        storage: bool,
+    },
 }

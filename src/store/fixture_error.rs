@@ -26,6 +26,8 @@ pub enum FixtureError {
     Document(serde_json::Error),
     #[error("fixture user {0}: give password or password_hash, not both")]
     TwoPasswords(String),
+    #[error("fixture user {user}: id {id} is outside 1…{max}", max = crate::model::MAX_USER_ID)]
+    IdRange { user: String, id: UserId },
     #[error("fixture user {user}: id {id} is taken")]
     IdTaken { user: String, id: UserId },
     #[error(transparent)]

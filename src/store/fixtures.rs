@@ -2,15 +2,14 @@
 //! then `vendors.json` (see `vendor_fixtures`). The same document shape is what the
 //! admin API loads, exports (`export.rs`) and creates single users from.
 
-use std::path::Path;
-
 use serde::{Deserialize, Serialize};
 
 use super::fixture_error::FixtureError;
+use super::fixture_source::FixtureSource;
 use super::tx::Tx;
 use super::users::NewUser;
 use super::vendor_fixtures::{VendorFixtures, VendorUsers};
-use crate::model::{Notification, Preferences, UserId, NATIVE_AUTHORITY};
+use crate::model::{Notification, Preferences, UserId, MAX_USER_ID, NATIVE_AUTHORITY};
 
 #[derive(Debug, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -83,22 +82,22 @@ fn native() -> String {
     NATIVE_AUTHORITY.to_string()
 }
 
-pub fn read_dir(dir: &Path) -> Result<FixtureSet, FixtureError> {
-    let path = dir.join("users.json");
-    let text = std::fs::read_to_string(&path).map_err(|source| FixtureError::Read {
-        path: path.clone(),
-        source,
-    })?;
+pub fn read_dir(source: &FixtureSource) -> Result<FixtureSet, FixtureError> {
+    const USERS: &str = "users.json";
+    let text = source.read(USERS)?.unwrap_or_default();
     let mut set: FixtureSet =
-        serde_json::from_str(&text).map_err(|source| FixtureError::Parse { path, source })?;
-    set.vendors = super::vendor_fixtures::read(dir)?;
+        serde_json::from_str(&text).map_err(|source_error| FixtureError::Parse {
+            path: source.path(USERS),
+            source: source_error,
+        })?;
+    set.vendors = super::vendor_fixtures::read(source)?;
     Ok(set)
 }
 
 impl FixtureSet {
-    /// `users.json` and `vendors.json` of a fixture directory.
-    pub fn from_dir(dir: &Path) -> Result<FixtureSet, FixtureError> {
-        read_dir(dir)
+    /// `users.json` and `vendors.json` of the fixtures.
+    pub fn from_source(source: &FixtureSource) -> Result<FixtureSet, FixtureError> {
+        read_dir(source)
     }
 
     pub fn user_count(&self) -> usize {
@@ -107,10 +106,10 @@ impl FixtureSet {
 
     /// A document of this shape (a request body); the vendor credentials, catalogue and
     /// ids come from `vendors_dir`, ids only for the users the document has.
-    pub fn parse(document: &[u8], vendors_dir: &Path) -> Result<FixtureSet, FixtureError> {
+    pub fn parse(document: &[u8], vendors: &FixtureSource) -> Result<FixtureSet, FixtureError> {
         let mut set: FixtureSet =
             serde_json::from_slice(document).map_err(FixtureError::Document)?;
-        set.vendors = super::vendor_fixtures::read(vendors_dir)?;
+        set.vendors = super::vendor_fixtures::read(vendors)?;
         set.vendor_users = VendorUsers::IfPresent;
         Ok(set)
     }
@@ -180,6 +179,12 @@ fn load_user(
         return Err(FixtureError::TwoPasswords(user.user_name.clone()));
     }
     if let Some(id) = user.id {
+        if !(1..=MAX_USER_ID).contains(&id) {
+            return Err(FixtureError::IdRange {
+                user: user.user_name.clone(),
+                id,
+            });
+        }
         if tx.user_by_id(id)?.is_some() {
             return Err(FixtureError::IdTaken {
                 user: user.user_name.clone(),

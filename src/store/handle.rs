@@ -11,6 +11,7 @@ use rusqlite::Connection;
 use super::credential_cache::CredentialCache;
 use super::error::StoreError;
 use super::fixture_error::FixtureError;
+use super::fixture_source::FixtureSource;
 use super::fixtures;
 use super::read_cache::ReadCache;
 use super::read_pool::ReadPool;
@@ -111,18 +112,19 @@ impl Store {
     pub fn seeded_for_test() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(&dir.path().join("t.db")).unwrap();
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-        store.seed_if_empty(&fixtures, |p| p.to_string()).unwrap();
+        store
+            .seed_if_empty(FixtureSource::BuiltIn, |p| p.to_string())
+            .unwrap();
         (dir, store)
     }
 
-    /// Loads the fixture directory when the database has no users yet.
+    /// Loads the fixtures when the database has no users yet.
     pub fn seed_if_empty(
         &self,
-        dir: &Path,
+        source: impl Into<FixtureSource>,
         hash: impl Fn(&str) -> String,
     ) -> Result<bool, FixtureError> {
-        let data = fixtures::read_dir(dir)?;
+        let data = fixtures::read_dir(&source.into())?;
         self.credentials.changing(|| {
             self.write(|tx| {
                 if tx.user_count()? > 0 {

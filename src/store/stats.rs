@@ -6,10 +6,26 @@ use super::epoch::{from_epoch, to_epoch};
 use super::error::StoreError;
 use super::handle::Store;
 
+/// Free pages the database must have (in its file, or up to its `max_page_count`) for
+/// a full disk to count as over: 256 KiB at the default page size, the largest vendor
+/// body, so that readiness does not return while a write of an ordinary size would
+/// still fail. Only a capped store (`--test-max-pages`) comes near it; on a real disk
+/// the probe's own write is what fails.
+const ROOM_PAGES: i64 = 64;
+
 impl Store {
     /// A trivial query: the database answers.
     pub fn ping(&self) -> Result<(), StoreError> {
         self.read(|tx| Ok(tx.conn.query_row("SELECT 1", [], |_| Ok(()))?))
+    }
+
+    /// Caps the database at `pages` pages (`PRAGMA max_page_count` on the connection
+    /// that writes): `--test-max-pages`, a full disk for tests.
+    pub fn cap_pages(&self, pages: u32) -> Result<(), StoreError> {
+        self.writer.exclusive(|conn| {
+            conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))
+        })?;
+        Ok(())
     }
 
     /// Tickets not yet expired at `now`, counting slides not yet written back.
@@ -48,5 +64,39 @@ impl Store {
                 |r| r.get(0),
             )?)
         })
+    }
+
+    /// The storage fault the last write met, while it lasts. While there is one, a
+    /// write is tried on the disk itself: a transaction that rewrites the header page
+    /// (the same user version), with room for [`ROOM_PAGES`] more pages required. It
+    /// commits, and the fault is over, once the disk takes writes again.
+    pub fn storage_fault(&self) -> Option<String> {
+        self.writer.health.fault()?;
+        let probed = self.writer.exclusive(|conn| {
+            let room: bool = conn.query_row(
+                "SELECT max_page_count - page_count + freelist_count >= ?1 \
+                 FROM pragma_page_count(), pragma_max_page_count(), pragma_freelist_count()",
+                [ROOM_PAGES],
+                |r| r.get(0),
+            )?;
+            if !room {
+                return Err(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+                    None,
+                ));
+            }
+            let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+            conn.execute_batch(&format!(
+                "BEGIN IMMEDIATE; PRAGMA user_version = {version}; COMMIT"
+            ))
+            .inspect_err(|_| {
+                let _ = conn.execute_batch("ROLLBACK");
+            })
+        });
+        match probed {
+            Ok(()) => self.writer.health.committed(),
+            Err(e) => self.writer.health.failed(&e),
+        }
+        self.writer.health.fault()
     }
 }

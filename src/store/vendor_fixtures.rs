@@ -1,12 +1,11 @@
 //! Seed data for the vendor APIs: `vendors.json` in the fixture directory, loaded after
 //! `users.json`. Optional: without it the vendor APIs have no credentials.
 
-use std::path::Path;
-
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
 use super::fixture_error::FixtureError;
+use super::fixture_source::FixtureSource;
 use super::tx::Tx;
 use crate::model::{Address, ContactItemType, ContactType, LinkedField, UserId, Vendor};
 
@@ -72,18 +71,16 @@ struct VendorUser {
     billing_addresses: Vec<Address>,
 }
 
-pub fn read(dir: &Path) -> Result<Option<VendorFixtures>, FixtureError> {
-    let path = dir.join(FILE);
-    let text = match std::fs::read_to_string(&path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        other => other.map_err(|source| FixtureError::Read {
-            path: path.clone(),
-            source,
-        })?,
+pub fn read(source: &FixtureSource) -> Result<Option<VendorFixtures>, FixtureError> {
+    let Some(text) = source.read(FILE)? else {
+        return Ok(None);
     };
     serde_json::from_str(&text)
         .map(Some)
-        .map_err(|source| FixtureError::Parse { path, source })
+        .map_err(|e| FixtureError::Parse {
+            path: source.path(FILE),
+            source: e,
+        })
 }
 
 fn invalid(what: String) -> FixtureError {

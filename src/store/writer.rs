@@ -10,6 +10,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use rusqlite::Connection;
 
 use super::error::StoreError;
+use super::health::Health;
 use super::read_cache::ReadCache;
 use super::read_pool::ReadPool;
 
@@ -29,6 +30,8 @@ pub(super) struct Writer {
     cache: Arc<ReadCache>,
     /// Told after every commit, so no idle reader holds the WAL back.
     readers: Arc<ReadPool>,
+    /// Told of every commit and of every storage fault a write meets.
+    pub(super) health: Health,
 }
 
 struct State {
@@ -39,8 +42,8 @@ struct State {
     batch: u64,
     /// The last batch that ended.
     ended: u64,
-    /// Recent batches that did not commit, and why.
-    failures: Vec<(u64, String)>,
+    /// Recent batches that did not commit, why, and whether the disk refused them.
+    failures: Vec<(u64, String, bool)>,
 }
 
 impl Writer {
@@ -57,6 +60,7 @@ impl Writer {
             queued: AtomicUsize::new(0),
             cache,
             readers,
+            health: Health::default(),
         }
     }
 
@@ -85,6 +89,10 @@ impl Writer {
             Err(e) => Ok(Err(StoreError::from(e).into())),
         };
         let keep = matches!(out, Ok(Ok(_)));
+        if matches!(out, Ok(Err(_))) {
+            // Before the rollback below, which is a call of its own.
+            self.health.failed_on(&st.conn);
+        }
         let closed = if keep {
             exec(&st.conn, "RELEASE job")
         } else {
@@ -93,21 +101,23 @@ impl Writer {
         let batch = st.batch;
         match closed {
             // The transaction may now hold part of this write: none of it may commit.
-            Err(e) => self.end(&mut st, Some(e.to_string())),
+            Err(e) => self.end(&mut st, Some(e)),
             Ok(()) if self.queued.load(SeqCst) == 0 || st.jobs >= MAX_BATCH => {
                 let failure = self.commit(&st.conn);
-                self.end(&mut st, failure.map(|e| e.to_string()));
+                self.end(&mut st, failure);
             }
             Ok(()) => {}
         }
         while st.ended < batch {
             st = self.ended.wait(st).unwrap_or_else(|p| p.into_inner());
         }
-        let failure = st.failures.iter().find(|(b, _)| *b == batch).cloned();
+        let failure = st.failures.iter().find(|(b, ..)| *b == batch).cloned();
         drop(st);
         let out = out.unwrap_or_else(|panic| resume_unwind(panic));
         match failure {
-            Some((_, message)) if keep => Err(StoreError::CommitFailed(message).into()),
+            Some((_, message, storage)) if keep => {
+                Err(StoreError::CommitFailed { message, storage }.into())
+            }
             _ => out,
         }
     }
@@ -118,7 +128,7 @@ impl Writer {
         let mut st = self.lock();
         if st.jobs > 0 {
             let failure = self.commit(&st.conn);
-            self.end(&mut st, failure.map(|e| e.to_string()));
+            self.end(&mut st, failure);
         }
         self.cache.invalidate();
         self.readers.end_stale();
@@ -133,19 +143,25 @@ impl Writer {
     fn commit(&self, conn: &Connection) -> Option<rusqlite::Error> {
         self.cache.invalidate();
         let failure = exec(conn, "COMMIT").err();
+        match &failure {
+            None => self.health.committed(),
+            Some(e) => self.health.failed(e),
+        }
         self.cache.invalidate();
         self.readers.end_stale();
         failure
     }
 
     /// Ends the open batch; a failed one is rolled back whole and remembered.
-    fn end(&self, st: &mut State, failure: Option<String>) {
-        if let Some(message) = failure {
+    fn end(&self, st: &mut State, failure: Option<rusqlite::Error>) {
+        if let Some(error) = failure {
             let _ = st.conn.execute_batch("ROLLBACK");
             if st.failures.len() == FAILURES_KEPT {
                 st.failures.remove(0);
             }
-            st.failures.push((st.batch, message));
+            let message = error.to_string();
+            let storage = StoreError::Sqlite(error).is_storage_fault();
+            st.failures.push((st.batch, message, storage));
         }
         st.ended = st.batch;
         st.batch += 1;

@@ -223,9 +223,14 @@ impl ContactRequest {
             return Err(Error::Invalid);
         };
         let field = |name| optional_string(contact.get(name)).map_err(|_| Error::Invalid);
+        // Every field the bot reads is a string when present (docs/vendors.md §1.6);
+        // an empty `username` is no fallback.
+        let user_name = optional_string(doc.pointer("/conversationRequest/userInfo/username"))
+            .map_err(|_| Error::Invalid)?
+            .filter(|s| !s.is_empty());
         Ok(ContactRequest {
             uid,
-            user_name: non_empty_string(doc.pointer("/conversationRequest/userInfo/username")),
+            user_name,
             change: UserChange {
                 email: field("emailId")?,
                 mobile: field("phoneNumber")?,

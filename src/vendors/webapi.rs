@@ -109,8 +109,10 @@ fn negotiate(accept: Option<&str>, content_type: Option<&str>) -> Format {
 enum Error {
     #[error("No HTTP resource was found that matches the request URI '{0}'.")]
     NoResource(String),
-    #[error("The requested resource does not support http method '{0}'.")]
-    Method(Method),
+    /// `allowed` is the route's one method: Web API 2 lists the methods of the route's
+    /// actions in `Allow` (docs/vendors.md §4.1).
+    #[error("The requested resource does not support http method '{given}'.")]
+    Method { given: Method, allowed: Method },
     #[error("Authorization has been denied for this request.")]
     Unauthorized,
     #[error("The request entity's media type '{0}' is not supported for this resource.")]
@@ -237,8 +239,12 @@ impl Error {
             Error::NoResource(_) => {
                 return http_error(format, StatusCode::NOT_FOUND, &message, None)
             }
-            Error::Method(_) => {
-                return http_error(format, StatusCode::METHOD_NOT_ALLOWED, &message, None)
+            Error::Method { allowed, .. } => {
+                let mut res = http_error(format, StatusCode::METHOD_NOT_ALLOWED, &message, None);
+                if let Ok(value) = header::HeaderValue::from_str(allowed.as_str()) {
+                    res.headers_mut().insert(header::ALLOW, value);
+                }
+                return res;
             }
             Error::MediaType(_) => {
                 return http_error(format, StatusCode::UNSUPPORTED_MEDIA_TYPE, &message, None)
@@ -352,7 +358,10 @@ fn checked(tx: &Tx, req: &Incoming) -> Result<Checked, Error> {
     let (action, method) = action(&req.path)
         .ok_or_else(|| Error::NoResource(format!("{}{}", req.origin, req.path_and_query())))?;
     if req.method != method {
-        return Err(Error::Method(req.method.clone()));
+        return Err(Error::Method {
+            given: req.method.clone(),
+            allowed: method,
+        });
     }
     if !credentials::bearer_ok(tx, Vendor::WebApi, req.authorization.as_deref())? {
         return Err(Error::Unauthorized);

@@ -4,6 +4,7 @@
 
 use std::sync::Arc;
 
+use actix_web::http::Method;
 use actix_web::{web, HttpRequest, HttpResponse};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -42,10 +43,10 @@ impl From<WorldError> for ControlError {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         resource("/__emulator/worlds")
-            .route(web::get().to(list))
-            .route(web::post().to(create)),
+            .route(Method::GET, list)
+            .route(Method::POST, create),
     )
-    .service(resource("/__emulator/worlds/{world}").route(web::delete().to(delete)));
+    .service(resource("/__emulator/worlds/{world}").route(Method::DELETE, delete));
 }
 
 #[derive(Serialize)]

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use super::name::WorldName;
 use super::world::sibling;
 use crate::ops::hash_password;
-use crate::store::Store;
+use crate::store::{lock_path, DbLock, FixtureSource, Store};
 
 const EXTENSION: &str = ".db";
 /// A file being written; never a world's (a world's file ends in [`EXTENSION`]).
@@ -53,15 +53,24 @@ pub fn existing(dir: &Path) -> std::io::Result<Vec<(WorldName, PathBuf)>> {
     Ok(found)
 }
 
+/// A world's file, locked for this process (as `--db` is: `store/lock.rs`) and opened.
+pub fn open(path: &Path) -> Result<(DbLock, Store), String> {
+    let lock = DbLock::acquire(path)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{} is no file", path.display()))?;
+    let store = Store::open(path).map_err(|e| e.to_string())?;
+    Ok((lock, store))
+}
+
 /// The template: a database seeded from `fixtures`, as bytes.
-pub fn template(dir: &Path, fixtures: &Path) -> Result<Vec<u8>, String> {
+pub fn template(dir: &Path, fixtures: &FixtureSource) -> Result<Vec<u8>, String> {
     fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
     let path = dir.join(format!("template{EXTENSION}{PARTIAL}"));
     let made = (|| {
         let store = Store::open(&path).map_err(|e| e.to_string())?;
         store
             .seed_if_empty(fixtures, hash_password)
-            .map_err(|e| format!("loading {}: {e}", fixtures.display()))?;
+            .map_err(|e| format!("loading {fixtures}: {e}"))?;
         // Everything into the file itself, which is what gets copied.
         store.checkpoint().map_err(|e| e.to_string())?;
         drop(store);
@@ -90,12 +99,14 @@ pub fn write(path: &Path, template: &[u8]) -> Result<(), String> {
     })
 }
 
-/// Removes a database file and what SQLite keeps beside it; what is not there is fine.
+/// Removes a database file, what SQLite keeps beside it and its lock file; what is
+/// not there is fine.
 pub fn remove(path: &Path) {
     for file in [
         path.to_path_buf(),
         sibling(path, "-wal"),
         sibling(path, "-shm"),
+        lock_path(path),
     ] {
         if let Err(e) = fs::remove_file(&file) {
             if e.kind() != std::io::ErrorKind::NotFound {

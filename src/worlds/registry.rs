@@ -16,7 +16,7 @@ use super::files;
 use super::name::WorldName;
 use super::world::{Blueprint, World};
 use crate::ops::hash_password;
-use crate::store::{FixtureSet, Store};
+use crate::store::{FixtureSet, FixtureSource};
 
 /// How long a deletion waits for the requests still in the world to finish.
 const DRAIN: Duration = Duration::from_secs(10);
@@ -29,7 +29,7 @@ pub struct Worlds {
     /// Held while a world is made or deleted; holds the template once made.
     making: Mutex<Option<Vec<u8>>>,
     dir: PathBuf,
-    fixtures: PathBuf,
+    fixtures: FixtureSource,
     max: usize,
     /// `--world-idle`, in seconds of the default world's clock.
     idle: i64,
@@ -41,7 +41,7 @@ impl Worlds {
     pub fn open(
         default: World,
         db: &Path,
-        fixtures: PathBuf,
+        fixtures: FixtureSource,
         max: usize,
         idle: Duration,
         blueprint: Blueprint,
@@ -51,12 +51,10 @@ impl Worlds {
             .map_err(|e| WorldError::Directory(format!("{}: {e}", dir.display())))?;
         let mut named = HashMap::new();
         for (name, path) in found {
-            let opened = Store::open(&path)
-                .map_err(|e| e.to_string())
-                .and_then(|store| {
-                    World::from_blueprint(&blueprint, name.clone(), store, path)
-                        .map_err(|e| e.to_string())
-                });
+            let opened = files::open(&path).and_then(|opened| {
+                World::from_blueprint(&blueprint, name.clone(), opened, path)
+                    .map_err(|e| e.to_string())
+            });
             let world = opened.map_err(|reason| WorldError::Open {
                 name: name.clone(),
                 reason,
@@ -181,14 +179,19 @@ impl Worlds {
         path: &Path,
         fixtures: Option<&FixtureSet>,
     ) -> Result<World, Loaded> {
-        let store = Store::open(path).map_err(|e| Loaded::Store(e.to_string()))?;
+        let (lock, store) = files::open(path).map_err(Loaded::Store)?;
         if let Some(set) = fixtures {
             store
                 .replace_all(set, &hash_password)
                 .map_err(Loaded::Fixtures)?;
         }
-        World::from_blueprint(&self.blueprint, name.clone(), store, path.to_path_buf())
-            .map_err(|e| Loaded::Store(e.to_string()))
+        World::from_blueprint(
+            &self.blueprint,
+            name.clone(),
+            (lock, store),
+            path.to_path_buf(),
+        )
+        .map_err(|e| Loaded::Store(e.to_string()))
     }
 
     /// Removes a world and its file, once the requests still in it are answered.

@@ -17,7 +17,7 @@ use crate::control::Control;
 use crate::faults::Faults;
 use crate::ops::Service;
 use crate::state::AppState;
-use crate::store::{Store, StoreError};
+use crate::store::{DbLock, Store, StoreError};
 use crate::vendors::rate_limit::{Rate, RateLimiter};
 use crate::vendors::{VendorEndpoint, VendorState};
 
@@ -46,6 +46,9 @@ pub struct World {
     since: i64,
     /// Unix seconds, on `usage_clock`, of the last request; 0 for none yet.
     last_used: AtomicI64,
+    /// This process's hold on the file (`store/lock.rs`); the default world's is the
+    /// application's, held until everything is written at stop.
+    _lock: Option<DbLock>,
 }
 
 /// What the admin API lists of a world.
@@ -76,6 +79,7 @@ impl World {
             control: web::Data::new(control),
             path,
             last_used: AtomicI64::new(0),
+            _lock: None,
         }
     }
 
@@ -83,7 +87,7 @@ impl World {
     pub fn from_blueprint(
         blueprint: &Blueprint,
         name: WorldName,
-        store: Store,
+        (lock, store): (DbLock, Store),
         path: PathBuf,
     ) -> Result<World, prometheus::Error> {
         let clock = Clock::default();
@@ -106,6 +110,7 @@ impl World {
         let control = blueprint.control.for_world(name.shared(), clock, faults)?;
         Ok(World {
             usage_clock: blueprint.state.service.clock.clone(),
+            _lock: Some(lock),
             ..World::new(name, state, vendors, control, path)
         })
     }

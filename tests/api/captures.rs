@@ -8,6 +8,7 @@ use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::time::Duration;
 
+use asmx_emulator::parity::normalise::replace_shapes;
 use serde::Deserialize;
 
 use crate::helpers::{spawn_app, TestApp};
@@ -156,17 +157,6 @@ fn exchange_blocking(port: u16, request: &str) -> String {
     head + &String::from_utf8(body).expect("a UTF-8 body")
 }
 
-/// Whether `text` starts with `shape`, where `h` stands for a hex digit and `d` for a
-/// decimal one.
-fn starts_with_shape(text: &str, shape: &str) -> bool {
-    text.len() >= shape.len()
-        && text.bytes().zip(shape.bytes()).all(|(t, s)| match s {
-            b'h' => t.is_ascii_hexdigit(),
-            b'd' => t.is_ascii_digit(),
-            _ => t == s,
-        })
-}
-
 /// What differs from run to run, as a placeholder: every GUID (a ticket: upper-case
 /// on the oracle, lower-case on the emulator) as `{guid}`, every UTC time (an expiry)
 /// as `{time}`.
@@ -175,24 +165,7 @@ fn normalise(text: &str) -> String {
         ("hhhhhhhh-hhhh-hhhh-hhhh-hhhhhhhhhhhh", "{guid}"),
         ("dddd-dd-ddTdd:dd:ddZ", "{time}"),
     ];
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(c) = rest.chars().next() {
-        match VARYING
-            .iter()
-            .find(|(shape, _)| starts_with_shape(rest, shape))
-        {
-            Some((shape, placeholder)) => {
-                out.push_str(placeholder);
-                rest = &rest[shape.len()..];
-            }
-            None => {
-                out.push(c);
-                rest = &rest[c.len_utf8()..];
-            }
-        }
-    }
-    out
+    replace_shapes(text, &VARYING, |_, _| 0)
 }
 
 /// `{ticket:NAME}` in a request: a ticket of the fixture user NAME, whose password

@@ -21,7 +21,17 @@ async fn scenario_passes(toolchain: &'static str) {
 
 /// Runs `toolchain`'s scenario against the service at `service` (`…/srv.asmx`).
 pub(crate) async fn scenario_passes_at(service: String, toolchain: &'static str) {
+    scenario_passes_with(service, toolchain, &[]).await;
+}
+
+/// The same, with `env` set for the toolchain (how an HTTPS test tells it what to trust).
+pub(crate) async fn scenario_passes_with(
+    service: String,
+    toolchain: &'static str,
+    env: &[(&str, &str)],
+) {
     let mut command = Command::new("bash");
+    command.envs(env.iter().copied());
     command
         .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/run.sh"))
         .arg(service)

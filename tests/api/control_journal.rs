@@ -206,6 +206,10 @@ async fn bad_filters_are_400s() {
     let app = spawn_app().await;
     for query in [
         "status=abc",
+        // An HTTP status is 100 to 599 (the document's bounds).
+        "status=99",
+        "status=600",
+        "status=65535",
         "since=yesterday",
         "limit=-1",
         "binding=smtp",

@@ -37,6 +37,23 @@ async fn email_of(app: &TestApp, user: &str) -> String {
     attr(&app.get_user(&t, user).await, "Email").unwrap()
 }
 
+/// A Conscent update of the user with Conscent id `user_id`, which must succeed.
+async fn conscent_update(app: &TestApp, user_id: &str, body: &str) {
+    let authorization = crate::helpers::basic("ck_demo", "cs_demo");
+    let resp = app
+        .request(
+            "PATCH",
+            &format!("/client/update-user?userId={user_id}"),
+            &[
+                ("Authorization", &authorization),
+                ("Content-Type", "application/json"),
+            ],
+            body,
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{user_id}: {}", resp.body);
+}
+
 #[actix_web::test]
 async fn reset_brings_back_the_fixture_users_and_drops_tickets_and_mails() {
     let app = spawn_app().await;
@@ -113,21 +130,7 @@ async fn exported_fixtures_load_back_into_the_same_users() {
     );
     // Passwords survive as their hashes; vendor ids of the fixture users too.
     app.login("jdoe", "jdoe").await;
-    let resp = app
-        .request(
-            "PATCH",
-            "/client/update-user?userId=681c74b2333e169d16a7e583",
-            &[
-                (
-                    "Authorization",
-                    &crate::helpers::basic("ck_demo", "cs_demo"),
-                ),
-                ("Content-Type", "application/json"),
-            ],
-            "{}",
-        )
-        .await;
-    assert_eq!(resp.status, 200, "{}", resp.body);
+    conscent_update(&app, "681c74b2333e169d16a7e583", "{}").await;
 }
 
 #[actix_web::test]
@@ -206,6 +209,50 @@ async fn a_created_user_signs_in_and_duplicates_are_conflicts() {
         body["error"].as_str().unwrap().contains("user_name"),
         "{body}"
     );
+}
+
+/// A user id must fit the 12 hex digits of the vendor ids derived from it
+/// (docs/vendors.md, "Fixture users' vendor ids"): 1…2^48−1.
+#[actix_web::test]
+async fn a_created_user_id_outside_1_to_2_pow_48_is_refused() {
+    let app = spawn_app().await;
+    let max: i64 = (1 << 48) - 1;
+    for id in [json!(0), json!(-1), json!(max + 1), json!(i64::MAX)] {
+        let user = json!({"id": id, "user_name": format!("u{id}")});
+        let (status, body) = admin(&app, "POST", "/__emulator/users", Some(user)).await;
+        assert_eq!(status, 400, "id {id}: {body}");
+        let error = body["error"].as_str().unwrap();
+        assert!(
+            error.contains(&format!("id {id} is outside 1…{max}")),
+            "{body}"
+        );
+    }
+    let users = json!({"users": [{"id": 0, "user_name": "zero"}]});
+    let (status, body) = admin(&app, "POST", "/__emulator/fixtures", Some(users)).await;
+    assert_eq!(status, 400, "a fixture document too: {body}");
+
+    let (status, body) = admin(
+        &app,
+        "POST",
+        "/__emulator/users",
+        Some(json!({"id": max, "user_name": "highest", "password": "pw"})),
+    )
+    .await;
+    assert_eq!((status, body), (201, json!({"id": max})));
+    // Reachable through the vendor APIs by its derived ids.
+    let resp = app
+        .request(
+            "POST",
+            &format!("/users/{max}"),
+            &[
+                ("Authorization", "Bearer commbox-demo-token"),
+                ("Content-Type", "application/json"),
+            ],
+            r#"{"data":{"FirstName":"High"}}"#,
+        )
+        .await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    conscent_update(&app, "665000000000ffffffffffff", r#"{"name":"High Est"}"#).await;
 }
 
 #[actix_web::test]
@@ -297,6 +344,10 @@ async fn advancing_the_clock_31_days_expires_a_ticket() {
         json!({"duration": "soon"}),
         json!({"seconds": "9"}),
         json!({"seconds": 1e300}),
+        // `null` is neither member (openapi/openapi.yaml: exactly one of them).
+        json!({"seconds": null}),
+        json!({"seconds": null, "duration": "1h"}),
+        json!({"seconds": 60, "duration": null}),
     ] {
         let (status, body) =
             admin(&app, "POST", "/__emulator/clock/advance", Some(bad.clone())).await;

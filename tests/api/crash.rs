@@ -40,12 +40,28 @@ impl Drop for Server {
 
 /// The emulator on a free loopback port, and its base URL.
 pub(crate) fn start(db: &Path) -> (Server, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_asmx-emulator"))
+    let mut command = emulator(db);
+    command
+        .arg("--fixtures")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"));
+    let (server, url, _) = launch(command);
+    (server, url)
+}
+
+/// The emulator's command line on a free loopback port and `db`, quiet but for errors.
+pub(crate) fn emulator(db: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_asmx-emulator"));
+    command
         .args(["--bind", "127.0.0.1:0", "--workers", "2", "--db"])
         .arg(db)
-        .arg("--fixtures")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures"))
-        .env("RUST_LOG", "error")
+        .env("RUST_LOG", "error");
+    command
+}
+
+/// Starts `command`; returns the server, its base URL and the lines it printed before
+/// it (the certificate's fingerprint, over TLS).
+pub(crate) fn launch(mut command: Command) -> (Server, String, Vec<String>) {
+    let mut child = command
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -53,6 +69,7 @@ pub(crate) fn start(db: &Path) -> (Server, String) {
     // It prints its URL once it listens (log lines may come first); EOF means it
     // died. The rest of its output is drained so that no log line meets a closed pipe.
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut before = Vec::new();
     let url = loop {
         let mut line = String::new();
         assert!(
@@ -66,9 +83,10 @@ pub(crate) fn start(db: &Path) -> (Server, String) {
         {
             break url.to_string();
         }
+        before.push(line.trim().to_string());
     };
     std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    (Server(child), url)
+    (Server(child), url, before)
 }
 
 pub(crate) fn client() -> awc::Client {
@@ -83,7 +101,7 @@ pub(crate) async fn get_text(client: &awc::Client, url: &str) -> String {
     String::from_utf8(res.body().await.unwrap().to_vec()).unwrap()
 }
 
-async fn login(client: &awc::Client, base: &str) -> String {
+pub(crate) async fn login(client: &awc::Client, base: &str) -> String {
     let body = get_text(
         client,
         &format!("{base}/srv.asmx/AuthenticateUser?UID=jdoe&PWD=jdoe"),
@@ -175,7 +193,7 @@ async fn sigkill_mid_load_loses_no_acknowledged_write() {
 }
 
 /// A response head read off a raw connection: status line to the blank line.
-fn read_head(conn: &mut TcpStream) -> String {
+pub(crate) fn read_head(conn: &mut TcpStream) -> String {
     let mut head = Vec::new();
     let mut byte = [0u8];
     while !head.ends_with(b"\r\n\r\n") {
@@ -186,7 +204,7 @@ fn read_head(conn: &mut TcpStream) -> String {
 }
 
 /// One HTTP/1.1 response read off a raw connection: status line to end of body.
-fn read_response(conn: &mut TcpStream) -> String {
+pub(crate) fn read_response(conn: &mut TcpStream) -> String {
     let head = read_head(conn);
     let length: usize = head
         .lines()

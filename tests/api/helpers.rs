@@ -18,6 +18,28 @@ pub struct TestApp {
     pub db: std::path::PathBuf,
     client: awc::Client,
     _dir: std::rc::Rc<tempfile::TempDir>,
+    running: std::rc::Rc<Running>,
+}
+
+/// The server task, and how to stop it as SIGTERM would.
+pub struct Running {
+    stop: futures_util::future::AbortHandle,
+    ended: std::cell::RefCell<Option<actix_web::rt::task::JoinHandle<std::io::Result<()>>>>,
+}
+
+impl Running {
+    /// Stops the server gracefully and waits until it has written everything and let
+    /// go of its database.
+    pub async fn stop(&self) {
+        self.stop.abort();
+        let ended = self.ended.borrow_mut().take();
+        if let Some(ended) = ended {
+            ended
+                .await
+                .expect("server task")
+                .expect("server stops cleanly");
+        }
+    }
 }
 
 #[derive(Debug)]
@@ -106,17 +128,48 @@ pub async fn spawn_app_on_fixtures(fixtures: &std::path::Path) -> TestApp {
 /// A server on the fixtures and `users` generated users (`user0000001`…, password
 /// `bench`, spread over the fixture domains), built as `examples/gen_users.rs` does.
 pub async fn spawn_app_with_users(users: usize) -> TestApp {
+    let (dir, db, store) = seeded();
+    let domains = ["Corporate", "Finance", "Engineering", "Marketing", "Legal"];
+    store
+        .bulk_insert_users(users, &hash_password("bench"), &domains, 0)
+        .expect("generated users");
+    start(dir, db, FIXTURES, &[])
+}
+
+/// A server whose database may grow by `pages` pages past its seeded size
+/// (`--test-max-pages`): a disk that fills up after that.
+pub async fn spawn_app_with_room(pages: u32) -> TestApp {
+    let (dir, db, store) = seeded();
+    drop(store);
+    let seeded: u32 = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA page_count", [], |r| r.get(0))
+        .unwrap();
+    let cap = (seeded + pages).to_string();
+    start(dir, db, FIXTURES, &["--test-max-pages", &cap])
+}
+
+/// A temporary directory with a database seeded from the fixtures, and its store.
+fn seeded() -> (tempfile::TempDir, std::path::PathBuf, Store) {
     let dir = tempfile::tempdir().expect("temp dir");
     let db = dir.path().join("test.db");
     let store = Store::open(&db).expect("store");
     store
         .seed_if_empty(std::path::Path::new(FIXTURES), hash_password)
         .expect("fixtures");
-    let domains = ["Corporate", "Finance", "Engineering", "Marketing", "Legal"];
-    store
-        .bulk_insert_users(users, &hash_password("bench"), &domains, 0)
-        .expect("generated users");
-    start(dir, db, FIXTURES, &[])
+    (dir, db, store)
+}
+
+/// How many rows of the database file at `db` hold `ticket`.
+pub fn ticket_rows(db: &std::path::Path, ticket: &str) -> i64 {
+    rusqlite::Connection::open(db)
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM tickets WHERE ticket = ?1",
+            [ticket],
+            |r| r.get(0),
+        )
+        .unwrap()
 }
 
 const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fixtures");
@@ -143,7 +196,11 @@ fn start(
     let app = Application::build(&config).expect("server starts");
     let port = app.port();
     let clock = app.clock();
-    actix_web::rt::spawn(app.run_until_stopped());
+    let (stop, registration) = futures_util::future::AbortHandle::new_pair();
+    let stopped = futures_util::future::Abortable::new(std::future::pending::<()>(), registration);
+    let ended = actix_web::rt::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
     TestApp {
         base: format!("http://127.0.0.1:{port}"),
         port,
@@ -153,6 +210,10 @@ fn start(
             .timeout(Duration::from_secs(30))
             .finish(),
         _dir: dir.into(),
+        running: std::rc::Rc::new(Running {
+            stop,
+            ended: std::cell::RefCell::new(Some(ended)),
+        }),
     }
 }
 
@@ -167,8 +228,10 @@ pub fn form(params: &[(&str, &str)]) -> String {
 }
 
 impl TestApp {
-    /// A second server on the same database file, as after a restart.
+    /// A second server on the same database file, once this one has stopped, as
+    /// after a restart.
     pub async fn restart(self) -> TestApp {
+        self.running.stop().await;
         let TestApp { _dir, db, .. } = self;
         start(_dir, db, FIXTURES, &[])
     }
@@ -194,6 +257,7 @@ impl TestApp {
             db: self.db.clone(),
             client: self.client.clone(),
             _dir: std::rc::Rc::clone(&self._dir),
+            running: std::rc::Rc::clone(&self.running),
         }
     }
 

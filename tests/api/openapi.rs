@@ -2,6 +2,7 @@
 //! serves it byte for byte, and every operation it lists answers a real request built
 //! from the document's own examples with a documented status, media type and body shape.
 
+use std::collections::BTreeSet;
 use std::process::Command;
 use std::time::Duration;
 
@@ -13,7 +14,7 @@ use crate::tools::run_bounded_async;
 const FILE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.yaml");
 const METHODS: [&str; 5] = ["get", "put", "post", "patch", "delete"];
 
-fn document() -> Value {
+pub(crate) fn document() -> Value {
     let text = std::fs::read_to_string(FILE).expect("openapi/openapi.yaml");
     serde_yaml::from_str(&text).expect("the document is YAML")
 }
@@ -32,7 +33,7 @@ fn resolve<'a>(doc: &'a Value, mut value: &'a Value) -> &'a Value {
 }
 
 /// Every (path, method, operation) of the document, in its order.
-fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+pub(crate) fn operations(doc: &Value) -> Vec<(String, String, Value)> {
     let mut all = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         for method in METHODS {
@@ -63,7 +64,7 @@ fn text(value: &Value) -> String {
 }
 
 /// The URL of `op` with every parameter set from its `example`.
-fn url(doc: &Value, path: &str, op: &Value) -> (String, Vec<(String, String)>) {
+pub(crate) fn url(doc: &Value, path: &str, op: &Value) -> (String, Vec<(String, String)>) {
     let mut url = path.to_string();
     let mut query = Vec::new();
     let mut headers = Vec::new();
@@ -550,4 +551,50 @@ async fn every_json_example_matches_its_schema() {
         }
     }
     assert!(checked >= 10, "only {checked} examples checked");
+}
+
+/// `FaultTarget` lists exactly what the server takes as a fault rule's target: `*`, every
+/// method of the service page, and the vendor endpoints an unknown target's 400 names.
+#[actix_web::test]
+async fn the_fault_targets_are_the_servers() {
+    let doc = document();
+    let documented: BTreeSet<String> = doc["components"]["schemas"]["FaultTarget"]["enum"]
+        .as_array()
+        .expect("FaultTarget enum")
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    let app = spawn_app().await;
+    let page = app.get("/srv.asmx").await.body;
+    let mut served: BTreeSet<String> = page
+        .split("op=")
+        .skip(1)
+        .map(|rest| {
+            rest.chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect()
+        })
+        .collect();
+    assert!(served.len() > 20, "methods on the service page: {served:?}");
+    served.insert("*".to_string());
+    let json = [("Content-Type", "application/json")];
+    let refused = app
+        .request(
+            "POST",
+            "/__emulator/faults",
+            &json,
+            r#"{"target":"Nope","action":"drop"}"#,
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    let error: Value = serde_json::from_str(&refused.body).unwrap();
+    let endpoints = error["error"]
+        .as_str()
+        .unwrap()
+        .split_once("vendor endpoint (")
+        .and_then(|(_, rest)| rest.split_once(')'))
+        .expect("the endpoints in the error")
+        .0;
+    served.extend(endpoints.split(", ").map(str::to_string));
+    assert_eq!(documented, served);
 }

@@ -141,13 +141,5 @@ async fn an_expired_ticket_stays_gone_when_the_clock_moves_back() {
     assert!(still.contains("[901]"), "{still}");
 
     app.login("admin", "admin").await;
-    let rows: i64 = rusqlite::Connection::open(&app.db)
-        .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM tickets WHERE ticket = ?1",
-            [&ticket],
-            |r| r.get(0),
-        )
-        .unwrap();
-    assert_eq!(rows, 0);
+    assert_eq!(crate::helpers::ticket_rows(&app.db, &ticket), 0);
 }

@@ -7,7 +7,13 @@ use std::time::{Duration, Instant};
 
 /// Runs `command` until it exits or `limit` passes (then it is killed); returns
 /// (exited successfully, stdout + stderr).
-pub fn run_bounded(mut command: Command, limit: Duration) -> (bool, String) {
+pub fn run_bounded(command: Command, limit: Duration) -> (bool, String) {
+    let (code, text) = run_bounded_code(command, limit);
+    (code == Some(0), text)
+}
+
+/// [`run_bounded`], with the exit code (None when killed or ended by a signal).
+pub fn run_bounded_code(mut command: Command, limit: Duration) -> (Option<i32>, String) {
     // A group of its own, so a deadline ends whatever the tool started too (a browser).
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
     let mut child = command
@@ -55,7 +61,7 @@ pub fn run_bounded(mut command: Command, limit: Duration) -> (bool, String) {
             String::new()
         }
     );
-    (status.is_some_and(|s| s.success()), text)
+    (status.and_then(|s| s.code()), text)
 }
 
 /// [`run_bounded`] off the async runtime's thread, so the test's server keeps serving.

@@ -203,18 +203,36 @@ async fn absent_or_null_keeps_and_empty_clears() {
 }
 
 #[actix_web::test]
+async fn a_null_username_is_no_fallback() {
+    let app = spawn_app().await;
+    let mut body: serde_json::Value =
+        serde_json::from_str(&request("jdoe", "", json!({"emailId": "null@x.com"}))).unwrap();
+    body["conversationRequest"]["userInfo"]["username"] = json!(null);
+    let resp = update(&app, &body.to_string()).await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    assert_eq!(contact_of(&app, "jdoe").await.0, "null@x.com");
+}
+
+#[actix_web::test]
 async fn invalid_requests_are_400_in_the_envelope() {
     let app = spawn_app().await;
     let mut no_interest: serde_json::Value =
         serde_json::from_str(&request("jdoe", "", json!({}))).unwrap();
     no_interest["queryInfo"]["interestType"] = json!("");
-    for body in [
+    // `username` follows the contact fields' rule: a string or `null`, nothing else.
+    let odd_names = [json!({}), json!(7), json!(["jdoe"]), json!(true)].map(|name| {
+        let mut body: serde_json::Value =
+            serde_json::from_str(&request("jdoe", "", json!({"emailId": "a@x.com"}))).unwrap();
+        body["conversationRequest"]["userInfo"]["username"] = name;
+        body.to_string()
+    });
+    for body in odd_names.into_iter().chain([
         request("", "jdoe", json!({"emailId": "a@x.com"})),
         request("jdoe", "", json!("not an object")),
         request("jdoe", "", json!({"phoneNumber": 5550100})),
         no_interest.to_string(),
         json!({"conversationRequest": {"userInfo": {"uid": "jdoe"}}}).to_string(),
-    ] {
+    ]) {
         let resp = update(&app, &body).await;
         assert_eq!(resp.status, 400, "{body}");
         assert_eq!(
