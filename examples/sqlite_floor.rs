@@ -1,7 +1,8 @@
-//! Raw SQLite baseline for write workloads: `cargo run --release --example sqlite_floor -- <db> [seconds]`.
+//! Raw SQLite baseline for write workloads: `cargo run --release --example sqlite_floor -- <db> [seconds [synchronous]]`.
 //!
 //! One thread, one connection, configured like the server's writer (`src/store/handle.rs`:
-//! WAL, `synchronous=FULL`), on a users-like table of 1,000 rows with an e-mail index.
+//! WAL, `synchronous=FULL`; the third argument sets another mode, e.g. `NORMAL`, which
+//! syncs only at checkpoints: the rate SQLite reaches when the disk is not the limit), on a users-like table of 1,000 rows with an e-mail index.
 //! Runs single-row `UPDATE` transactions (`BEGIN IMMEDIATE; UPDATE …; COMMIT`), a
 //! different row and value each time, for the given time (default 5 s) and prints one
 //! tab-separated line: `SQLITE_FLOOR <tx/s> <p50 ms> <p99 ms> <transactions>`.
@@ -16,10 +17,11 @@ const ROWS: i64 = 1_000;
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let (db, seconds) = match args.as_slice() {
-        [db] => (PathBuf::from(db), 5.0),
-        [db, s] => (PathBuf::from(db), s.parse::<f64>()?),
-        _ => bail!("usage: sqlite_floor <db> [seconds]"),
+    let (db, seconds, synchronous) = match args.as_slice() {
+        [db] => (PathBuf::from(db), 5.0, "FULL"),
+        [db, s] => (PathBuf::from(db), s.parse::<f64>()?, "FULL"),
+        [db, s, mode] => (PathBuf::from(db), s.parse::<f64>()?, mode.as_str()),
+        _ => bail!("usage: sqlite_floor <db> [seconds [synchronous]]"),
     };
     for suffix in ["", "-wal", "-shm"] {
         let mut path = db.clone().into_os_string();
@@ -28,7 +30,7 @@ fn main() -> anyhow::Result<()> {
     }
     let mut conn = Connection::open(&db)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "synchronous", synchronous)?;
     conn.execute_batch(
         "CREATE TABLE users (
              id        INTEGER PRIMARY KEY,

@@ -20,7 +20,7 @@ use crate::control::auth::AdminAuth;
 use crate::control::observe::Observe;
 use crate::control::Control;
 use crate::faults::Faults;
-use crate::ops::{hash_password, Service, Settings};
+use crate::ops::{hash_fixture_password, Service, Settings};
 use crate::state::AppState;
 use crate::store::{DbLock, Store};
 use crate::vendors::rate_limit::RateLimiter;
@@ -54,7 +54,7 @@ impl Application {
         let store = Store::open(&config.db)
             .with_context(|| format!("opening database {}", config.db.display()))?;
         let fixtures = config.fixture_source();
-        if store.seed_if_empty(&fixtures, hash_password)? {
+        if store.seed_if_empty(&fixtures, hash_fixture_password)? {
             tracing::info!(%fixtures, "seeded an empty database");
         }
         if let Some(pages) = config.test_max_pages {

@@ -13,7 +13,8 @@
 --
 -- A response counts as bad unless its status is 200 and its body contains BENCH_EXPECT
 -- within its first or last KiB.
--- done() prints one tab-separated line that bench/run.sh parses:
+-- done() prints one tab-separated line that bench/run.sh parses (req/s counts groups of
+-- requests_per_call pipelined requests when a script sets it):
 --   BENCH_RESULT req/s p50_ms p99_ms requests bad socket_errors timeouts
 
 ticket = os.getenv("BENCH_TICKET") or ""
@@ -83,7 +84,7 @@ function done(summary, latency, requests)
   local e = summary.errors
   local seconds = summary.duration / 1e6
   io.write(string.format("BENCH_RESULT\t%.1f\t%.3f\t%.3f\t%d\t%d\t%d\t%d\n",
-    summary.requests / seconds,
+    summary.requests / seconds / (requests_per_call or 1),
     latency:percentile(50) / 1000, latency:percentile(99) / 1000,
     summary.requests, total_bad + e.status, e.connect + e.read + e.write, e.timeout))
   if sample ~= "" then

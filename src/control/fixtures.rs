@@ -10,7 +10,7 @@ use super::body;
 use super::error::ControlError;
 use super::plane::Control;
 use super::resource::resource;
-use crate::ops::hash_password;
+use crate::ops::{hash_fixture_password, hash_password};
 use crate::state::AppState;
 use crate::store::{FixtureSet, FixtureUser};
 
@@ -33,8 +33,8 @@ struct Loaded {
 async fn replace(state: &AppState, mut set: FixtureSet) -> Result<HttpResponse, ControlError> {
     let store = state.service.store.clone();
     let users = web::block(move || {
-        set.hash_passwords(&hash_password)?;
-        store.replace_all(&set, &hash_password)?;
+        set.hash_passwords(&hash_fixture_password)?;
+        store.replace_all(&set, &hash_fixture_password)?;
         Ok::<_, ControlError>(set.user_count())
     })
     .await??;

@@ -7,6 +7,7 @@
 //! that defines it, so imports between files point one way.
 
 mod admin;
+mod argon;
 mod args;
 mod auth;
 mod blocking;
@@ -16,6 +17,7 @@ mod ctx;
 mod domains;
 mod effects;
 mod error;
+mod fixture_hashes;
 mod hashing;
 mod listing;
 mod mails;
@@ -32,12 +34,14 @@ mod table;
 mod user_view;
 pub mod user_write;
 mod users;
+mod verified;
 mod welcome;
 
 pub use args::{Args, Param, ParamKind, Value};
 pub use call::{Answer, Interrupted};
 pub use ctx::RequestInfo;
 pub use error::OpError;
+pub use fixture_hashes::hash_fixture_password;
 pub use method::{Access, Method, MethodSpec};
 pub use reply::{failed, Node, Root, UserRows};
 pub use secrets::hash_password;

@@ -3,26 +3,24 @@
 
 use std::sync::OnceLock;
 
-use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
+use super::argon;
+use super::verified::verified;
+
 pub fn hash_password(password: &str) -> String {
-    let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        // Hashing only fails for out-of-range parameters, and the defaults are in range.
-        .unwrap_or_default()
+    // Hashing only fails for out-of-range parameters, and the defaults are in range.
+    argon::hash(password).unwrap_or_default()
 }
 
 /// Checks a password against a stored hash. With no hash (an unknown user, or an
 /// external-authority account) it still spends a hash's time, so response timing does
-/// not tell which user names exist.
+/// not tell which user names exist. A password that matched this very hash lately is
+/// known without argon2 (`verified.rs`); any other pays a full verification.
 pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
     static DUMMY: OnceLock<String> = OnceLock::new();
+    let memo = verified();
     let (hash, real) = match hash {
         Some(h) => (h, true),
         None => (
@@ -32,14 +30,15 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
             false,
         ),
     };
-    let ok = PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false);
-    ok && real
+    let entry = memo.entry(hash, password);
+    if real && memo.contains(&entry) {
+        return true;
+    }
+    let ok = argon::verify(password, hash) && real;
+    if ok {
+        memo.remember(entry);
+    }
+    ok
 }
 
 pub fn secrets_equal(given: &str, expected: &str) -> bool {

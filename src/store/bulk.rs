@@ -1,13 +1,19 @@
 //! Bulk-generated users for benchmarks (`examples/gen_users.rs`): many rows in one
 //! transaction with prepared statements, shaped like users the fixture loader or
 //! CreateUser would write (a users row, its preferences row, its default domain's
-//! membership).
+//! membership), and then as their first contact write leaves them: a vendor profile,
+//! and the default contact items that mirror their e-mail and mobile number. So a
+//! benchmark's writes are steady-state writes, on any user it picks.
 
+use chrono::Utc;
 use rusqlite::params;
+use uuid::Uuid;
 
 use super::error::StoreError;
 use super::handle::Store;
-use crate::model::Vendor;
+use super::sliding::DeferredSlides;
+use super::tx::{Conn, Tx};
+use crate::model::{ContactItem, ContactItemType, LinkedField, Vendor};
 
 /// Names cycled through so the name indexes see realistic, repeating keys (also by
 /// the listing bench).
@@ -88,6 +94,21 @@ fn bulk_insert(
         )?;
         let mut vendor_id = txn
             .prepare("INSERT INTO vendor_ids (user_id, vendor, external_id) VALUES (?1, ?2, ?3)")?;
+        let slides = DeferredSlides::default();
+        let tx = Tx {
+            conn: Conn::Writer(&txn),
+            slides: &slides,
+            cache: None,
+            credentials: None,
+        };
+        let types = tx.contact_item_types()?;
+        let linked = |field| {
+            types
+                .iter()
+                .find(|t: &&ContactItemType| t.field == Some(field))
+        };
+        let (email_type, mobile_type) = (linked(LinkedField::Email), linked(LinkedField::Mobile));
+        let now = Utc::now();
         for n in 1..=count {
             let name = bulk_user_name(n);
             let email = format!("{name}@example.com");
@@ -104,6 +125,18 @@ fn bulk_insert(
             ])?;
             let id = txn.last_insert_rowid();
             preferences.execute([id])?;
+            tx.ensure_vendor_profile(id, now)?;
+            for (item_type, value) in [(email_type, &email), (mobile_type, &mobile)] {
+                if let Some(t) = item_type {
+                    let item = ContactItem {
+                        id: Uuid::new_v4().hyphenated().to_string(),
+                        sub_type: t.sub_type.clone(),
+                        value: value.clone(),
+                        is_default: true,
+                    };
+                    tx.save_contact_item(id, &item, t.contact_type)?;
+                }
+            }
             if let Some(domain) = domain {
                 member.execute(params![domain, id])?;
             }

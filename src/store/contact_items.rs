@@ -2,6 +2,9 @@
 
 use rusqlite::{params, Connection, Row};
 
+use std::sync::Arc;
+
+use super::credential_cache::{Catalogue, CredentialCache};
 use super::error::StoreError;
 use super::tx::Tx;
 use crate::model::{ContactItem, ContactItemType, ContactType, LinkedField, UserId};
@@ -16,8 +19,22 @@ fn item_from_row(row: &Row) -> rusqlite::Result<ContactItem> {
 }
 
 impl Tx<'_> {
-    /// The catalogue in the order it was loaded.
-    pub fn contact_item_types(&self) -> Result<Vec<ContactItemType>, StoreError> {
+    /// The catalogue in the order it was loaded, from the credential cache when it has
+    /// it (only fixture loads write it).
+    pub fn contact_item_types(&self) -> Result<Arc<Catalogue>, StoreError> {
+        match self.credentials.map(CredentialCache::catalogue) {
+            Some((_, Some(cached))) => Ok(cached),
+            Some((version, None)) => {
+                let read = Arc::new(self.read_contact_item_types()?);
+                self.credentials
+                    .inspect(|cache| cache.fill_catalogue(version, Arc::clone(&read)));
+                Ok(read)
+            }
+            None => Ok(Arc::new(self.read_contact_item_types()?)),
+        }
+    }
+
+    fn read_contact_item_types(&self) -> Result<Catalogue, StoreError> {
         let mut stmt = self.conn.prepare_cached(
             "SELECT sub_type, contact_type, name, field FROM contact_item_types ORDER BY rowid",
         )?;

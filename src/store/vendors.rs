@@ -159,13 +159,23 @@ impl Tx<'_> {
         if let Some(profile) = stored()? {
             return Ok(profile);
         }
+        self.ensure_vendor_profile(user_id, now)?;
+        stored()?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+    }
+
+    /// Gives the user an empty profile made at `now`, unless they have one.
+    pub(super) fn ensure_vendor_profile(
+        &self,
+        user_id: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
                 "INSERT OR IGNORE INTO vendor_profiles (user_id, created_at, updated_at)
                  VALUES (?1, ?2, ?2)",
             )?
             .execute(params![user_id, to_ms(now)])?;
-        stored()?.ok_or(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows))
+        Ok(())
     }
 
     /// Stores the whole profile (callers check `unique_id` is free first). Its times

@@ -367,7 +367,7 @@ fn checked(tx: &Tx, req: &Incoming) -> Result<Checked, Error> {
         return Err(Error::Unauthorized);
     }
     match action {
-        Action::AllTypes => Ok(Checked::Types(tx.contact_item_types()?)),
+        Action::AllTypes => Ok(Checked::Types(tx.contact_item_types()?.to_vec())),
         Action::Upsert(id) => upsert_request(req, &id).map(Checked::Upsert),
     }
 }

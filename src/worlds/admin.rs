@@ -16,7 +16,7 @@ use super::world::World;
 use crate::control::body;
 use crate::control::resource::resource;
 use crate::control::{Control, ControlError};
-use crate::ops::hash_password;
+use crate::ops::hash_fixture_password;
 use crate::state::AppState;
 use crate::store::FixtureSet;
 
@@ -117,7 +117,7 @@ async fn create(
     let worlds = Arc::clone(&worlds);
     let created = web::block(move || {
         let fixtures = fixtures
-            .map(|mut set| set.hash_passwords(&hash_password).map(|()| set))
+            .map(|mut set| set.hash_passwords(&hash_fixture_password).map(|()| set))
             .transpose()
             .map_err(WorldError::from)?;
         let world = worlds.create(name, fixtures.as_ref())?;

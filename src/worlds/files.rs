@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::name::WorldName;
 use super::world::sibling;
-use crate::ops::hash_password;
+use crate::ops::hash_fixture_password;
 use crate::store::{lock_path, DbLock, FixtureSource, Store};
 
 const EXTENSION: &str = ".db";
@@ -69,7 +69,7 @@ pub fn template(dir: &Path, fixtures: &FixtureSource) -> Result<Vec<u8>, String>
     let made = (|| {
         let store = Store::open(&path).map_err(|e| e.to_string())?;
         store
-            .seed_if_empty(fixtures, hash_password)
+            .seed_if_empty(fixtures, hash_fixture_password)
             .map_err(|e| format!("loading {fixtures}: {e}"))?;
         // Everything into the file itself, which is what gets copied.
         store.checkpoint().map_err(|e| e.to_string())?;

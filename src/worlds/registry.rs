@@ -15,7 +15,7 @@ use super::error::WorldError;
 use super::files;
 use super::name::WorldName;
 use super::world::{Blueprint, World};
-use crate::ops::hash_password;
+use crate::ops::hash_fixture_password;
 use crate::store::{FixtureSet, FixtureSource};
 
 /// How long a deletion waits for the requests still in the world to finish.
@@ -182,7 +182,7 @@ impl Worlds {
         let (lock, store) = files::open(path).map_err(Loaded::Store)?;
         if let Some(set) = fixtures {
             store
-                .replace_all(set, &hash_password)
+                .replace_all(set, &hash_fixture_password)
                 .map_err(Loaded::Fixtures)?;
         }
         World::from_blueprint(

@@ -34,6 +34,7 @@ mod permissions;
 mod preferences;
 mod process_lock;
 mod protocol;
+mod repeat_logins;
 mod scale_out;
 mod shutdown;
 mod sliding;

@@ -3,6 +3,8 @@
 //! default Phone item ("" when the type has no default); a Work Phone item records
 //! `phone1` and a Home Phone item `phone2`.
 
+use std::sync::Arc;
+
 use crate::model::{ContactItem, ContactItemType, ContactType, LinkedField, UserId};
 use crate::ops::error::OpError;
 use crate::ops::secrets::new_guid;
@@ -31,7 +33,7 @@ fn same_value(contact_type: ContactType, a: &str, b: &str) -> bool {
 /// while every write to the user's items goes through it.
 pub(super) struct ContactItems {
     user_id: UserId,
-    types: Vec<ContactItemType>,
+    types: Arc<Vec<ContactItemType>>,
     defaults: Vec<(ContactType, ContactItem)>,
 }
 
