@@ -212,13 +212,15 @@ proc_kb() { awk -v k="$1:" '$1 == k { print $2 }' "/proc/$SERVER_PID/status"; }
 mb() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 
 # Logs in as admin on a first start of the store, so the timed start can poll GetUser.
-declare -A TICKET
+declare -A TICKET IDLE_STOP
 login() { # name
     start_server "$WORK/$1.db" "$WORK/$1-login.log"
     wait_ready /srv.asmx "" >/dev/null
     TICKET[$1]=$(curl -sf "$BASE/srv.asmx/AuthenticateUser?UID=admin&PWD=admin" |
         sed -n 's/.*ticket="\([^"]*\)".*/\1/p')
     [[ -n ${TICKET[$1]} ]] || die "login on store $1 failed"
+    # Its one login answered, the server stands idle: no request in flight.
+    IDLE_STOP[$1]=$(timed_stop)
     stop_server
 }
 
@@ -233,7 +235,8 @@ timed_start() { # name
     RSS_IDLE[$1]=$(proc_kb VmRSS)
     log "server on store $1: first answer after ${ANSWER_MS[$1]} ms, first GetUser after ${STARTUP_MS[$1]} ms, RSS $(mb "${RSS_IDLE[$1]}") MB"
 }
-# Its load over, the server is stopped with SIGTERM and the time to its exit kept.
+# Right after its last workload the server is stopped with SIGTERM and the time to its
+# exit kept: wrk leaves its last requests in flight, which the server finishes first.
 end_server() { # name
     RSS_PEAK[$1]=$(proc_kb VmHWM)
     STOP_OF[$1]=$(timed_stop)
@@ -567,7 +570,8 @@ fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.2f"), v }'; }
         echo "| p99 of \`$key\`, $CONNS connections | ${P99[$key]} ms | ≤ 10 ms | $(verdict "${P99[$key]}" 10 le) |"
     done
     echo "| first start on an empty database (seeding the fixtures) → first answered login | $FRESH_MS ms | ≤ 100 ms | $(verdict "$FRESH_MS" 100 le) |"
-    echo "| SIGTERM → exit, no request in flight (the 1k-user server, its load over) | ${STOP_OF[small]} ms | ≤ 50 ms | $(verdict "${STOP_OF[small]}" 50 le) |"
+    echo "| SIGTERM → exit, no request in flight (the 1k-user server after a login) | ${IDLE_STOP[small]} ms | ≤ 50 ms | $(verdict "${IDLE_STOP[small]}" 50 le) |"
+    echo "| SIGTERM → exit right after the 1k-user server's last workload (wrk leaves up to $CONNS requests in flight) | ${STOP_OF[small]} ms | — | |"
     echo
     echo "| worlds | figure | target | result |"
     echo "|---|---|---|---|"
