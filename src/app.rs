@@ -50,6 +50,9 @@ pub struct Application {
 
 impl Application {
     pub fn build(config: &Config) -> anyhow::Result<Application> {
+        // A certificate that does not load stops the start before the database is
+        // created or seeded: a mistyped flag leaves nothing behind.
+        let tls = config.tls().map(|source| source.load()).transpose()?;
         let lock = DbLock::acquire(&config.db)?;
         let store = Store::open(&config.db)
             .with_context(|| format!("opening database {}", config.db.display()))?;
@@ -146,7 +149,6 @@ impl Application {
         // forcefully and waits 300 ms more before it returns.
         .disable_signals()
         .shutdown_timeout(whole_seconds(config.shutdown_timeout));
-        let tls = config.tls().map(|source| source.load()).transpose()?;
         let (scheme, fingerprint) = match &tls {
             Some(tls) => ("https", Some(tls.fingerprint.clone())),
             None => ("http", None),

@@ -180,3 +180,31 @@ async fn a_given_certificate_and_key_are_served() {
     server.terminate();
     assert_eq!(exit_code(&mut server).await, Some(0));
 }
+
+/// A certificate or key that cannot be used stops the start with a message naming the
+/// file, before the database is created: a mistyped flag leaves nothing behind.
+#[test]
+fn an_unusable_certificate_stops_the_start_and_creates_no_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_pem = dir.path().join("not.pem");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
+    let missing = dir.path().join("missing.pem");
+    for (cert, key, names) in [
+        (&not_pem, &not_pem, "holds no certificate"),
+        (&missing, &not_pem, "missing.pem"),
+    ] {
+        let db = dir.path().join("never.db");
+        let mut command = emulator(&db);
+        command
+            .arg("--tls-cert")
+            .arg(cert)
+            .arg("--tls-key")
+            .arg(key);
+        command.env_remove("RUST_BACKTRACE");
+        let (code, output) = crate::tools::run_bounded_code(command, Duration::from_secs(30));
+        assert_eq!(code, Some(1), "{output}");
+        assert!(output.contains(names), "{output}");
+        assert!(!output.contains("panicked"), "{output}");
+        assert!(!db.exists(), "a database was created: {output}");
+    }
+}
