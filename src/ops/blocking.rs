@@ -1,7 +1,8 @@
 //! The vendor adapters' store work, run by the service so that no protocol module
 //! decides where work runs: off the async workers (SQLite blocks), a request's checks
 //! (route, method, credentials, content type, body) on a read snapshot, so a refused
-//! request and a read-only call never wait for the single writer.
+//! request and a read-only call never wait for the single writer, and the write itself
+//! on the writer thread.
 
 use actix_web::rt::task::spawn_blocking;
 
@@ -31,13 +32,27 @@ impl Service {
         write: impl FnOnce(&Tx, C) -> Result<T, E> + Send + 'static,
     ) -> Result<T, E>
     where
+        C: Send + 'static,
         T: Send + 'static,
         E: From<StoreError> + From<Interrupted> + Send + 'static,
     {
-        self.with_store(move |store| {
-            let checked = store.read(check)?;
-            store.write(|tx| write(tx, checked))
-        })
-        .await
+        let checked = self.with_store(move |store| store.read(check)).await?;
+        self.submit(move |tx| write(tx, checked)).await
+    }
+
+    /// Runs `write` in one store transaction on the writer thread; resolves once it
+    /// is durable (or rolled back).
+    pub async fn submit<T, E>(
+        &self,
+        write: impl FnOnce(&Tx) -> Result<T, E> + Send + 'static,
+    ) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<StoreError> + From<Interrupted> + Send + 'static,
+    {
+        self.store
+            .submit(write)
+            .await
+            .unwrap_or_else(|_| Err(Interrupted.into()))
     }
 }

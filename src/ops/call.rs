@@ -1,13 +1,15 @@
 //! The service seam: one method call from start to finish. [`Service::call`] is all a
-//! protocol layer asks for; it decides here, never there, where the call runs (inline
-//! or on the blocking pool), in which transaction (a read snapshot, the writer, or a
-//! rehearsal on a snapshot first for password hashing), and what is left to do once the
-//! transaction is over (the ticket's slide) before the answer may go out.
+//! protocol layer asks for; it decides here, never there, where the call runs (inline,
+//! on the blocking pool, or on the writer thread), in which transaction (a read
+//! snapshot, the writer, or a rehearsal on a snapshot first for password hashing), and
+//! what is left to do once the transaction is over (the ticket's slide) before the
+//! answer may go out.
 
 use std::cell::RefCell;
+use std::sync::Arc;
 
 use actix_web::rt::task::spawn_blocking;
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use super::args::Args;
 use super::ctx::{Ctx, RequestInfo};
@@ -15,10 +17,10 @@ use super::effects::{Effects, Slide};
 use super::error::OpError;
 use super::hashing::HashMemo;
 use super::method::{Access, Method};
-use super::reply::{self, Node};
-use super::service::Service;
+use super::reply::{self, Node, Reply};
+use super::service::{Service, Settings};
 use super::snapshot::Snapshot;
-use crate::store::Tx;
+use crate::store::{StoreError, Tx};
 
 /// A method's XmlNode and who made the call, for the request journal.
 pub struct Answer {
@@ -33,7 +35,7 @@ pub struct Answer {
 #[error("the call's worker stopped")]
 pub struct Interrupted;
 
-/// What [`Service::invoke`] hands back: the answer, and a write it still owes.
+/// What a call hands back: the answer, and a write it still owes.
 struct Invocation {
     answer: Answer,
     /// A write the call still owes before its answer may go out: see [`Service::settle`].
@@ -43,79 +45,132 @@ struct Invocation {
 /// A reading call's ticket slide that must reach the disk before the call is answered.
 struct Owed(Slide);
 
+/// One method call with all it needs but a transaction, owned: a write carries it to
+/// the writer thread.
+struct Call {
+    method: Method,
+    args: Args,
+    request: RequestInfo,
+    now: DateTime<Utc>,
+    /// Hashes worked out once per call, kept from a rehearsal to the write.
+    hashes: HashMemo,
+}
+
+/// A write that was rolled back, with what the call did besides (the journal still
+/// names its user).
+struct RolledBack(OpError, Effects);
+
+impl From<StoreError> for RolledBack {
+    fn from(e: StoreError) -> RolledBack {
+        RolledBack(e.into(), Effects::default())
+    }
+}
+
 impl Service {
     /// Runs `method` and settles what it owes; business errors are in the answer's
     /// node, never an `Err`. A lookup (a few rows by key, on a snapshot that never
     /// waits) runs right here: a hop to the blocking pool would cost more than the
-    /// lookup. Everything else runs off the async workers, since scans, the writer and
-    /// password hashing block.
+    /// lookup. Other reads run on the blocking pool, since scans block; writes run on
+    /// the writer thread, which this awaits without blocking a thread; password hashing
+    /// is rehearsed on the blocking pool first, so the writer never hashes.
     pub async fn call(
         &self,
         method: Method,
         args: Args,
         request: RequestInfo,
     ) -> Result<Answer, Interrupted> {
-        let done = if method.access == Access::Lookup {
-            self.invoke(method, &args, &request)
-        } else {
-            let service = self.clone();
-            spawn_blocking(move || service.invoke(method, &args, &request))
-                .await
-                .map_err(|_| Interrupted)?
+        let call = Call {
+            method,
+            args,
+            request,
+            now: self.clock.now(),
+            hashes: HashMemo::default(),
+        };
+        let done = match method.access {
+            Access::Lookup => self.read(&call),
+            Access::Read | Access::Stream => {
+                let service = self.clone();
+                spawn_blocking(move || service.read(&call))
+                    .await
+                    .map_err(|_| Interrupted)?
+            }
+            Access::Write => self.write(call).await?,
+            Access::HashThenWrite => {
+                let service = self.clone();
+                let call = spawn_blocking(move || service.rehearse(call))
+                    .await
+                    .map_err(|_| Interrupted)?;
+                self.write(call).await?
+            }
         };
         if let Some(owed) = done.owed {
-            let service = self.clone();
-            spawn_blocking(move || service.settle(owed))
-                .await
-                .map_err(|_| Interrupted)?;
+            self.settle(owed).await?;
         }
         Ok(done.answer)
     }
 
-    /// Runs a method in one transaction (rolled back on any error) and returns its
-    /// XmlNode. Reading methods run on a read-only snapshot, beside other requests; a
-    /// method that hashes passwords first rehearses on a snapshot so the slow hashing
-    /// happens outside the single writer.
-    fn invoke(&self, method: Method, args: &Args, request: &RequestInfo) -> Invocation {
-        let now = self.clock.now();
-        let hashes = HashMemo::default();
-        let run = |tx: &Tx, effects: &RefCell<Effects>| {
-            let ctx = Ctx {
-                tx,
-                now,
-                settings: &self.settings,
-                request,
-                effects,
-                hashes: &hashes,
-            };
-            let reply = (method.run)(&ctx, args)?;
-            if method.access.writes() {
-                self.persist_stale_slide(tx, &mut effects.borrow_mut().slide)?;
-            }
-            Ok(reply)
-        };
+    /// Runs a reading method on a read-only snapshot, beside other requests.
+    fn read(&self, call: &Call) -> Invocation {
         let effects = RefCell::default();
+        let run = |tx: &Tx| call.run(tx, &self.settings, &effects);
         let mut snapshot = None;
-        let outcome = match method.access {
-            Access::Lookup | Access::Read => self.store.read(|tx| run(tx, &effects)),
+        let outcome = if call.method.access == Access::Stream {
             // The rows are read after the method ran, from the snapshot it ran on: so
             // they show nothing newer than the check of the caller's rights. Without
             // one, the protocol layer takes a snapshot for the rows when it needs them.
-            Access::Stream => match self.snapshot() {
-                Ok(taken) => snapshot.insert(taken).read(|tx| run(tx, &effects)),
-                Err(_) => self.store.read(|tx| run(tx, &effects)),
-            },
-            Access::Write => self.store.write(|tx| run(tx, &effects)),
-            Access::HashThenWrite => {
-                // Only the hashes are kept: the rehearsal stops at its first write
-                // (the snapshot is read-only) and its outcome is thrown away.
-                let _ = self.store.read(|tx| run(tx, &RefCell::default()));
-                self.store.write(|tx| run(tx, &effects))
+            match self.snapshot() {
+                Ok(taken) => snapshot.insert(taken).read(run),
+                Err(_) => self.store.read(run),
             }
+        } else {
+            self.store.read(run)
         };
-        let effects = effects.into_inner();
+        self.conclude(call.method, outcome, effects.into_inner(), snapshot)
+    }
+
+    /// Runs the method once on a read snapshot so its password hashing happens off
+    /// the writer. Only the hashes are kept: the rehearsal stops at its first write
+    /// (the snapshot is read-only) and its outcome is thrown away.
+    fn rehearse(&self, call: Call) -> Call {
+        let _ = self
+            .store
+            .read(|tx| call.run(tx, &self.settings, &RefCell::default()));
+        call
+    }
+
+    /// Runs a writing method in one transaction on the writer thread (rolled back on
+    /// any error); resolves once that transaction has ended.
+    async fn write(&self, call: Call) -> Result<Invocation, Interrupted> {
+        let method = call.method;
+        let settings = Arc::clone(&self.settings);
+        let written = self
+            .store
+            .submit(move |tx| {
+                let effects = RefCell::default();
+                match call.run(tx, &settings, &effects) {
+                    Ok(reply) => Ok((reply, effects.into_inner())),
+                    Err(e) => Err(RolledBack(e, effects.into_inner())),
+                }
+            })
+            .await
+            .map_err(|_| Interrupted)?;
+        let (outcome, effects) = match written {
+            Ok((reply, effects)) => (Ok(reply), effects),
+            Err(RolledBack(e, effects)) => (Err(e), effects),
+        };
+        Ok(self.conclude(method, outcome, effects, None))
+    }
+
+    /// Turns a call's outcome into its answer, and keeps or owes its ticket's slide.
+    fn conclude(
+        &self,
+        method: Method,
+        outcome: Result<Reply, OpError>,
+        effects: Effects,
+        snapshot: Option<Snapshot>,
+    ) -> Invocation {
         let owed = match (&outcome, effects.slide) {
-            (Ok(_), Some(slide)) if self.urgent(&slide) => Some(Owed(slide)),
+            (Ok(_), Some(slide)) if urgent(&self.settings, &slide) => Some(Owed(slide)),
             (Ok(_), Some(slide)) => {
                 self.store.defer_slide(&slide.ticket, slide.to);
                 None
@@ -133,32 +188,56 @@ impl Service {
         }
     }
 
-    /// Whether a slide runs so far ahead of the stored expiry that it must be written
-    /// now: by min(lifetime / 100, 1 minute). So a crash can cost a ticket at most that
-    /// much of its life, and a ticket in continuous use is written about once per
-    /// minute instead of on every call.
-    fn urgent(&self, slide: &Slide) -> bool {
-        slide.to - slide.stored > (self.settings.ticket_lifetime / 100).min(Duration::minutes(1))
-    }
-
-    /// Inside a write transaction: an urgent slide is stored with the write.
-    fn persist_stale_slide(&self, tx: &Tx, slide: &mut Option<Slide>) -> Result<(), OpError> {
-        if let Some(s) = slide.take_if(|s| self.urgent(s)) {
-            tx.extend_ticket(&s.ticket, s.to, None)?;
-        }
-        Ok(())
-    }
-
-    /// Writes what a reading call owes. It blocks on the writer, so [`Service::call`]
-    /// runs it off the async workers; a reading call itself never waits for a write.
-    fn settle(&self, Owed(slide): Owed) {
+    /// Writes what a reading call owes, on the writer thread; a reading call itself
+    /// never waits for a write.
+    async fn settle(&self, Owed(slide): Owed) -> Result<(), Interrupted> {
+        let Slide { ticket, to, .. } = slide;
+        let key = ticket.clone();
         let stored = self
             .store
-            .write(|tx| tx.extend_ticket(&slide.ticket, slide.to, None));
+            .submit(move |tx| tx.extend_ticket(&key, to, None))
+            .await
+            .map_err(|_| Interrupted)?;
         if let Err(e) = stored {
             // The call itself succeeded; the slide stays in memory.
             tracing::warn!(error = %e, "could not store a ticket's new expiry");
-            self.store.defer_slide(&slide.ticket, slide.to);
+            self.store.defer_slide(&ticket, to);
         }
+        Ok(())
     }
+}
+
+impl Call {
+    /// The method, run in `tx`; a writing method also stores its urgent slide there.
+    fn run(
+        &self,
+        tx: &Tx,
+        settings: &Settings,
+        effects: &RefCell<Effects>,
+    ) -> Result<Reply, OpError> {
+        let ctx = Ctx {
+            tx,
+            now: self.now,
+            settings,
+            request: &self.request,
+            effects,
+            hashes: &self.hashes,
+        };
+        let reply = (self.method.run)(&ctx, &self.args)?;
+        if self.method.access.writes() {
+            let mut effects = effects.borrow_mut();
+            if let Some(s) = effects.slide.take_if(|s| urgent(settings, s)) {
+                tx.extend_ticket(&s.ticket, s.to, None)?;
+            }
+        }
+        Ok(reply)
+    }
+}
+
+/// Whether a slide runs so far ahead of the stored expiry that it must be written now:
+/// by min(lifetime / 100, 1 minute). So a crash can cost a ticket at most that much of
+/// its life, and a ticket in continuous use is written about once per minute instead of
+/// on every call.
+fn urgent(settings: &Settings, slide: &Slide) -> bool {
+    slide.to - slide.stored > (settings.ticket_lifetime / 100).min(Duration::minutes(1))
 }

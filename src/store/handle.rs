@@ -18,12 +18,14 @@ use super::read_pool::ReadPool;
 use super::schema;
 use super::sliding::DeferredSlides;
 use super::tx::{Conn, Tx};
+use super::write_queue::{WriteLost, WriteQueue};
 use super::writer::Writer;
 
 /// A cheap-to-clone handle to the database.
 #[derive(Clone)]
 pub struct Store {
     pub(super) writer: Arc<Writer>,
+    queue: Arc<WriteQueue>,
     pub(super) readers: Arc<ReadPool>,
     pub(super) slides: Arc<DeferredSlides>,
     cache: Arc<ReadCache>,
@@ -45,8 +47,10 @@ impl Store {
         schema::migrate(&mut conn)?;
         let cache = Arc::new(ReadCache::default());
         let readers = Arc::new(ReadPool::new(path.to_owned(), Arc::clone(&cache)));
+        let writer = Arc::new(Writer::new(conn, Arc::clone(&cache), Arc::clone(&readers)));
         Ok(Store {
-            writer: Arc::new(Writer::new(conn, Arc::clone(&cache), Arc::clone(&readers))),
+            queue: Arc::new(WriteQueue::new(Arc::clone(&writer))),
+            writer,
             readers,
             slides: Arc::default(),
             cache,
@@ -85,14 +89,25 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        self.writer.run(|conn| {
-            f(&Tx {
-                conn: Conn::Writer(conn),
-                slides: &self.slides,
-                cache: None,
-                credentials: Some(&self.credentials),
-            })
-        })
+        self.writer
+            .run(|conn| f(&write_tx(conn, &self.slides, &self.credentials)))
+    }
+
+    /// [`Store::write`] for the async request path: the write runs on the writer
+    /// thread, batched with whatever else is queued, and the future resolves once it
+    /// is durable (or rolled back). No thread blocks while it waits.
+    pub fn submit<T, E>(
+        &self,
+        f: impl FnOnce(&Tx) -> Result<T, E> + Send + 'static,
+    ) -> impl std::future::Future<Output = Result<Result<T, E>, WriteLost>> + Send + 'static
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let slides = Arc::clone(&self.slides);
+        let credentials = Arc::clone(&self.credentials);
+        self.queue
+            .submit(move |conn| f(&write_tx(conn, &slides, &credentials)))
     }
 
     /// Copies the WAL into the database file and empties it; false when a reader still
@@ -134,5 +149,20 @@ impl Store {
                 Ok(true)
             })
         })
+    }
+}
+
+/// A write's view of the writer connection: no read cache, since a write must see its
+/// own uncommitted rows.
+fn write_tx<'a>(
+    conn: &'a Connection,
+    slides: &'a DeferredSlides,
+    credentials: &'a CredentialCache,
+) -> Tx<'a> {
+    Tx {
+        conn: Conn::Writer(conn),
+        slides,
+        cache: None,
+        credentials: Some(credentials),
     }
 }

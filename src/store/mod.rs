@@ -40,6 +40,7 @@ mod tx;
 mod users;
 mod vendor_fixtures;
 mod vendors;
+mod write_queue;
 mod writer;
 
 pub use batches::Cursor;
@@ -54,3 +55,4 @@ pub use lock::{lock_path, DbLock, LockError};
 pub use snapshot::Snapshot;
 pub use tx::Tx;
 pub use users::{NewUser, USER_BY_NAME};
+pub use write_queue::WriteLost;

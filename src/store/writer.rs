@@ -1,10 +1,18 @@
 //! The single writer connection, with group commit. Each write runs in its own
-//! savepoint inside a shared transaction; the last writer in line commits it, so one
-//! fsync makes a whole queue of writes durable at once. Nobody returns before the
-//! transaction holding their write has committed: an acknowledged write is on disk.
+//! savepoint inside a shared transaction, and one fsync makes a whole batch of writes
+//! durable at once. Nobody hears of their write before the transaction holding it has
+//! committed: an acknowledged write is on disk.
+//!
+//! Two ways in. [`Writer::run`] is for a caller that blocks (an admin call, a fixture
+//! load, a test): it queues on the connection's lock, and the last writer in line
+//! commits. [`Writer::run_queued`] is the writer thread's (`write_queue.rs`), for the
+//! request path: it runs every write queued so far back to back and commits them, so
+//! a request's write costs no lock hand-off and no thread woken per write.
 
+use std::any::Any;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
+use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::Connection;
@@ -19,6 +27,53 @@ const MAX_BATCH: usize = 256;
 /// Failed batches remembered for their writers to read (a failure is a disk error:
 /// rare, and each writer reads it as soon as it wakes).
 const FAILURES_KEPT: usize = 64;
+
+/// One write, run once in its own savepoint.
+pub(super) trait Write {
+    /// Runs the write; whether to keep it (its savepoint is rolled back otherwise).
+    fn run(&mut self, conn: &Connection) -> bool;
+}
+
+/// A write queued for the writer thread.
+pub(super) trait Queued: Write + Send {
+    /// Hands the outcome over once the write's batch has ended: `failure` says why the
+    /// batch did not commit, or why the write never ran.
+    fn finish(self: Box<Self>, failure: Option<&Failure>);
+}
+
+/// Why a batch did not commit (every write in it is rolled back).
+#[derive(Clone)]
+pub(super) struct Failure {
+    message: String,
+    /// Whether the disk refused it (`health.rs`).
+    storage: bool,
+}
+
+impl Failure {
+    fn new(error: rusqlite::Error) -> Failure {
+        let message = error.to_string();
+        let storage = StoreError::Sqlite(error).is_storage_fault();
+        Failure { message, storage }
+    }
+
+    pub(super) fn error(&self) -> StoreError {
+        StoreError::CommitFailed {
+            message: self.message.clone(),
+            storage: self.storage,
+        }
+    }
+}
+
+/// What became of one write in the batch.
+enum Stepped {
+    /// It ran: kept, or rolled back to its savepoint (with the panic it raised, if any).
+    Ran {
+        keep: bool,
+        panic: Option<Box<dyn Any + Send>>,
+    },
+    /// No transaction or savepoint could be opened for it.
+    NotRun(Failure),
+}
 
 pub(super) struct Writer {
     state: Mutex<State>,
@@ -42,8 +97,43 @@ struct State {
     batch: u64,
     /// The last batch that ended.
     ended: u64,
-    /// Recent batches that did not commit, why, and whether the disk refused them.
-    failures: Vec<(u64, String, bool)>,
+    /// Recent batches that did not commit, and why.
+    failures: Vec<(u64, Failure)>,
+}
+
+impl State {
+    /// Why `batch`, which has ended, did not commit; `None` when it committed.
+    fn failure_of(&self, batch: u64) -> Option<&Failure> {
+        self.failures
+            .iter()
+            .find(|(b, _)| *b == batch)
+            .map(|(_, f)| f)
+    }
+}
+
+/// A closure run once as a write and, once it has run, its outcome.
+pub(super) struct Once<F, T, E> {
+    f: Option<F>,
+    pub(super) out: Option<Result<T, E>>,
+}
+
+impl<F, T, E> Once<F, T, E> {
+    pub(super) fn new(f: F) -> Once<F, T, E> {
+        Once {
+            f: Some(f),
+            out: None,
+        }
+    }
+}
+
+impl<F, T, E> Write for Once<F, T, E>
+where
+    F: FnOnce(&Connection) -> Result<T, E>,
+{
+    fn run(&mut self, conn: &Connection) -> bool {
+        let f = self.f.take().expect("a write runs once");
+        self.out.insert(f(conn)).is_ok()
+    }
 }
 
 impl Writer {
@@ -64,10 +154,14 @@ impl Writer {
         }
     }
 
+    /// Takes the connection, counted in `queued` while waiting for it.
     fn lock(&self) -> MutexGuard<'_, State> {
+        self.queued.fetch_add(1, SeqCst);
         // A write that panicked was rolled back to its savepoint before the panic went
-        // on (see `run`), so a poisoned lock still guards a consistent connection.
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
+        // on (see `step`), so a poisoned lock still guards a consistent connection.
+        let st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        self.queued.fetch_sub(1, SeqCst);
+        st
     }
 
     /// Runs `f` on the writer connection in its own savepoint: kept when `f` returns
@@ -77,19 +171,81 @@ impl Writer {
     where
         E: From<StoreError>,
     {
-        self.queued.fetch_add(1, SeqCst);
+        let mut write = Once::new(f);
         let mut st = self.lock();
-        self.queued.fetch_sub(1, SeqCst);
+        let batch = st.batch;
+        let (keep, panic) = match self.step(&mut st, &mut write) {
+            Stepped::NotRun(failure) => return Err(failure.error().into()),
+            Stepped::Ran { keep, panic } => (keep, panic),
+        };
+        if st.ended < batch && (self.queued.load(SeqCst) == 0 || st.jobs >= MAX_BATCH) {
+            self.commit_batch(&mut st);
+        }
+        while st.ended < batch {
+            st = self.ended.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        let failure = st.failure_of(batch).cloned();
+        drop(st);
+        if let Some(panic) = panic {
+            resume_unwind(panic);
+        }
+        match failure {
+            Some(failure) if keep => Err(failure.error().into()),
+            _ => write.out.expect("a write that ran has an outcome"),
+        }
+    }
+
+    /// The writer thread's turn: runs `first` and whatever else `more` holds, back to
+    /// back in one transaction, commits it, and hands every write its outcome.
+    pub(super) fn run_queued(&self, first: Box<dyn Queued>, more: &Receiver<Box<dyn Queued>>) {
+        let mut st = self.lock();
+        let mut ran = Vec::new();
+        let mut next = Some(first);
+        while let Some(mut write) = next.take() {
+            let batch = st.batch;
+            match self.step(&mut st, write.as_mut()) {
+                Stepped::NotRun(failure) => write.finish(Some(&failure)),
+                // Dropped unanswered: its caller learns the write was lost.
+                Stepped::Ran { panic: Some(_), .. } => {
+                    tracing::error!("a write panicked; it was rolled back");
+                }
+                Stepped::Ran { panic: None, .. } => ran.push((batch, write)),
+            }
+            if st.jobs < MAX_BATCH {
+                next = more.try_recv().ok();
+            }
+        }
+        if st.jobs > 0 {
+            self.commit_batch(&mut st);
+        }
+        let outcomes: Vec<_> = ran
+            .into_iter()
+            .map(|(batch, write)| (write, st.failure_of(batch).cloned()))
+            .collect();
+        drop(st);
+        for (write, failure) in outcomes {
+            write.finish(failure.as_ref());
+        }
+    }
+
+    /// Runs `write` in its own savepoint of the open batch, begun here when none is
+    /// open. A write whose savepoint cannot be closed ends the batch, failed: the
+    /// transaction may hold part of it.
+    fn step(&self, st: &mut State, write: &mut dyn Write) -> Stepped {
         if st.jobs == 0 {
-            exec(&st.conn, "BEGIN IMMEDIATE").map_err(StoreError::from)?;
+            if let Err(e) = exec(&st.conn, "BEGIN IMMEDIATE") {
+                return Stepped::NotRun(Failure::new(e));
+            }
         }
         st.jobs += 1;
-        let out = match exec(&st.conn, "SAVEPOINT job") {
-            Ok(()) => catch_unwind(AssertUnwindSafe(|| f(&st.conn))),
-            Err(e) => Ok(Err(StoreError::from(e).into())),
-        };
-        let keep = matches!(out, Ok(Ok(_)));
-        if matches!(out, Ok(Err(_))) {
+        if let Err(e) = exec(&st.conn, "SAVEPOINT job") {
+            let failure = Failure::new(e);
+            self.end(st, Some(failure.clone()));
+            return Stepped::NotRun(failure);
+        }
+        let out = catch_unwind(AssertUnwindSafe(|| write.run(&st.conn)));
+        let keep = matches!(out, Ok(true));
+        if matches!(out, Ok(false)) {
             // Before the rollback below, which is a call of its own.
             self.health.failed_on(&st.conn);
         }
@@ -98,27 +254,12 @@ impl Writer {
         } else {
             exec(&st.conn, "ROLLBACK TO job").and_then(|()| exec(&st.conn, "RELEASE job"))
         };
-        let batch = st.batch;
-        match closed {
-            // The transaction may now hold part of this write: none of it may commit.
-            Err(e) => self.end(&mut st, Some(e)),
-            Ok(()) if self.queued.load(SeqCst) == 0 || st.jobs >= MAX_BATCH => {
-                let failure = self.commit(&st.conn);
-                self.end(&mut st, failure);
-            }
-            Ok(()) => {}
+        if let Err(e) = closed {
+            self.end(st, Some(Failure::new(e)));
         }
-        while st.ended < batch {
-            st = self.ended.wait(st).unwrap_or_else(|p| p.into_inner());
-        }
-        let failure = st.failures.iter().find(|(b, ..)| *b == batch).cloned();
-        drop(st);
-        let out = out.unwrap_or_else(|panic| resume_unwind(panic));
-        match failure {
-            Some((_, message, storage)) if keep => {
-                Err(StoreError::CommitFailed { message, storage }.into())
-            }
-            _ => out,
+        Stepped::Ran {
+            keep,
+            panic: out.err(),
         }
     }
 
@@ -127,8 +268,7 @@ impl Writer {
     pub fn exclusive<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
         let mut st = self.lock();
         if st.jobs > 0 {
-            let failure = self.commit(&st.conn);
-            self.end(&mut st, failure);
+            self.commit_batch(&mut st);
         }
         self.cache.invalidate();
         self.readers.end_stale();
@@ -138,30 +278,28 @@ impl Writer {
         out
     }
 
-    /// Commits the open transaction; cached reads are void from before it starts
-    /// until after it is done.
-    fn commit(&self, conn: &Connection) -> Option<rusqlite::Error> {
+    /// Commits the open transaction and ends its batch; cached reads are void from
+    /// before it starts until after it is done.
+    fn commit_batch(&self, st: &mut State) {
         self.cache.invalidate();
-        let failure = exec(conn, "COMMIT").err();
+        let failure = exec(&st.conn, "COMMIT").err();
         match &failure {
             None => self.health.committed(),
             Some(e) => self.health.failed(e),
         }
         self.cache.invalidate();
         self.readers.end_stale();
-        failure
+        self.end(st, failure.map(Failure::new));
     }
 
     /// Ends the open batch; a failed one is rolled back whole and remembered.
-    fn end(&self, st: &mut State, failure: Option<rusqlite::Error>) {
-        if let Some(error) = failure {
+    fn end(&self, st: &mut State, failure: Option<Failure>) {
+        if let Some(failure) = failure {
             let _ = st.conn.execute_batch("ROLLBACK");
             if st.failures.len() == FAILURES_KEPT {
                 st.failures.remove(0);
             }
-            let message = error.to_string();
-            let storage = StoreError::Sqlite(error).is_storage_fault();
-            st.failures.push((st.batch, message, storage));
+            st.failures.push((st.batch, failure));
         }
         st.ended = st.batch;
         st.batch += 1;

@@ -332,17 +332,18 @@ pub async fn handle(
     }
     let format = negotiate(incoming.accept.as_deref(), incoming.media_type().as_deref());
     let now = state.service.clock.now();
-    let outcome = state
-        .service
-        .with_store(
-            move |store| match store.read(|tx| checked(tx, &incoming))? {
-                Checked::Types(types) => Ok(Reply::Types(types)),
-                Checked::Upsert(request) => store
-                    .write(|tx| upsert(tx, request, now))
-                    .map(Reply::Upserted),
-            },
-        )
-        .await;
+    let service = &state.service;
+    let outcome = match service
+        .with_store(move |store| store.read(|tx| checked(tx, &incoming)))
+        .await
+    {
+        Ok(Checked::Types(types)) => Ok(Reply::Types(types)),
+        Ok(Checked::Upsert(request)) => service
+            .submit(move |tx| upsert(tx, request, now))
+            .await
+            .map(Reply::Upserted),
+        Err(e) => Err(e),
+    };
     match outcome {
         Ok(Reply::Upserted(u)) if u.added => {
             result(format, StatusCode::OK, &u.id, 1, "Contact item added")

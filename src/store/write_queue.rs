@@ -1,0 +1,228 @@
+//! The writer thread: the request path's writes go to it through a channel and come
+//! back through a one-shot channel each, so an async worker awaits its write instead
+//! of blocking a thread on the writer's lock. The thread starts with the first write
+//! handed to it (a world that is only read never has one), and stops, its queue
+//! drained, when the last handle to the store is dropped.
+
+use std::future::Future;
+use std::sync::mpsc::{channel, Sender};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::{self, JoinHandle};
+
+use rusqlite::Connection;
+use tokio::sync::oneshot;
+
+use super::error::StoreError;
+use super::writer::{Failure, Once, Queued, Write, Writer};
+
+/// The writer thread stopped before it answered a write (the write panicked, or the
+/// thread could not be started): whether it committed is unknown to the caller.
+#[derive(Debug, thiserror::Error)]
+#[error("the writer dropped the write")]
+pub struct WriteLost;
+
+pub(super) struct WriteQueue {
+    writer: Arc<Writer>,
+    jobs: OnceLock<Sender<Box<dyn Queued>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
+}
+
+impl WriteQueue {
+    pub fn new(writer: Arc<Writer>) -> WriteQueue {
+        WriteQueue {
+            writer,
+            jobs: OnceLock::new(),
+            thread: Mutex::new(None),
+        }
+    }
+
+    /// Queues `f` for the writer thread; the future resolves once the write's batch
+    /// has ended, so an `Ok` is durable.
+    pub fn submit<T, E>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    ) -> impl Future<Output = Result<Result<T, E>, WriteLost>> + Send + 'static
+    where
+        T: Send + 'static,
+        E: From<StoreError> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel();
+        let job = Box::new(Job {
+            write: Once::new(f),
+            reply,
+        });
+        // A send fails only when the thread could not be started: the job is dropped
+        // with its reply, and the future below says so.
+        let _ = self.jobs.get_or_init(|| self.start()).send(job);
+        async move { answer.await.map_err(|_| WriteLost) }
+    }
+
+    fn start(&self) -> Sender<Box<dyn Queued>> {
+        let (jobs, queue) = channel::<Box<dyn Queued>>();
+        let writer = Arc::clone(&self.writer);
+        let started = thread::Builder::new().name("writer".into()).spawn(move || {
+            while let Ok(first) = queue.recv() {
+                writer.run_queued(first, &queue);
+            }
+        });
+        match started {
+            Ok(handle) => *self.thread.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle),
+            Err(e) => tracing::error!(error = %e, "the writer thread did not start"),
+        }
+        jobs
+    }
+}
+
+impl Drop for WriteQueue {
+    /// Closes the queue and waits for the thread to drain it, so the connection is
+    /// closed (and the database file free) once the store is gone. The last handle may
+    /// be dropped by a write on the writer thread itself, which must not wait for
+    /// itself: it ends on its own once that write is done.
+    fn drop(&mut self) {
+        drop(self.jobs.take());
+        let handle = self
+            .thread
+            .get_mut()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(handle) = handle {
+            if handle.thread().id() != thread::current().id() {
+                let _ = handle.join();
+            }
+        }
+    }
+}
+
+/// A queued write, and where to send its outcome.
+struct Job<F, T, E> {
+    write: Once<F, T, E>,
+    reply: oneshot::Sender<Result<T, E>>,
+}
+
+impl<F, T, E> Write for Job<F, T, E>
+where
+    F: FnOnce(&Connection) -> Result<T, E>,
+{
+    fn run(&mut self, conn: &Connection) -> bool {
+        self.write.run(conn)
+    }
+}
+
+impl<F, T, E> Queued for Job<F, T, E>
+where
+    F: FnOnce(&Connection) -> Result<T, E> + Send,
+    T: Send,
+    E: From<StoreError> + Send,
+{
+    fn finish(self: Box<Self>, failure: Option<&Failure>) {
+        let Job { write, reply } = *self;
+        let answer = match (write.out, failure) {
+            (Some(Ok(_)), Some(failure)) | (None, Some(failure)) => Err(failure.error().into()),
+            (Some(out), _) => out,
+            (None, None) => return,
+        };
+        // The caller may have gone (its client hung up); the write stands.
+        let _ = reply.send(answer);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use actix_web::rt::System;
+    use futures_util::future::join_all;
+
+    use super::*;
+    use crate::store::handle::Store;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("q.db")).unwrap();
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                Ok(tx
+                    .conn
+                    .execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY)")?)
+            })
+            .unwrap();
+        (dir, store)
+    }
+
+    fn insert(store: &Store, k: i64, fail: bool) -> impl Future<Output = Result<(), StoreError>> {
+        let written = store.submit(move |tx| {
+            tx.conn.execute("INSERT INTO t (k) VALUES (?1)", [k])?;
+            if fail {
+                return Err(StoreError::Conflict);
+            }
+            Ok(())
+        });
+        async move { written.await.expect("answered") }
+    }
+
+    fn keys(store: &Store) -> Vec<i64> {
+        store
+            .read(|tx| -> Result<Vec<i64>, StoreError> {
+                let mut stmt = tx.conn.prepare("SELECT k FROM t ORDER BY k")?;
+                let rows = stmt.query_map([], |r| r.get(0))?;
+                Ok(rows.collect::<Result<_, _>>()?)
+            })
+            .unwrap()
+    }
+
+    #[test]
+    fn queued_writes_all_commit_and_failed_ones_leave_nothing() {
+        let (_dir, store) = store();
+        let outcomes =
+            System::new().block_on(join_all((0..300).map(|k| insert(&store, k, k % 7 == 0))));
+        for (k, outcome) in outcomes.iter().enumerate() {
+            assert_eq!(outcome.is_err(), k % 7 == 0, "write {k}: {outcome:?}");
+        }
+        let expected: Vec<i64> = (0..300).filter(|k| k % 7 != 0).collect();
+        assert_eq!(keys(&store), expected);
+    }
+
+    #[test]
+    fn queued_and_blocking_writes_interleave() {
+        let (_dir, store) = store();
+        let blocking = {
+            let store = store.clone();
+            thread::spawn(move || {
+                for k in 1000..1100 {
+                    store
+                        .write(|tx| -> Result<usize, StoreError> {
+                            Ok(tx.conn.execute("INSERT INTO t (k) VALUES (?1)", [k])?)
+                        })
+                        .unwrap();
+                }
+            })
+        };
+        let queued = System::new().block_on(join_all((0..100).map(|k| insert(&store, k, false))));
+        blocking.join().unwrap();
+        assert!(queued.iter().all(Result::is_ok));
+        let expected: Vec<i64> = (0..100).chain(1000..1100).collect();
+        assert_eq!(keys(&store), expected);
+    }
+
+    #[test]
+    fn a_panicking_write_is_lost_and_rolled_back_and_the_thread_goes_on() {
+        let (_dir, store) = store();
+        let lost = store.submit(|tx| -> Result<(), StoreError> {
+            tx.conn.execute("INSERT INTO t (k) VALUES (1)", [])?;
+            panic!("boom");
+        });
+        System::new().block_on(async {
+            assert!(lost.await.is_err());
+            insert(&store, 2, false).await.unwrap();
+        });
+        assert_eq!(keys(&store), vec![2]);
+    }
+
+    #[test]
+    fn the_thread_closes_the_database_with_the_last_handle() {
+        let (dir, store) = store();
+        System::new().block_on(insert(&store, 1, false)).unwrap();
+        assert!(dir.path().join("q.db-wal").exists());
+        drop(store);
+        // SQLite removes the WAL when its last connection closes, the writer's included.
+        assert!(!dir.path().join("q.db-wal").exists());
+    }
+}
