@@ -7,7 +7,6 @@
 
 use chrono::Utc;
 use rusqlite::params;
-use uuid::Uuid;
 
 use super::error::StoreError;
 use super::handle::Store;
@@ -129,7 +128,7 @@ fn bulk_insert(
             for (item_type, value) in [(email_type, &email), (mobile_type, &mobile)] {
                 if let Some(t) = item_type {
                     let item = ContactItem {
-                        id: Uuid::new_v4().hyphenated().to_string(),
+                        id: ContactItem::new_id(),
                         sub_type: t.sub_type.clone(),
                         value: value.clone(),
                         is_default: true,

@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use crate::model::{ContactItem, ContactItemType, ContactType, LinkedField, UserId};
 use crate::ops::error::OpError;
-use crate::ops::secrets::new_guid;
 use crate::store::{StoreError, Tx};
 
 use super::change::ContactItemChange;
@@ -189,7 +188,7 @@ impl ContactItems {
                 ..item.clone()
             },
             (None, Some(sub_type)) => ContactItem {
-                id: new_guid(),
+                id: ContactItem::new_id(),
                 sub_type: sub_type.to_string(),
                 value: value.to_string(),
                 is_default: true,
@@ -213,7 +212,7 @@ impl ContactItems {
             return Ok(());
         }
         let item = ContactItem {
-            id: new_guid(),
+            id: ContactItem::new_id(),
             sub_type: sub_type.to_string(),
             value: value.to_string(),
             is_default: false,
@@ -240,7 +239,9 @@ impl ContactItems {
             .find(|i| i.sub_type == change.sub_type);
         let was_default = existing.as_ref().is_some_and(|i| i.is_default);
         let item = ContactItem {
-            id: existing.as_ref().map_or_else(new_guid, |i| i.id.clone()),
+            id: existing
+                .as_ref()
+                .map_or_else(ContactItem::new_id, |i| i.id.clone()),
             sub_type: change.sub_type.clone(),
             value: change.value.clone(),
             is_default: change.is_default || first_of_type,
