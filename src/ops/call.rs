@@ -1,9 +1,9 @@
 //! The service seam: one method call from start to finish. [`Service::call`] is all a
 //! protocol layer asks for; it decides here, never there, where the call runs (inline,
 //! on the blocking pool, or on the writer thread), in which transaction (a read
-//! snapshot, the writer, or a rehearsal on a snapshot first for password hashing), and
-//! what is left to do once the transaction is over (the ticket's slide) before the
-//! answer may go out.
+//! snapshot, the writer, and a rehearsal on a snapshot when a write needs password
+//! hashing), and what is left to do once the transaction is over (the ticket's slide)
+//! before the answer may go out.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -56,13 +56,17 @@ struct Call {
     hashes: HashMemo,
 }
 
-/// A write that was rolled back, with what the call did besides (the journal still
-/// names its user).
-struct RolledBack(OpError, Effects);
+/// Why a write was rolled back.
+enum Undone {
+    /// The method failed; what the call did besides stays (the journal names its user).
+    Failed(OpError, Effects),
+    /// The call needed argon2, which the writer does not run: see `hashing.rs`.
+    Unhashed(Box<Call>),
+}
 
-impl From<StoreError> for RolledBack {
-    fn from(e: StoreError) -> RolledBack {
-        RolledBack(e.into(), Effects::default())
+impl From<StoreError> for Undone {
+    fn from(e: StoreError) -> Undone {
+        Undone::Failed(e.into(), Effects::default())
     }
 }
 
@@ -71,20 +75,25 @@ impl Service {
     /// node, never an `Err`. A lookup (a few rows by key, on a snapshot that never
     /// waits) runs right here: a hop to the blocking pool would cost more than the
     /// lookup. Other reads run on the blocking pool, since scans block; writes run on
-    /// the writer thread, which this awaits without blocking a thread; password hashing
-    /// is rehearsed on the blocking pool first, so the writer never hashes.
+    /// the writer thread, which this awaits without blocking a thread. The writer never
+    /// runs argon2: a write that needs it is rehearsed on the blocking pool and run
+    /// again (`hashing.rs`).
     pub async fn call(
         &self,
         method: Method,
         args: Args,
         request: RequestInfo,
     ) -> Result<Answer, Interrupted> {
+        let hashes = match method.access {
+            Access::Write => HashMemo::on_writer(),
+            _ => HashMemo::hashing(),
+        };
         let call = Call {
             method,
             args,
             request,
             now: self.clock.now(),
-            hashes: HashMemo::default(),
+            hashes,
         };
         let done = match method.access {
             Access::Lookup => self.read(&call),
@@ -94,13 +103,15 @@ impl Service {
                     .await
                     .map_err(|_| Interrupted)?
             }
-            Access::Write => self.write(call).await?,
-            Access::HashThenWrite => {
-                let service = self.clone();
-                let call = spawn_blocking(move || service.rehearse(call))
-                    .await
-                    .map_err(|_| Interrupted)?;
-                self.write(call).await?
+            // Twice at most: a call back from its rehearsal may hash, so it cannot miss.
+            Access::Write => {
+                let mut call = call;
+                loop {
+                    match self.write(call).await? {
+                        Ok(done) => break done,
+                        Err(unhashed) => call = self.rehearse(unhashed).await?,
+                    }
+                }
             }
         };
         if let Some(owed) = done.owed {
@@ -128,37 +139,49 @@ impl Service {
         self.conclude(call.method, outcome, effects.into_inner(), snapshot)
     }
 
-    /// Runs the method once on a read snapshot so its password hashing happens off
-    /// the writer. Only the hashes are kept: the rehearsal stops at its first write
-    /// (the snapshot is read-only) and its outcome is thrown away.
-    fn rehearse(&self, call: Call) -> Call {
-        let _ = self
-            .store
-            .read(|tx| call.run(tx, &self.settings, &RefCell::default()));
-        call
+    /// Runs the call once on a read snapshot, on the blocking pool, so its password
+    /// hashing happens off the writer. Only the hashes are kept: the rehearsal stops at
+    /// its first write (the snapshot is read-only) and its outcome is thrown away.
+    async fn rehearse(&self, mut call: Call) -> Result<Call, Interrupted> {
+        call.hashes.allow_hashing();
+        let service = self.clone();
+        spawn_blocking(move || {
+            let _ = service
+                .store
+                .read(|tx| call.run(tx, &service.settings, &RefCell::default()));
+            call
+        })
+        .await
+        .map_err(|_| Interrupted)
     }
 
     /// Runs a writing method in one transaction on the writer thread (rolled back on
-    /// any error); resolves once that transaction has ended.
-    async fn write(&self, call: Call) -> Result<Invocation, Interrupted> {
+    /// any error); resolves once that transaction has ended. A call that needed argon2
+    /// comes back whole, rolled back, to be rehearsed.
+    async fn write(&self, call: Call) -> Result<Result<Invocation, Call>, Interrupted> {
         let method = call.method;
         let settings = Arc::clone(&self.settings);
         let written = self
             .store
             .submit(move |tx| {
                 let effects = RefCell::default();
-                match call.run(tx, &settings, &effects) {
+                let outcome = call.run(tx, &settings, &effects);
+                if call.hashes.missed() {
+                    return Err(Undone::Unhashed(Box::new(call)));
+                }
+                match outcome {
                     Ok(reply) => Ok((reply, effects.into_inner())),
-                    Err(e) => Err(RolledBack(e, effects.into_inner())),
+                    Err(e) => Err(Undone::Failed(e, effects.into_inner())),
                 }
             })
             .await
             .map_err(|_| Interrupted)?;
         let (outcome, effects) = match written {
             Ok((reply, effects)) => (Ok(reply), effects),
-            Err(RolledBack(e, effects)) => (Err(e), effects),
+            Err(Undone::Failed(e, effects)) => (Err(e), effects),
+            Err(Undone::Unhashed(call)) => return Ok(Err(*call)),
         };
-        Ok(self.conclude(method, outcome, effects, None))
+        Ok(Ok(self.conclude(method, outcome, effects, None)))
     }
 
     /// Turns a call's outcome into its answer, and keeps or owes its ticket's slide.
@@ -224,7 +247,7 @@ impl Call {
             hashes: &self.hashes,
         };
         let reply = (self.method.run)(&ctx, &self.args)?;
-        if self.method.access.writes() {
+        if self.method.access == Access::Write {
             let mut effects = effects.borrow_mut();
             if let Some(s) = effects.slide.take_if(|s| urgent(settings, s)) {
                 tx.extend_ticket(&s.ticket, s.to, None)?;

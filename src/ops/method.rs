@@ -18,16 +18,9 @@ pub enum Access {
     /// A read answering every matching user: the method runs on a snapshot that
     /// stays open while its rows are read and written out (see `rows`).
     Stream,
+    /// A write; one that needs argon2 is rehearsed on a snapshot first, so the hashing
+    /// does not hold up every other write (see `hashing`).
     Write,
-    /// A write that hashes or checks a password: rehearsed on a snapshot first, so
-    /// the hashing does not hold up every other write (see `hashing`).
-    HashThenWrite,
-}
-
-impl Access {
-    pub fn writes(self) -> bool {
-        matches!(self, Access::Write | Access::HashThenWrite)
-    }
 }
 
 type Handler = fn(&Ctx, &Args) -> Result<Reply, OpError>;

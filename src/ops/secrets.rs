@@ -41,6 +41,14 @@ pub fn verify_password(password: &str, hash: Option<&str>) -> bool {
     ok
 }
 
+/// Whether `password` matched the stored `hash` lately, known without argon2: the
+/// first half of [`verify_password`], for a caller that may not hash. `false` says
+/// only that it is not known.
+pub fn verified_lately(password: &str, hash: Option<&str>) -> bool {
+    let memo = verified();
+    hash.is_some_and(|hash| memo.contains(&memo.entry(hash, password)))
+}
+
 pub fn secrets_equal(given: &str, expected: &str) -> bool {
     given.as_bytes().ct_eq(expected.as_bytes()).into()
 }

@@ -39,9 +39,6 @@ macro_rules! method {
     (stream $($spec:tt)*) => {
         MethodSpec { access: Access::Stream, ..method!($($spec)*) }
     };
-    (hashing $($spec:tt)*) => {
-        MethodSpec { access: Access::HashThenWrite, ..method!($($spec)*) }
-    };
     ($name:literal, $root:ident, [$($param:expr),* $(,)?], $run:path, $summary:literal) => {
         method!($name, $root, &[$($param),*], $run, $summary)
     };
@@ -76,14 +73,14 @@ const USER_PAGE: &[Param] = &[
 
 /// In declaration order, which is the order of the WSDL and the help page.
 pub static METHODS: &[MethodSpec] = &[
-    method!(hashing "AuthenticateUser", Root, [s("UID"), s("PWD")], auth::authenticate_user,
+    method!("AuthenticateUser", Root, [s("UID"), s("PWD")], auth::authenticate_user,
         "Logs a user in and returns an authentication ticket."),
-    method!(hashing "AuthenticateUser1", Root, [s("UID"), s("PWD"), s("Lang")], auth::authenticate_user1,
+    method!("AuthenticateUser1", Root, [s("UID"), s("PWD"), s("Lang")], auth::authenticate_user1,
         "Logs a user in with a session language and returns an authentication ticket."),
     method!("AuthenticateUserViaWindows", Root, [s("language"), s("oldTicket")],
         auth::authenticate_user_via_windows,
         "Logs in the Windows identity of the request (none exists on this server)."),
-    method!(hashing "RenewTicket", Root, [s("UID"), s("PWD"), s("Lang"), s("OldTicket")],
+    method!("RenewTicket", Root, [s("UID"), s("PWD"), s("Lang"), s("OldTicket")],
         auth::renew_ticket,
         "Re-validates credentials and renews the old ticket, or issues a new one."),
     method!("CreateTicketforUser", Root, [s("TrustedUserPwd"), s("UserName")],
@@ -93,7 +90,7 @@ pub static METHODS: &[MethodSpec] = &[
         "Tells whether a ticket is valid, without extending it."),
     method!("LogOut", Root, [s("AuthenticationTicket")], auth::log_out,
         "Ends the session of a ticket."),
-    method!(hashing "ChangeUserPassword", Root,
+    method!("ChangeUserPassword", Root,
         [s("AuthenticationTicket"), s("UserName"), s("NewPassword")],
         passwords::change_user_password,
         "Sets a new password for the caller or, for a user manager, another user."),
@@ -138,14 +135,14 @@ pub static METHODS: &[MethodSpec] = &[
         [s("AuthenticationTicket"), i("SortBy"), b("SortAscending"), b("DetailMode")],
         domains::get_co_workers1,
         "Returns the caller's co-workers in a chosen order, in full or identity only."),
-    method!(hashing "CreateUser", Response,
+    method!("CreateUser", Response,
         [s("AuthenticationTicket"), s("DomainName"), s("UserName"), s("FirstName"), s("LastName"),
          s("EmailAddress"), s("Password"), b("ReadOnlyUser"), s("AuthenticationSource")],
         admin::create_user,
         "Creates a user and returns its id. System administrators only."),
     method!("DeleteUser", Response, [s("AuthenticationTicket"), s("UserName")], admin::delete_user,
         "Deletes a user, named by login name or as ID:123. System administrators only."),
-    method!(hashing "DeleteUser1", Response,
+    method!("DeleteUser1", Response,
         [s("AuthenticationTicket"), s("UserPassword"), s("UserName")], admin::delete_user1,
         "Deletes a user after checking the caller's own password. System administrators only."),
     method!("UpdateUserEmail", Response,
