@@ -1,6 +1,7 @@
 //! The only place with SQL in the crate. One SQLite file in WAL mode; every write is
-//! one transaction on the single writer connection (`writer.rs`), so a failed
-//! operation leaves nothing half-written and no client ever sees `database is locked`.
+//! one transaction on the single writer connection (`writer.rs`; a request's write is
+//! run there by the writer thread, `write_queue.rs`), so a failed operation leaves
+//! nothing half-written and no client ever sees `database is locked`.
 //! Concurrent writes share one commit (group commit), and a write returns only once it
 //! is durable. Reads run on pooled read-only connections, each in a snapshot of its
 //! own (`read_pool.rs`, `snapshot.rs`), in parallel with the writer. The schema is
