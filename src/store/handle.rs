@@ -21,9 +21,6 @@ use super::tx::{Conn, Tx};
 use super::write_queue::{WriteLost, WriteQueue};
 use super::writer::Writer;
 
-/// The writer connection's page cache, in KiB.
-const WRITER_CACHE_KIB: i64 = 32 * 1024;
-
 /// A cheap-to-clone handle to the database.
 #[derive(Clone)]
 pub struct Store {
@@ -47,12 +44,6 @@ impl Store {
         // temporary file, which cost a file create and unlink per batch (issue 8).
         conn.pragma_update(None, "temp_store", "MEMORY")?;
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // The writer's cache stays valid across its own commits (no other connection
-        // writes), so the pages its writes touch can stay here. SQLite's default 2 MiB
-        // held too little of a big store's working set: on the million-user held set
-        // an update made 16 `pread`s, 5 with 32 MiB (BENCHMARKS.md, "Writes"). Pages
-        // are allocated only as they are used.
-        conn.pragma_update(None, "cache_size", -WRITER_CACHE_KIB)?;
         schema::migrate(&mut conn)?;
         let cache = Arc::new(ReadCache::default());
         let readers = Arc::new(ReadPool::new(path.to_owned(), Arc::clone(&cache)));
