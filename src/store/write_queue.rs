@@ -5,8 +5,9 @@
 //! drained, when the last handle to the store is dropped.
 
 use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::mpsc::{channel, Sender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 
 use rusqlite::Connection;
@@ -23,17 +24,26 @@ pub struct WriteLost;
 
 pub(super) struct WriteQueue {
     writer: Arc<Writer>,
-    jobs: OnceLock<Sender<Box<dyn Queued>>>,
-    thread: Mutex<Option<JoinHandle<()>>>,
+    thread: Mutex<Option<Thread>>,
+}
+
+/// The running writer thread and its queue.
+struct Thread {
+    jobs: Sender<Box<dyn Queued>>,
+    handle: JoinHandle<()>,
 }
 
 impl WriteQueue {
     pub fn new(writer: Arc<Writer>) -> WriteQueue {
         WriteQueue {
             writer,
-            jobs: OnceLock::new(),
             thread: Mutex::new(None),
         }
+    }
+
+    fn thread(&self) -> MutexGuard<'_, Option<Thread>> {
+        // Every update is a single assignment: a poisoned lock still guards a whole value.
+        self.thread.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Queues `f` for the writer thread; the future resolves once the write's batch
@@ -51,25 +61,38 @@ impl WriteQueue {
             write: Once::new(f),
             reply,
         });
-        // A send fails only when the thread could not be started: the job is dropped
-        // with its reply, and the future below says so.
-        let _ = self.jobs.get_or_init(|| self.start()).send(job);
+        let mut thread = self.thread();
+        if thread.is_none() {
+            *thread = self.start();
+        }
+        // With no thread (it could not be started; the next write tries again) the job
+        // is dropped with its reply, and the future below says so.
+        if let Some(thread) = thread.as_ref() {
+            let _ = thread.jobs.send(job);
+        }
         async move { answer.await.map_err(|_| WriteLost) }
     }
 
-    fn start(&self) -> Sender<Box<dyn Queued>> {
+    fn start(&self) -> Option<Thread> {
         let (jobs, queue) = channel::<Box<dyn Queued>>();
         let writer = Arc::clone(&self.writer);
         let started = thread::Builder::new().name("writer".into()).spawn(move || {
             while let Ok(first) = queue.recv() {
-                writer.run_queued(first, &queue);
+                // A panic between writes (each write's own is caught where it runs)
+                // loses the writes in hand, never the thread.
+                if catch_unwind(AssertUnwindSafe(|| writer.run_queued(first, &queue))).is_err() {
+                    tracing::error!("the writer thread panicked; its open batch is rolled back");
+                    writer.recover();
+                }
             }
         });
         match started {
-            Ok(handle) => *self.thread.lock().unwrap_or_else(|p| p.into_inner()) = Some(handle),
-            Err(e) => tracing::error!(error = %e, "the writer thread did not start"),
+            Ok(handle) => Some(Thread { jobs, handle }),
+            Err(e) => {
+                tracing::error!(error = %e, "the writer thread did not start");
+                None
+            }
         }
-        jobs
     }
 }
 
@@ -79,13 +102,13 @@ impl Drop for WriteQueue {
     /// be dropped by a write on the writer thread itself, which must not wait for
     /// itself: it ends on its own once that write is done.
     fn drop(&mut self) {
-        drop(self.jobs.take());
-        let handle = self
+        let running = self
             .thread
             .get_mut()
             .unwrap_or_else(|p| p.into_inner())
             .take();
-        if let Some(handle) = handle {
+        if let Some(Thread { jobs, handle }) = running {
+            drop(jobs);
             if handle.thread().id() != thread::current().id() {
                 let _ = handle.join();
             }
@@ -133,6 +156,7 @@ mod tests {
 
     use super::*;
     use crate::store::handle::Store;
+    use crate::store::tx::Tx;
 
     fn store() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
@@ -200,6 +224,50 @@ mod tests {
         assert!(queued.iter().all(Result::is_ok));
         let expected: Vec<i64> = (0..100).chain(1000..1100).collect();
         assert_eq!(keys(&store), expected);
+    }
+
+    #[test]
+    fn every_answer_matches_the_disk_when_commits_fail() {
+        let (_dir, store) = store();
+        // An orphan row under a deferred foreign key fails the COMMIT of its batch.
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                Ok(tx.conn.execute_batch(
+                    "CREATE TABLE p (k INTEGER PRIMARY KEY);
+                     CREATE TABLE c (k INTEGER PRIMARY KEY,
+                         p INTEGER REFERENCES p(k) DEFERRABLE INITIALLY DEFERRED)",
+                )?)
+            })
+            .unwrap();
+        let write = |tx: &Tx, k: i64| -> Result<(), StoreError> {
+            tx.conn.execute("INSERT INTO t (k) VALUES (?1)", [k])?;
+            if k % 40 == 0 {
+                tx.conn
+                    .execute("INSERT INTO c (k, p) VALUES (?1, -1)", [k])?;
+            }
+            Ok(())
+        };
+        let blocking = {
+            let store = store.clone();
+            thread::spawn(move || {
+                (1000..1200)
+                    .map(|k| (k, store.write(|tx| write(tx, k)).is_ok()))
+                    .collect::<Vec<_>>()
+            })
+        };
+        let queued = System::new().block_on(join_all((0..400).map(|k| {
+            let written = store.submit(move |tx| write(tx, k));
+            async move { (k, written.await.expect("answered").is_ok()) }
+        })));
+        let answered: Vec<(i64, bool)> =
+            queued.into_iter().chain(blocking.join().unwrap()).collect();
+        let stored = keys(&store);
+        for (k, ok) in answered {
+            assert_eq!(ok, stored.contains(&k), "write {k} answered {ok}");
+            if k % 40 == 0 {
+                assert!(!ok, "write {k} left an orphan");
+            }
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! a request's write costs no lock hand-off and no thread woken per write.
 
 use std::any::Any;
+use std::collections::HashMap;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::mpsc::Receiver;
@@ -24,9 +25,6 @@ use super::read_pool::ReadPool;
 
 /// Writes per transaction at most, so a steady stream of writers still commits.
 const MAX_BATCH: usize = 256;
-/// Failed batches remembered for their writers to read (a failure is a disk error:
-/// rare, and each writer reads it as soon as it wakes).
-const FAILURES_KEPT: usize = 64;
 
 /// One write, run once in its own savepoint.
 pub(super) trait Write {
@@ -97,17 +95,28 @@ struct State {
     batch: u64,
     /// The last batch that ended.
     ended: u64,
-    /// Recent batches that did not commit, and why.
-    failures: Vec<(u64, Failure)>,
+    /// Why the last batch that ended did not commit; `None` when it committed.
+    last_failure: Option<Failure>,
+    /// Blocking writers ([`Writer::run`]) of each batch not yet told how it ended, and
+    /// why it failed if it did: kept until the last of them has read it.
+    waiting: HashMap<u64, (usize, Option<Failure>)>,
 }
 
 impl State {
-    /// Why `batch`, which has ended, did not commit; `None` when it committed.
-    fn failure_of(&self, batch: u64) -> Option<&Failure> {
-        self.failures
-            .iter()
-            .find(|(b, _)| *b == batch)
-            .map(|(_, f)| f)
+    /// Counts a blocking writer into the open (or next) batch.
+    fn wait_on(&mut self, batch: u64) {
+        self.waiting.entry(batch).or_default().0 += 1;
+    }
+
+    /// Why `batch`, which has ended, did not commit, for one of its blocking writers.
+    fn told(&mut self, batch: u64) -> Option<Failure> {
+        let (left, failure) = self.waiting.get_mut(&batch)?;
+        *left -= 1;
+        let failure = failure.clone();
+        if *left == 0 {
+            self.waiting.remove(&batch);
+        }
+        failure
     }
 }
 
@@ -144,7 +153,8 @@ impl Writer {
                 jobs: 0,
                 batch: 1,
                 ended: 0,
-                failures: Vec::new(),
+                last_failure: None,
+                waiting: HashMap::new(),
             }),
             ended: Condvar::new(),
             queued: AtomicUsize::new(0),
@@ -174,8 +184,14 @@ impl Writer {
         let mut write = Once::new(f);
         let mut st = self.lock();
         let batch = st.batch;
+        // Counted in before the write runs: a write whose savepoint cannot be closed
+        // ends its batch, failed, within `step`.
+        st.wait_on(batch);
         let (keep, panic) = match self.step(&mut st, &mut write) {
-            Stepped::NotRun(failure) => return Err(failure.error().into()),
+            Stepped::NotRun(failure) => {
+                st.told(batch);
+                return Err(failure.error().into());
+            }
             Stepped::Ran { keep, panic } => (keep, panic),
         };
         if st.ended < batch && (self.queued.load(SeqCst) == 0 || st.jobs >= MAX_BATCH) {
@@ -184,7 +200,7 @@ impl Writer {
         while st.ended < batch {
             st = self.ended.wait(st).unwrap_or_else(|p| p.into_inner());
         }
-        let failure = st.failure_of(batch).cloned();
+        let failure = st.told(batch);
         drop(st);
         if let Some(panic) = panic {
             resume_unwind(panic);
@@ -195,12 +211,14 @@ impl Writer {
         }
     }
 
-    /// The writer thread's turn: runs `first` and whatever else `more` holds, back to
-    /// back in one transaction, commits it, and hands every write its outcome.
+    /// The writer thread's turn: runs `first` and whatever else `more` holds (up to a
+    /// batch's worth), back to back in one transaction, and commits it. Each write is
+    /// answered as soon as the batch holding it has ended.
     pub(super) fn run_queued(&self, first: Box<dyn Queued>, more: &Receiver<Box<dyn Queued>>) {
         let mut st = self.lock();
-        let mut ran = Vec::new();
+        let mut open: Vec<Box<dyn Queued>> = Vec::new();
         let mut next = Some(first);
+        let mut taken = 0;
         while let Some(mut write) = next.take() {
             let batch = st.batch;
             match self.step(&mut st, write.as_mut()) {
@@ -209,22 +227,33 @@ impl Writer {
                 Stepped::Ran { panic: Some(_), .. } => {
                     tracing::error!("a write panicked; it was rolled back");
                 }
-                Stepped::Ran { panic: None, .. } => ran.push((batch, write)),
+                Stepped::Ran { panic: None, .. } => open.push(write),
             }
-            if st.jobs < MAX_BATCH {
+            if st.ended >= batch {
+                // Its batch failed within `step`, and took the writes before it along.
+                finish_all(&mut open, st.last_failure.as_ref());
+            }
+            taken += 1;
+            if taken < MAX_BATCH {
                 next = more.try_recv().ok();
             }
         }
         if st.jobs > 0 {
             self.commit_batch(&mut st);
         }
-        let outcomes: Vec<_> = ran
-            .into_iter()
-            .map(|(batch, write)| (write, st.failure_of(batch).cloned()))
-            .collect();
-        drop(st);
-        for (write, failure) in outcomes {
-            write.finish(failure.as_ref());
+        finish_all(&mut open, st.last_failure.as_ref());
+    }
+
+    /// Ends a batch the writer thread left open when it panicked between writes: its
+    /// writes were answered as lost, so none of them may commit.
+    pub(super) fn recover(&self) {
+        let mut st = self.lock();
+        if st.jobs > 0 {
+            let failure = Failure {
+                message: "the writer thread panicked".into(),
+                storage: false,
+            };
+            self.end(&mut st, Some(failure));
         }
     }
 
@@ -292,19 +321,27 @@ impl Writer {
         self.end(st, failure.map(Failure::new));
     }
 
-    /// Ends the open batch; a failed one is rolled back whole and remembered.
+    /// Ends the open batch; a failed one is rolled back whole, and why is kept for its
+    /// writers.
     fn end(&self, st: &mut State, failure: Option<Failure>) {
-        if let Some(failure) = failure {
+        if failure.is_some() {
             let _ = st.conn.execute_batch("ROLLBACK");
-            if st.failures.len() == FAILURES_KEPT {
-                st.failures.remove(0);
-            }
-            st.failures.push((st.batch, failure));
         }
+        if let Some((_, kept)) = st.waiting.get_mut(&st.batch) {
+            kept.clone_from(&failure);
+        }
+        st.last_failure = failure;
         st.ended = st.batch;
         st.batch += 1;
         st.jobs = 0;
         self.ended.notify_all();
+    }
+}
+
+/// Answers the writes of a batch that has just ended.
+fn finish_all(writes: &mut Vec<Box<dyn Queued>>, failure: Option<&Failure>) {
+    for write in writes.drain(..) {
+        write.finish(failure);
     }
 }
 
