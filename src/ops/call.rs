@@ -1,9 +1,9 @@
 //! The service seam: one method call from start to finish. [`Service::call`] is all a
 //! protocol layer asks for; it decides here, never there, where the call runs (inline,
 //! on the blocking pool, or on the writer thread), in which transaction (a read
-//! snapshot, the writer, and a rehearsal on a snapshot when a write needs password
-//! hashing), and what is left to do once the transaction is over (the ticket's slide)
-//! before the answer may go out.
+//! snapshot or the writer's), where a write's password hashing runs (beside, never on,
+//! the writer), and what is left to do once the transaction is over (the ticket's
+//! slide) before the answer may go out.
 
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -52,7 +52,7 @@ struct Call {
     args: Args,
     request: RequestInfo,
     now: DateTime<Utc>,
-    /// Hashes worked out once per call, kept from a rehearsal to the write.
+    /// Hashes worked out once per call, kept from one run to the next.
     hashes: HashMemo,
 }
 
@@ -75,9 +75,9 @@ impl Service {
     /// node, never an `Err`. A lookup (a few rows by key, on a snapshot that never
     /// waits) runs right here: a hop to the blocking pool would cost more than the
     /// lookup. Other reads run on the blocking pool, since scans block; writes run on
-    /// the writer thread, which this awaits without blocking a thread. The writer never
-    /// runs argon2: a write that needs it is rehearsed on the blocking pool and run
-    /// again (`hashing.rs`).
+    /// the writer thread, which this awaits without blocking a thread. The writer does
+    /// not run argon2: a write that needs it is rolled back, the hashes it wanted are
+    /// worked out on the blocking pool, and it runs again (`hashing.rs`).
     pub async fn call(
         &self,
         method: Method,
@@ -103,13 +103,13 @@ impl Service {
                     .await
                     .map_err(|_| Interrupted)?
             }
-            // Twice at most: a call back from its rehearsal may hash, so it cannot miss.
+            // A few rounds at most: see `hashing.rs`.
             Access::Write => {
                 let mut call = call;
                 loop {
                     match self.write(call).await? {
                         Ok(done) => break done,
-                        Err(unhashed) => call = self.rehearse(unhashed).await?,
+                        Err(unhashed) => call = self.hash_for(unhashed).await?,
                     }
                 }
             }
@@ -139,16 +139,10 @@ impl Service {
         self.conclude(call.method, outcome, effects.into_inner(), snapshot)
     }
 
-    /// Runs the call once on a read snapshot, on the blocking pool, so its password
-    /// hashing happens off the writer. Only the hashes are kept: the rehearsal stops at
-    /// its first write (the snapshot is read-only) and its outcome is thrown away.
-    async fn rehearse(&self, mut call: Call) -> Result<Call, Interrupted> {
-        call.hashes.allow_hashing();
-        let service = self.clone();
+    /// Works out on the blocking pool the hashes a call wanted on the writer.
+    async fn hash_for(&self, mut call: Call) -> Result<Call, Interrupted> {
         spawn_blocking(move || {
-            let _ = service
-                .store
-                .read(|tx| call.run(tx, &service.settings, &RefCell::default()));
+            call.hashes.work_out();
             call
         })
         .await
@@ -157,7 +151,7 @@ impl Service {
 
     /// Runs a writing method in one transaction on the writer thread (rolled back on
     /// any error); resolves once that transaction has ended. A call that needed argon2
-    /// comes back whole, rolled back, to be rehearsed.
+    /// comes back whole, rolled back, for its hashes.
     async fn write(&self, call: Call) -> Result<Result<Invocation, Call>, Interrupted> {
         let method = call.method;
         let settings = Arc::clone(&self.settings);

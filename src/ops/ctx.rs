@@ -35,7 +35,7 @@ impl Ctx<'_> {
         self.hashes.verify(password, hash)
     }
 
-    /// [`super::secrets::hash_password`], worked out once per call: the rehearsal's salt
+    /// [`super::secrets::hash_password`], worked out once per call: the first salt
     /// is kept.
     pub fn hash_password(&self, password: &str) -> String {
         self.hashes.hash(password)

@@ -81,9 +81,8 @@ impl From<StoreError> for OpError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict => OpError::UsernameExists,
-            // Logged when answered (`reply::failed`): a password method's rehearsal on
-            // a read-only snapshot meets a store error at its first write by design,
-            // and that outcome is never answered.
+            // Logged when answered (`reply::failed`), not here: a call's outcome may
+            // be thrown away unanswered (a write rolled back for its hashes).
             e => OpError::System(e.to_string()),
         }
     }

@@ -1,22 +1,33 @@
 //! Password hashing is slow by design (argon2) and must not hold up the single writer.
-//! Every writing call first runs on the writer with a memo that refuses to hash: a
+//! Every writing call first runs on the writer with a memo that does not hash: a
 //! password verified lately is known without argon2 (`verified.rs`), and that is all a
-//! repeated login needs. A call that needs argon2 is marked here, rolled back, and
-//! rehearsed on a read snapshot beside other requests, only to work out its hashes;
-//! then it runs on the writer again, where the same hashes come from this memo. The
-//! memo lives for one call only.
+//! repeated login needs. A verification or hash the memo cannot give is noted as
+//! wanted, and the call is rolled back; [`HashMemo::work_out`] computes exactly those
+//! on the blocking pool, beside other requests, and the call runs on the writer again,
+//! where they come from this memo. The memo lives for one call only.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 
 use super::secrets::{hash_password, verified_lately, verify_password};
+
+/// Rounds of wanted hashes after which the writer hashes for itself. A call wants new
+/// ones only when a result changes its way (a verified old password lets it on to
+/// hash the new one) or its user's stored hash changed under it.
+const ROUNDS: u32 = 3;
 
 pub struct HashMemo {
     verified: RefCell<Vec<(String, Option<String>, bool)>>,
     hashed: RefCell<Vec<(String, String)>>,
-    /// Whether argon2 may run: not on the writer's first run.
+    /// Whether argon2 may run where the call runs: not on the writer.
     may_hash: bool,
-    /// Set when a call asked for a hash or verification it could not have.
-    missed: Cell<bool>,
+    /// What the call asked for and could not have.
+    wanted: RefCell<Vec<Wanted>>,
+    rounds: u32,
+}
+
+enum Wanted {
+    Verify(String, Option<String>),
+    Hash(String),
 }
 
 impl HashMemo {
@@ -25,7 +36,7 @@ impl HashMemo {
         HashMemo::new(false)
     }
 
-    /// For a read or a rehearsal: hashes as asked, kept for the writer.
+    /// For a read: hashes as asked.
     pub fn hashing() -> HashMemo {
         HashMemo::new(true)
     }
@@ -35,19 +46,32 @@ impl HashMemo {
             verified: RefCell::default(),
             hashed: RefCell::default(),
             may_hash,
-            missed: Cell::new(false),
+            wanted: RefCell::default(),
+            rounds: 0,
         }
     }
 
-    /// Whether the call needed argon2 that it was not allowed: its outcome is void.
+    /// Whether the call needed argon2 that it could not have: its outcome is void.
     pub fn missed(&self) -> bool {
-        self.missed.get()
+        !self.wanted.borrow().is_empty()
     }
 
-    /// Lets argon2 run, for the rehearsal of a call that missed.
-    pub fn allow_hashing(&mut self) {
-        self.may_hash = true;
-        self.missed.set(false);
+    /// Computes what the call wanted (argon2: blocks), for its next run.
+    pub fn work_out(&mut self) {
+        for wanted in self.wanted.get_mut().drain(..) {
+            match wanted {
+                Wanted::Verify(password, hash) => {
+                    let ok = verify_password(&password, hash.as_deref());
+                    self.verified.get_mut().push((password, hash, ok));
+                }
+                Wanted::Hash(password) => {
+                    let hash = hash_password(&password);
+                    self.hashed.get_mut().push((password, hash));
+                }
+            }
+        }
+        self.rounds += 1;
+        self.may_hash |= self.rounds >= ROUNDS;
     }
 
     /// [`verify_password`], worked out once per call.
@@ -64,7 +88,8 @@ impl HashMemo {
             } else if verified_lately(password, hash) {
                 true
             } else {
-                self.missed.set(true);
+                let wanted = Wanted::Verify(password.to_owned(), hash.map(str::to_owned));
+                self.wanted.borrow_mut().push(wanted);
                 return false;
             };
             memo.borrow_mut()
@@ -73,7 +98,7 @@ impl HashMemo {
         })
     }
 
-    /// [`hash_password`], worked out once per call: the rehearsal's salt is kept.
+    /// [`hash_password`], worked out once per call: the salt of the first is kept.
     pub fn hash(&self, password: &str) -> String {
         let memo = &self.hashed;
         let known = memo
@@ -83,7 +108,9 @@ impl HashMemo {
             .map(|(_, h)| h.clone());
         known.unwrap_or_else(|| {
             if !self.may_hash {
-                self.missed.set(true);
+                self.wanted
+                    .borrow_mut()
+                    .push(Wanted::Hash(password.to_owned()));
                 return String::new();
             }
             let hash = hash_password(password);
@@ -98,37 +125,49 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_writers_memo_knows_only_lately_verified_passwords_and_never_hashes() {
+    fn the_writers_memo_wants_what_it_does_not_know_and_never_hashes() {
         let stored = hash_password("right");
-        let memo = HashMemo::on_writer();
+        let mut memo = HashMemo::on_writer();
         assert!(!memo.verify("right", Some(&stored)));
-        assert!(memo.missed(), "an unknown password needs argon2");
+        assert!(!memo.verify("wrong", Some(&stored)));
+        assert!(!memo.verify("anyone", None));
+        assert_eq!(memo.hash("new"), "");
+        assert!(memo.missed(), "each needs argon2");
 
-        let mut rehearsal = memo;
-        rehearsal.allow_hashing();
-        assert!(rehearsal.verify("right", Some(&stored)));
-        assert!(!rehearsal.verify("wrong", Some(&stored)));
-        assert!(!rehearsal.missed());
-
-        // Verified once, the password is known to the next call's writer run.
-        let next = HashMemo::on_writer();
-        assert!(next.verify("right", Some(&stored)));
-        assert!(!next.missed());
-        assert!(!next.verify("wrong", Some(&stored)));
-        assert!(next.missed(), "a wrong password still pays argon2");
-
-        let creating = HashMemo::on_writer();
-        assert_eq!(creating.hash("new"), "");
-        assert!(creating.missed());
+        memo.work_out();
+        assert!(!memo.missed());
+        assert!(memo.verify("right", Some(&stored)));
+        assert!(!memo.verify("wrong", Some(&stored)));
+        assert!(!memo.verify("anyone", None));
+        let hashed = memo.hash("new");
+        assert!(verify_password("new", Some(&hashed)));
+        assert_eq!(memo.hash("new"), hashed, "one salt per call");
+        assert!(!memo.missed());
     }
 
     #[test]
-    fn a_rehearsals_hash_is_the_one_the_writer_stores() {
-        let mut call = HashMemo::on_writer();
-        call.hash("new");
-        call.allow_hashing();
-        let rehearsed = call.hash("new");
-        assert!(verify_password("new", Some(&rehearsed)));
-        assert_eq!(call.hash("new"), rehearsed);
+    fn a_password_verified_lately_is_known_to_the_next_calls_writer_run() {
+        let stored = hash_password("again");
+        let mut first = HashMemo::on_writer();
+        first.verify("again", Some(&stored));
+        first.work_out();
+
+        let next = HashMemo::on_writer();
+        assert!(next.verify("again", Some(&stored)));
+        assert!(!next.missed());
+        assert!(!next.verify("wrong", Some(&stored)));
+        assert!(next.missed(), "a wrong password still pays argon2");
+    }
+
+    #[test]
+    fn after_its_rounds_a_call_hashes_where_it_runs() {
+        let mut memo = HashMemo::on_writer();
+        for round in 0..ROUNDS {
+            memo.hash(&format!("changed {round}"));
+            assert!(memo.missed());
+            memo.work_out();
+        }
+        assert!(!memo.hash("once more").is_empty());
+        assert!(!memo.missed());
     }
 }

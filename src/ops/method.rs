@@ -18,8 +18,7 @@ pub enum Access {
     /// A read answering every matching user: the method runs on a snapshot that
     /// stays open while its rows are read and written out (see `rows`).
     Stream,
-    /// A write; one that needs argon2 is rehearsed on a snapshot first, so the hashing
-    /// does not hold up every other write (see `hashing`).
+    /// A write; argon2 runs beside the writer, never on it (see `hashing`).
     Write,
 }
 

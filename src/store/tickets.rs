@@ -104,7 +104,7 @@ impl Tx<'_> {
             .conn
             .prepare_cached("DELETE FROM tickets WHERE expires_at <= ?1")?
             .execute([to_epoch(now)])?;
-        // Forgotten only once deleted: a rehearsal on a read-only snapshot fails first.
+        // Forgotten only once deleted: on a read-only snapshot the delete fails first.
         let evicted = self.slides.evicted();
         let deleted = super::sliding::delete_tickets(&self.conn, &evicted)?;
         self.slides.forget_evicted(&evicted);
