@@ -66,8 +66,26 @@ fn bulk_insert(
     domains: &[&str],
     with_vendor_ids: usize,
 ) -> Result<usize, StoreError> {
+    let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "OFF")?;
     conn.pragma_update(None, "cache_size", -262_144)?;
+    let inserted = insert_all(conn, count, password_hash, domains, with_vendor_ids);
+    // The writer's own settings again, whatever happened: every later write must be
+    // durable before it is acknowledged.
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "cache_size", cache)?;
+    inserted?;
+    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(count)
+}
+
+fn insert_all(
+    conn: &mut rusqlite::Connection,
+    count: usize,
+    password_hash: &str,
+    domains: &[&str],
+    with_vendor_ids: usize,
+) -> Result<(), StoreError> {
     let txn = conn.transaction()?;
     {
         let mut domain_ids = Vec::with_capacity(domains.len());
@@ -146,8 +164,25 @@ fn bulk_insert(
             }
         }
     }
-    txn.commit()?;
-    conn.pragma_update(None, "synchronous", "FULL")?;
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    Ok(count)
+    Ok(txn.commit()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::handle::Store;
+
+    #[test]
+    fn a_failed_bulk_load_leaves_the_writer_durable() {
+        let (_dir, store) = Store::seeded_for_test();
+        store.bulk_insert_users(5, "x", &[], 0).unwrap();
+        // The same generated names again: the load fails on the first.
+        assert!(store.bulk_insert_users(5, "x", &[], 0).is_err());
+        let (synchronous, cache): (i64, i64) = store.writer.exclusive(|conn| {
+            let sync = conn.pragma_query_value(None, "synchronous", |r| r.get(0));
+            let cache = conn.pragma_query_value(None, "cache_size", |r| r.get(0));
+            (sync.unwrap(), cache.unwrap())
+        });
+        assert_eq!(synchronous, 2, "FULL");
+        assert_eq!(cache, -2000, "SQLite's default");
+    }
 }
