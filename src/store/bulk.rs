@@ -54,29 +54,31 @@ impl Store {
         domains: &[&str],
         with_vendor_ids: usize,
     ) -> Result<usize, StoreError> {
-        self.writer
-            .exclusive(|conn| bulk_insert(conn, count, password_hash, domains, with_vendor_ids))
+        self.writer.exclusive(|conn| {
+            relaxed(conn, |conn| {
+                insert_all(conn, count, password_hash, domains, with_vendor_ids)
+            })?;
+            Ok(count)
+        })
     }
 }
 
-fn bulk_insert(
+/// Runs `load` with durability relaxed and a big cache, then checkpoints the WAL.
+fn relaxed(
     conn: &mut rusqlite::Connection,
-    count: usize,
-    password_hash: &str,
-    domains: &[&str],
-    with_vendor_ids: usize,
-) -> Result<usize, StoreError> {
+    load: impl FnOnce(&mut rusqlite::Connection) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
     let cache: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
     conn.pragma_update(None, "synchronous", "OFF")?;
     conn.pragma_update(None, "cache_size", -262_144)?;
-    let inserted = insert_all(conn, count, password_hash, domains, with_vendor_ids);
+    let loaded = load(conn);
     // The writer's own settings again, whatever happened: every later write must be
     // durable before it is acknowledged.
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "cache_size", cache)?;
-    inserted?;
+    loaded?;
     conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
-    Ok(count)
+    Ok(())
 }
 
 fn insert_all(
