@@ -439,3 +439,24 @@ impl VendorProfile {
             .unwrap_or(mobile)
     }
 }
+
+#[cfg(test)]
+mod contact_item_tests {
+    use super::ContactItem;
+
+    #[test]
+    fn new_item_ids_are_version_7_guids_in_creation_order() {
+        let ids: Vec<String> = (0..100).map(|_| ContactItem::new_id()).collect();
+        for id in &ids {
+            let parsed = uuid::Uuid::parse_str(id).unwrap();
+            assert_eq!(parsed.get_version_num(), 7, "{id}");
+            assert_eq!(
+                *id,
+                parsed.hyphenated().to_string(),
+                "lower-case, hyphenated"
+            );
+        }
+        // What keeps a batch's new entries on one index page.
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
+    }
+}
