@@ -83,7 +83,7 @@ impl Answer {
         Ok(match measured {
             Ok(Measured::Whole(text)) => ok_xml(shape.content_type(), text),
             Ok(Measured::Sized(len, chunks)) => {
-                ok_xml(shape.content_type(), Streamed::new(len, chunks))
+                ok_xml(shape.content_type(), Streamed::new(len, *chunks))
             }
             Err(error) => shape.whole(&ops::failed(self.method.root, error)),
         })
@@ -92,8 +92,8 @@ impl Answer {
 
 enum Measured {
     Whole(String),
-    /// The length, and the chunks rewound to send.
-    Sized(u64, Chunks),
+    /// The length, and the chunks rewound to send (boxed: they hold a connection).
+    Sized(u64, Box<Chunks>),
 }
 
 /// The first pass: the answer's length, and the answer itself while it is small.
@@ -108,7 +108,7 @@ fn measure(mut chunks: Chunks) -> Result<Measured, OpError> {
         Some(text) => Measured::Whole(text),
         None => {
             chunks.rewind();
-            Measured::Sized(len as u64, chunks)
+            Measured::Sized(len as u64, Box::new(chunks))
         }
     })
 }

@@ -44,6 +44,12 @@ impl Health {
         }
     }
 
+    /// Syncing the WAL after a commit failed: the disk may not keep what it took.
+    pub fn sync_failed(&self, message: &str) {
+        tracing::error!(error = message, "the database refuses writes");
+        self.set(Some(message.to_string()));
+    }
+
     /// A write committed: the disk takes writes again.
     pub fn committed(&self) {
         if self.fault().is_some() {

@@ -3,7 +3,7 @@
 //! run there by the writer thread, `write_queue.rs`), so a failed operation leaves
 //! nothing half-written and no client ever sees `database is locked`.
 //! Concurrent writes share one commit (group commit), and a write returns only once it
-//! is durable. Reads run on pooled read-only connections, each in a snapshot of its
+//! is durable (`durable.rs`; WAL checkpoints in `checkpoints.rs`). Reads run on pooled read-only connections, each in a snapshot of its
 //! own (`read_pool.rs`, `snapshot.rs`), in parallel with the writer. The schema is
 //! migrated in code at start (`schema.rs`).
 //!
@@ -14,9 +14,11 @@
 
 mod batches;
 mod bulk;
+mod checkpoints;
 mod contact_items;
 mod credential_cache;
 mod domains;
+mod durable;
 mod epoch;
 mod error;
 mod export;
@@ -25,6 +27,7 @@ mod fixture_source;
 mod fixtures;
 mod handle;
 mod health;
+mod helper_thread;
 mod lifetime;
 mod listing;
 mod lock;

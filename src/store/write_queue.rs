@@ -2,11 +2,13 @@
 //! back through a one-shot channel each, so an async worker awaits its write instead
 //! of blocking a thread on the writer's lock. The thread starts with the first write
 //! handed to it (a world that is only read never has one), and stops, its queue
-//! drained, when the last handle to the store is dropped.
+//! drained, when the last handle to the store is dropped. Beside it run its helpers:
+//! the syncer, which answers a committed batch once the WAL is synced (`durable.rs`),
+//! and the checkpointer (`checkpoints.rs`).
 
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::mpsc::{channel, Sender};
+use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 
@@ -14,6 +16,7 @@ use rusqlite::Connection;
 use tokio::sync::oneshot;
 
 use super::error::StoreError;
+use super::helper_thread::HelperThread;
 use super::writer::{Failure, Once, Queued, Write, Writer};
 
 /// The writer thread stopped before it answered a write (the write panicked, or the
@@ -77,12 +80,21 @@ impl WriteQueue {
         let (jobs, queue) = channel::<Box<dyn Queued>>();
         let writer = Arc::clone(&self.writer);
         let started = thread::Builder::new().name("writer".into()).spawn(move || {
+            // Dropped when the queue closes, once they have finished their work.
+            let syncer = Syncer::start(Arc::clone(&writer));
+            let checkpointer = writer.checkpointer();
             while let Ok(first) = queue.recv() {
+                let turn =
+                    || writer.run_queued(first, &queue, checkpointer.as_ref(), syncer.is_some());
                 // A panic between writes (each write's own is caught where it runs)
                 // loses the writes in hand, never the thread.
-                if catch_unwind(AssertUnwindSafe(|| writer.run_queued(first, &queue))).is_err() {
+                let Ok(committed) = catch_unwind(AssertUnwindSafe(turn)) else {
                     tracing::error!("the writer thread panicked; its open batch is rolled back");
                     writer.recover();
+                    continue;
+                };
+                if let Some(syncer) = syncer.as_ref().filter(|_| !committed.is_empty()) {
+                    syncer.hand(committed);
                 }
             }
         });
@@ -113,6 +125,37 @@ impl Drop for WriteQueue {
                 let _ = handle.join();
             }
         }
+    }
+}
+
+/// The syncer thread: answers the writes of each batch handed to it once the batch
+/// is durable. They reach it already run, their closures (which may hold the last
+/// handle to the store) dropped on the writer thread.
+pub(super) struct Syncer(HelperThread<Vec<Box<dyn Queued>>>);
+
+impl Syncer {
+    /// Starts the thread; `None` when it cannot be started (the writer thread then
+    /// syncs each batch itself).
+    pub fn start(writer: Arc<Writer>) -> Option<Syncer> {
+        HelperThread::start(
+            "syncer",
+            move |committed: Receiver<Vec<Box<dyn Queued>>>| {
+                while let Ok(mut due) = committed.recv() {
+                    // Everything committed so far rides on the one fsync.
+                    due.extend(committed.try_iter().flatten());
+                    let failure = writer.make_durable();
+                    for write in due {
+                        write.finish(failure.as_ref());
+                    }
+                }
+            },
+        )
+        .map(Syncer)
+    }
+
+    /// Hands over the writes of a committed batch, to be answered once it is durable.
+    pub fn hand(&self, writes: Vec<Box<dyn Queued>>) {
+        self.0.send(writes);
     }
 }
 

@@ -1,7 +1,8 @@
 //! The single writer connection, with group commit. Each write runs in its own
 //! savepoint inside a shared transaction, and one fsync makes a whole batch of writes
 //! durable at once. Nobody hears of their write before the transaction holding it has
-//! committed: an acknowledged write is on disk.
+//! committed and the WAL holding it is synced (`durable.rs`): an acknowledged write is
+//! on disk.
 //!
 //! Two ways in. [`Writer::run`] is for a caller that blocks (an admin call, a fixture
 //! load, a test): it queues on the connection's lock, and the last writer in line
@@ -12,12 +13,15 @@
 use std::any::Any;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, resume_unwind, AssertUnwindSafe};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering::SeqCst};
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+use super::checkpoints::{self, Checkpointer, Checkpoints, Due};
+use super::durable::WalFile;
 use super::error::StoreError;
 use super::health::Health;
 use super::read_cache::ReadCache;
@@ -85,6 +89,12 @@ pub(super) struct Writer {
     readers: Arc<ReadPool>,
     /// Told of every commit and of every storage fault a write meets.
     pub(super) health: Health,
+    /// Synced after every commit, before anyone hears of it.
+    wal: WalFile,
+    /// The database file, for the checkpointer's connection.
+    db: PathBuf,
+    /// Shared with the checkpointer (`checkpoints.rs`).
+    checkpoints: Arc<Checkpoints>,
 }
 
 struct State {
@@ -146,7 +156,12 @@ where
 }
 
 impl Writer {
-    pub fn new(conn: Connection, cache: Arc<ReadCache>, readers: Arc<ReadPool>) -> Writer {
+    pub fn new(
+        conn: Connection,
+        db: &Path,
+        cache: Arc<ReadCache>,
+        readers: Arc<ReadPool>,
+    ) -> Writer {
         Writer {
             state: Mutex::new(State {
                 conn,
@@ -161,7 +176,15 @@ impl Writer {
             cache,
             readers,
             health: Health::default(),
+            wal: WalFile::of(db),
+            db: db.to_owned(),
+            checkpoints: Arc::default(),
         }
+    }
+
+    /// Starts a checkpointer thread for this database (the writer thread's).
+    pub(super) fn checkpointer(&self) -> Option<Checkpointer> {
+        Checkpointer::start(self.db.clone(), Arc::clone(&self.checkpoints))
     }
 
     /// Takes the connection, counted in `queued` while waiting for it.
@@ -212,9 +235,16 @@ impl Writer {
     }
 
     /// The writer thread's turn: runs `first` and whatever else `more` holds (up to a
-    /// batch's worth), back to back in one transaction, and commits it. Each write is
-    /// answered as soon as the batch holding it has ended.
-    pub(super) fn run_queued(&self, first: Box<dyn Queued>, more: &Receiver<Box<dyn Queued>>) {
+    /// batch's worth), back to back in one transaction, and commits it. With
+    /// `defer_sync`, a committed batch is returned unsynced, its writes to be answered
+    /// once [`Writer::make_durable`] has run; every other ending is answered here.
+    pub(super) fn run_queued(
+        &self,
+        first: Box<dyn Queued>,
+        more: &Receiver<Box<dyn Queued>>,
+        checkpointer: Option<&Checkpointer>,
+        defer_sync: bool,
+    ) -> Vec<Box<dyn Queued>> {
         let mut st = self.lock();
         let mut open: Vec<Box<dyn Queued>> = Vec::new();
         let mut next = Some(first);
@@ -239,9 +269,21 @@ impl Writer {
             }
         }
         if st.jobs > 0 {
-            self.commit_batch(&mut st);
+            // A blocking writer in the batch hears of it when it ends, so that one is
+            // synced before it ends.
+            if defer_sync && !st.waiting.contains_key(&st.batch) {
+                let failure = self.commit(&mut st, checkpointer);
+                let committed = failure.is_none();
+                self.end(&mut st, failure);
+                if committed {
+                    return open;
+                }
+            } else {
+                self.commit_batch(&mut st);
+            }
         }
         finish_all(&mut open, st.last_failure.as_ref());
+        open
     }
 
     /// Ends a batch the writer thread left open when it panicked between writes: its
@@ -299,6 +341,8 @@ impl Writer {
         if st.jobs > 0 {
             self.commit_batch(&mut st);
         }
+        // Bulk loads and the graceful stop checkpoint in here.
+        let _checkpointing = self.checkpoints.hold();
         self.cache.invalidate();
         self.readers.end_stale();
         let out = f(&mut st.conn);
@@ -307,9 +351,16 @@ impl Writer {
         out
     }
 
-    /// Commits the open transaction and ends its batch; cached reads are void from
-    /// before it starts until after it is done.
+    /// Commits the open transaction, makes it durable and ends its batch.
     fn commit_batch(&self, st: &mut State) {
+        let failure = self.commit(st, None).or_else(|| self.make_durable());
+        self.end(st, failure);
+    }
+
+    /// Commits the open transaction (durable only once the WAL is synced); cached
+    /// reads are void from before it starts until after it is done. A WAL grown past
+    /// its threshold nudges `checkpointer`, or is checkpointed here without one.
+    fn commit(&self, st: &mut State, checkpointer: Option<&Checkpointer>) -> Option<Failure> {
         self.cache.invalidate();
         let failure = exec(&st.conn, "COMMIT").err();
         match &failure {
@@ -318,7 +369,34 @@ impl Writer {
         }
         self.cache.invalidate();
         self.readers.end_stale();
-        self.end(st, failure.map(Failure::new));
+        let frames = checkpoints::frames_committed();
+        match (
+            self.checkpoints.due(frames, checkpointer.is_some()),
+            checkpointer,
+        ) {
+            (Due::Nudge, Some(checkpointer)) => checkpointer.nudge(),
+            (Due::Here, _) => {
+                if let Err(e) = self.checkpoints.passive(&st.conn) {
+                    tracing::warn!(error = %e, "a checkpoint failed");
+                }
+            }
+            _ => {}
+        }
+        failure.map(Failure::new)
+    }
+
+    /// Syncs the WAL: every commit made before this began is then on disk. A failed
+    /// sync leaves those commits in the database, but nobody may be told they are
+    /// durable: their writers hear of a storage fault, as a failed commit's would.
+    pub(super) fn make_durable(&self) -> Option<Failure> {
+        let synced = self.wal.sync();
+        let error = synced.err()?;
+        let message = format!("the WAL could not be synced: {error}");
+        self.health.sync_failed(&message);
+        Some(Failure {
+            message,
+            storage: true,
+        })
     }
 
     /// Ends the open batch; a failed one is rolled back whole, and why is kept for its
@@ -364,7 +442,8 @@ mod tests {
         .unwrap();
         let cache = Arc::new(ReadCache::default());
         let readers = Arc::new(ReadPool::new(dir.path().join("w.db"), Arc::clone(&cache)));
-        (dir, Arc::new(Writer::new(conn, cache, readers)))
+        let db = dir.path().join("w.db");
+        (dir, Arc::new(Writer::new(conn, &db, cache, readers)))
     }
 
     fn insert(w: &Writer, k: i64, fail: bool) -> Result<(), StoreError> {
@@ -407,6 +486,23 @@ mod tests {
             .flat_map(|t| (0..50).filter(|n| n % 5 != 0).map(move |n| t * 1000 + n))
             .collect();
         assert_eq!(keys(&w), expected);
+    }
+
+    #[test]
+    fn a_write_whose_wal_cannot_be_synced_is_answered_as_a_storage_fault() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = Connection::open(dir.path().join("w.db")).unwrap();
+        conn.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (k INTEGER PRIMARY KEY)")
+            .unwrap();
+        let cache = Arc::new(ReadCache::default());
+        let readers = Arc::new(ReadPool::new(dir.path().join("w.db"), Arc::clone(&cache)));
+        // Told of another file, whose WAL does not exist: every sync fails.
+        let w = Writer::new(conn, &dir.path().join("gone.db"), cache, readers);
+        let written = w.run(|conn| -> Result<usize, StoreError> {
+            Ok(conn.execute("INSERT INTO t (k) VALUES (1)", [])?)
+        });
+        assert!(written.unwrap_err().is_storage_fault());
+        assert!(w.health.fault().unwrap().contains("could not be synced"));
     }
 
     #[test]
