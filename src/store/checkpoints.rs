@@ -25,8 +25,9 @@ use rusqlite::Connection;
 
 use super::helper_thread::HelperThread;
 
-/// Frames in the WAL past which the checkpointer is nudged: more than SQLite's 1,000,
-/// since a page written again before the next checkpoint is copied once.
+/// Frames in the WAL past which the checkpointer is nudged, after every commit until
+/// it has copied back all but the last few: more than SQLite's 1,000, since a page
+/// written again before the next checkpoint is copied once.
 pub(super) const NUDGE_FRAMES: u32 = 4000;
 
 /// Frames not yet copied back that the committing thread copies itself.
@@ -101,10 +102,8 @@ impl Checkpoints {
             Due::Nothing
         } else if !checkpointer || left <= CLOSE_FRAMES || frames >= CAP_FRAMES {
             Due::Here
-        } else if left >= NUDGE_FRAMES {
-            Due::Nudge
         } else {
-            Due::Nothing
+            Due::Nudge
         }
     }
 
@@ -227,7 +226,7 @@ mod tests {
         assert_eq!(shared.due(NUDGE_FRAMES, true), Due::Nudge);
         assert_eq!(shared.due(NUDGE_FRAMES, false), Due::Here);
         shared.copied.store(NUDGE_FRAMES, Relaxed);
-        assert_eq!(shared.due(NUDGE_FRAMES + 1000, true), Due::Nothing);
+        assert_eq!(shared.due(NUDGE_FRAMES + 1000, true), Due::Nudge);
         assert_eq!(shared.due(NUDGE_FRAMES + CLOSE_FRAMES, true), Due::Here);
         assert_eq!(shared.due(CAP_FRAMES, true), Due::Here);
         // Started over since: what was copied then says nothing of the new frames.
