@@ -69,7 +69,7 @@ impl Store {
     /// The storage fault the last write met, while it lasts. While there is one, a
     /// write is tried on the disk itself: a transaction that rewrites the header page
     /// (the same user version), with room for [`ROOM_PAGES`] more pages required. It
-    /// commits, and the fault is over, once the disk takes writes again.
+    /// commits and syncs, and the fault is over, once the disk takes writes again.
     pub fn storage_fault(&self) -> Option<String> {
         self.writer.health.fault()?;
         let probed = self.writer.exclusive(|conn| {
@@ -94,7 +94,10 @@ impl Store {
             })
         });
         match probed {
-            Ok(()) => self.writer.health.committed(),
+            // A commit the disk takes but cannot sync is still a fault (`make_durable`
+            // records it).
+            Ok(()) if self.writer.make_durable().is_none() => self.writer.health.committed(),
+            Ok(()) => {}
             Err(e) => self.writer.health.failed(&e),
         }
         self.writer.health.fault()
