@@ -2,10 +2,10 @@
 //! SQLite writes a commit to the WAL without syncing it; the writer syncs the WAL
 //! itself before anyone hears of their write. A blocking write (`Writer::run`) syncs
 //! in line, as `synchronous=FULL` would. The writer thread hands each committed batch
-//! to the syncer thread instead (`write_queue.rs`) and goes on with the next one: the fsync of batch N
-//! overlaps the statements of batch N+1, where under `FULL` the writer sat idle in it
-//! (about half its time, issue 21 profile). One fsync answers every batch committed
-//! before it began.
+//! to the syncer thread instead (`write_queue.rs`) and goes on with the next one: the
+//! fsync of batch N overlaps the statements of batch N+1, where under `FULL` the
+//! writer sat idle in it (a fifth of its time, issue 21 profile). One fsync answers
+//! every batch committed before it began.
 //!
 //! What this changes: a committed write is visible to readers up to one fsync before
 //! it is durable (under `FULL` it became visible after). Its own client is still
