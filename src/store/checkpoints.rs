@@ -171,16 +171,7 @@ mod tests {
     }
 
     fn store_with_table() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("c.db")).unwrap();
-        store
-            .write(|tx| -> Result<(), StoreError> {
-                Ok(tx
-                    .conn
-                    .execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)")?)
-            })
-            .unwrap();
-        (dir, store)
+        Store::with_table_for_test("CREATE TABLE t (k INTEGER PRIMARY KEY, v BLOB)")
     }
 
     /// The frames in the WAL, asked while no checkpoint of the store's runs.

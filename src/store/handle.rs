@@ -142,6 +142,18 @@ impl Store {
         (dir, store)
     }
 
+    /// An empty store in a temporary directory with one table of the test's own, for
+    /// unit tests of the write path.
+    #[cfg(test)]
+    pub fn with_table_for_test(create: &str) -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("t.db")).unwrap();
+        store
+            .write(|tx| -> Result<(), StoreError> { Ok(tx.conn.execute_batch(create)?) })
+            .unwrap();
+        (dir, store)
+    }
+
     /// Loads the fixtures when the database has no users yet.
     pub fn seed_if_empty(
         &self,

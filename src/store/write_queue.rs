@@ -202,16 +202,7 @@ mod tests {
     use crate::store::tx::Tx;
 
     fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open(&dir.path().join("q.db")).unwrap();
-        store
-            .write(|tx| -> Result<(), StoreError> {
-                Ok(tx
-                    .conn
-                    .execute_batch("CREATE TABLE t (k INTEGER PRIMARY KEY)")?)
-            })
-            .unwrap();
-        (dir, store)
+        Store::with_table_for_test("CREATE TABLE t (k INTEGER PRIMARY KEY)")
     }
 
     fn insert(store: &Store, k: i64, fail: bool) -> impl Future<Output = Result<(), StoreError>> {
@@ -331,9 +322,9 @@ mod tests {
     fn the_thread_closes_the_database_with_the_last_handle() {
         let (dir, store) = store();
         System::new().block_on(insert(&store, 1, false)).unwrap();
-        assert!(dir.path().join("q.db-wal").exists());
+        assert!(dir.path().join("t.db-wal").exists());
         drop(store);
         // SQLite removes the WAL when its last connection closes, the writer's included.
-        assert!(!dir.path().join("q.db-wal").exists());
+        assert!(!dir.path().join("t.db-wal").exists());
     }
 }
