@@ -57,9 +57,13 @@ impl Store {
         self.writer.exclusive(|conn| {
             relaxed(conn, |conn| {
                 insert_all(conn, count, password_hash, domains, with_vendor_ids)
-            })?;
-            Ok(count)
-        })
+            })
+        })?;
+        // The checkpoint may have left part of the WAL to a reader: synced all the same.
+        match self.writer.make_durable() {
+            Some(failure) => Err(failure.error()),
+            None => Ok(count),
+        }
     }
 }
 

@@ -16,7 +16,7 @@
 use std::cell::Cell;
 use std::ffi::c_int;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use std::sync::mpsc::Receiver;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -70,9 +70,11 @@ pub(super) struct Checkpoints {
     /// Held by whoever checkpoints, so that two of ours never meet: SQLite answers
     /// the second with `SQLITE_BUSY` at once instead of waiting.
     lock: Mutex<()>,
-    /// Frames copied back by the last checkpoint (of a WAL since started over, when
-    /// more than it now holds).
-    copied: AtomicU32,
+    /// How many times the WAL started over, as the committing thread saw it.
+    generation: AtomicU32,
+    /// The generation the last checkpoint ran in (high half), and the frames it had
+    /// copied back (low half): of no use once the WAL has started over.
+    copied: AtomicU64,
 }
 
 /// What to do about the WAL after a commit.
@@ -92,12 +94,13 @@ impl Checkpoints {
 
     /// What a WAL of `frames` frames needs, with a checkpointer or without.
     pub fn due(&self, frames: u32, checkpointer: bool) -> Due {
-        let copied = self.copied.load(Relaxed);
-        let left = if copied > frames {
-            frames
+        let (generation, copied) = split(self.copied.load(Relaxed));
+        let copied = if generation == self.generation.load(Relaxed) {
+            copied
         } else {
-            frames - copied
+            0
         };
+        let left = frames.saturating_sub(copied);
         if frames < NUDGE_FRAMES {
             Due::Nothing
         } else if !checkpointer || left <= CLOSE_FRAMES || frames >= CAP_FRAMES {
@@ -107,14 +110,28 @@ impl Checkpoints {
         }
     }
 
+    /// The committing thread saw the WAL start over: what was copied back of the
+    /// old one says nothing of the new one.
+    pub fn started_over(&self) {
+        self.generation.fetch_add(1, Relaxed);
+    }
+
     /// A passive checkpoint on `conn`: copies back what no reader still needs.
     pub fn passive(&self, conn: &Connection) -> rusqlite::Result<()> {
         let _held = self.hold();
+        // Read before: the WAL may start over while the checkpoint runs.
+        let generation = self.generation.load(Relaxed);
         let copied: i64 = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(2))?;
+        let copied = u32::try_from(copied).unwrap_or(0);
         self.copied
-            .store(u32::try_from(copied).unwrap_or(0), Relaxed);
+            .store(u64::from(generation) << 32 | u64::from(copied), Relaxed);
         Ok(())
     }
+}
+
+/// A generation and a frame count, packed by [`Checkpoints::passive`].
+fn split(packed: u64) -> (u32, u32) {
+    ((packed >> 32) as u32, packed as u32)
 }
 
 /// The checkpointer thread: a passive checkpoint on its own connection for each
@@ -145,7 +162,8 @@ impl Checkpointer {
     }
 
     pub fn nudge(&self) {
-        self.0.send(());
+        // Gone, it leaves the WAL to the committing threads, past the cap.
+        let _ = self.0.send(());
     }
 }
 
@@ -216,11 +234,12 @@ mod tests {
         assert_eq!(shared.due(NUDGE_FRAMES - 1, true), Due::Nothing);
         assert_eq!(shared.due(NUDGE_FRAMES, true), Due::Nudge);
         assert_eq!(shared.due(NUDGE_FRAMES, false), Due::Here);
-        shared.copied.store(NUDGE_FRAMES, Relaxed);
+        shared.copied.store(u64::from(NUDGE_FRAMES), Relaxed);
         assert_eq!(shared.due(NUDGE_FRAMES + 1000, true), Due::Nudge);
         assert_eq!(shared.due(NUDGE_FRAMES + CLOSE_FRAMES, true), Due::Here);
         assert_eq!(shared.due(CAP_FRAMES, true), Due::Here);
-        // Started over since: what was copied then says nothing of the new frames.
-        assert_eq!(shared.due(NUDGE_FRAMES - 10, true), Due::Nothing);
+        // Started over since: what was copied of the old WAL says nothing of the new.
+        shared.started_over();
+        assert_eq!(shared.due(NUDGE_FRAMES + CLOSE_FRAMES, true), Due::Nudge);
     }
 }

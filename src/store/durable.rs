@@ -11,20 +11,34 @@
 //! it is durable (under `FULL` it became visible after). Its own client is still
 //! answered only once it is on disk, so a power cut can take back only writes no one
 //! was told of, along with whatever was read of them in that window.
+//!
+//! A failed sync cannot be undone as `FULL` undid it (SQLite did not count a commit
+//! whose sync failed): the batch stays committed, and its writers hear of a storage
+//! fault. Nothing after it may be acknowledged while the WAL may have a hole, so every
+//! sync fails until a checkpoint has copied the whole WAL into the synced database
+//! file (`Writer::step` tries one before each batch).
 
 use std::fs::File;
 use std::io;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 /// The WAL file of one database, synced through a descriptor of our own: an fsync
-/// flushes the file, whichever descriptor asks.
+/// flushes the file, whichever descriptor asks. The descriptor is kept (SQLite keeps
+/// the file while the writer connection is open), so a write-back error the kernel
+/// reports once per descriptor is not lost to a descriptor opened later.
 pub(super) struct WalFile {
     path: PathBuf,
     dir: PathBuf,
-    /// The file (device, inode) whose directory entry is known to be on disk.
-    entered: Mutex<Option<(u64, u64)>>,
+    state: Mutex<Synced>,
+}
+
+#[derive(Default)]
+struct Synced {
+    file: Option<File>,
+    /// A sync failed: what the WAL holds from before may not be on disk, and a later
+    /// sync that succeeds does not say otherwise. Cleared by [`WalFile::copied_back`].
+    failed: bool,
 }
 
 impl WalFile {
@@ -38,26 +52,51 @@ impl WalFile {
         WalFile {
             path: path.into(),
             dir,
-            entered: Mutex::new(None),
+            state: Mutex::default(),
         }
     }
 
-    /// Puts everything written to the WAL so far on disk. Opened anew each time:
-    /// SQLite deletes the file when its last connection closes, and a descriptor kept
-    /// from before would sync the deleted one.
+    fn state(&self) -> std::sync::MutexGuard<'_, Synced> {
+        // Every update is a single assignment: a poisoned state is still whole.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Puts everything written to the WAL so far on disk; fails from the first failed
+    /// sync on, until the WAL has been copied back whole.
     pub fn sync(&self) -> io::Result<()> {
+        let mut state = self.state();
+        if state.failed {
+            return Err(io::Error::other(
+                "an earlier sync failed, and the WAL is not yet copied back",
+            ));
+        }
+        let synced = match &state.file {
+            Some(file) => file.sync_data(),
+            None => self.first_sync().map(|file| state.file = Some(file)),
+        };
+        state.failed = synced.is_err();
+        synced
+    }
+
+    /// Opens the WAL and syncs it, and its directory: a new file's name is on disk
+    /// only once its directory is synced, as SQLite does after creating a WAL under
+    /// `FULL`.
+    fn first_sync(&self) -> io::Result<File> {
         let file = File::open(&self.path)?;
         file.sync_data()?;
-        let meta = file.metadata()?;
-        let id = (meta.dev(), meta.ino());
-        let mut entered = self.entered.lock().unwrap_or_else(|p| p.into_inner());
-        if *entered != Some(id) {
-            // A new file's name is on disk only once its directory is synced, as
-            // SQLite does after creating a WAL under `FULL`.
-            File::open(&self.dir)?.sync_all()?;
-            *entered = Some(id);
-        }
-        Ok(())
+        File::open(&self.dir)?.sync_all()?;
+        Ok(file)
+    }
+
+    /// Whether a sync failed since the WAL was last copied back whole.
+    pub fn failed(&self) -> bool {
+        self.state().failed
+    }
+
+    /// The WAL was copied back whole into the synced database file: nothing it held
+    /// depends on the failed sync any more.
+    pub fn copied_back(&self) {
+        self.state().failed = false;
     }
 }
 
@@ -74,12 +113,15 @@ mod tests {
     }
 
     #[test]
-    fn syncing_a_missing_wal_is_an_error_and_an_existing_one_is_not() {
+    fn a_failed_sync_fails_every_sync_until_the_wal_is_copied_back() {
         let dir = tempfile::tempdir().unwrap();
         let wal = WalFile::of(&dir.path().join("x.db"));
         assert!(wal.sync().is_err());
+        assert!(wal.failed(), "a failed sync stays failed");
         std::fs::write(dir.path().join("x.db-wal"), b"frames").unwrap();
+        assert!(wal.sync().is_err());
+        wal.copied_back();
         wal.sync().unwrap();
-        assert!(wal.entered.lock().unwrap().is_some());
+        assert!(wal.state().file.is_some(), "the descriptor is kept");
     }
 }

@@ -33,10 +33,11 @@ impl<M: Send + 'static> HelperThread<M> {
         }
     }
 
-    pub fn send(&self, message: M) {
-        if let Some(sender) = &self.sender {
-            // The thread ends only when this sender is dropped.
-            let _ = sender.send(message);
+    /// Sends `message`; gives it back when the thread has gone (it panicked).
+    pub fn send(&self, message: M) -> Result<(), M> {
+        match &self.sender {
+            Some(sender) => sender.send(message).map_err(|e| e.0),
+            None => Err(message),
         }
     }
 }

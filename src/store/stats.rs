@@ -85,6 +85,10 @@ impl Store {
                     None,
                 ));
             }
+            // After a failed sync, nothing is durable before the WAL is copied back.
+            if self.writer.copy_back_unsynced(conn).is_some() {
+                return Ok(());
+            }
             let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
             conn.execute_batch(&format!(
                 "BEGIN IMMEDIATE; PRAGMA user_version = {version}; COMMIT"
@@ -93,11 +97,9 @@ impl Store {
                 let _ = conn.execute_batch("ROLLBACK");
             })
         });
+        // The fault ends once the commit is synced too (`make_durable` says which).
         match probed {
-            // A commit the disk takes but cannot sync is still a fault (`make_durable`
-            // records it).
-            Ok(()) if self.writer.make_durable().is_none() => self.writer.health.committed(),
-            Ok(()) => {}
+            Ok(()) => drop(self.writer.make_durable()),
             Err(e) => self.writer.health.failed(&e),
         }
         self.writer.health.fault()

@@ -94,7 +94,9 @@ impl WriteQueue {
                     continue;
                 };
                 if let Some(syncer) = syncer.as_ref().filter(|_| !committed.is_empty()) {
-                    syncer.hand(committed);
+                    if let Err(committed) = syncer.hand(committed) {
+                        answer_durable(&writer, committed);
+                    }
                 }
             }
         });
@@ -143,19 +145,25 @@ impl Syncer {
                 while let Ok(mut due) = committed.recv() {
                     // Everything committed so far rides on the one fsync.
                     due.extend(committed.try_iter().flatten());
-                    let failure = writer.make_durable();
-                    for write in due {
-                        write.finish(failure.as_ref());
-                    }
+                    answer_durable(&writer, due);
                 }
             },
         )
         .map(Syncer)
     }
 
-    /// Hands over the writes of a committed batch, to be answered once it is durable.
-    pub fn hand(&self, writes: Vec<Box<dyn Queued>>) {
-        self.0.send(writes);
+    /// Hands over the writes of a committed batch, to be answered once it is durable;
+    /// gives them back when the thread has gone.
+    pub fn hand(&self, writes: Vec<Box<dyn Queued>>) -> Result<(), Vec<Box<dyn Queued>>> {
+        self.0.send(writes)
+    }
+}
+
+/// Syncs the WAL and answers `writes`, whose batches have committed.
+fn answer_durable(writer: &Writer, writes: Vec<Box<dyn Queued>>) {
+    let failure = writer.make_durable();
+    for write in writes {
+        write.finish(failure.as_ref());
     }
 }
 

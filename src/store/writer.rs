@@ -105,6 +105,9 @@ struct State {
     batch: u64,
     /// The last batch that ended.
     ended: u64,
+    /// The WAL's frames after the last commit: fewer after the next one means the WAL
+    /// started over.
+    wal_frames: u32,
     /// Why the last batch that ended did not commit; `None` when it committed.
     last_failure: Option<Failure>,
     /// Blocking writers ([`Writer::run`]) of each batch not yet told how it ended, and
@@ -168,6 +171,7 @@ impl Writer {
                 jobs: 0,
                 batch: 1,
                 ended: 0,
+                wal_frames: 0,
                 last_failure: None,
                 waiting: HashMap::new(),
             }),
@@ -218,7 +222,7 @@ impl Writer {
             Stepped::Ran { keep, panic } => (keep, panic),
         };
         if st.ended < batch && (self.queued.load(SeqCst) == 0 || st.jobs >= MAX_BATCH) {
-            self.commit_batch(&mut st);
+            self.commit_batch(&mut st, None);
         }
         while st.ended < batch {
             st = self.ended.wait(st).unwrap_or_else(|p| p.into_inner());
@@ -279,7 +283,7 @@ impl Writer {
                     return open;
                 }
             } else {
-                self.commit_batch(&mut st);
+                self.commit_batch(&mut st, checkpointer);
             }
         }
         finish_all(&mut open, st.last_failure.as_ref());
@@ -304,6 +308,12 @@ impl Writer {
     /// transaction may hold part of it.
     fn step(&self, st: &mut State, write: &mut dyn Write) -> Stepped {
         if st.jobs == 0 {
+            if self.wal.failed() {
+                let _held = self.checkpoints.hold();
+                if let Some(failure) = self.copy_back_unsynced(&st.conn) {
+                    return Stepped::NotRun(failure);
+                }
+            }
             if let Err(e) = exec(&st.conn, "BEGIN IMMEDIATE") {
                 return Stepped::NotRun(Failure::new(e));
             }
@@ -339,7 +349,7 @@ impl Writer {
     pub fn exclusive<T>(&self, f: impl FnOnce(&mut Connection) -> T) -> T {
         let mut st = self.lock();
         if st.jobs > 0 {
-            self.commit_batch(&mut st);
+            self.commit_batch(&mut st, None);
         }
         // Bulk loads and the graceful stop checkpoint in here.
         let _checkpointing = self.checkpoints.hold();
@@ -352,9 +362,34 @@ impl Writer {
     }
 
     /// Commits the open transaction, makes it durable and ends its batch.
-    fn commit_batch(&self, st: &mut State) {
-        let failure = self.commit(st, None).or_else(|| self.make_durable());
+    fn commit_batch(&self, st: &mut State, checkpointer: Option<&Checkpointer>) {
+        let failure = self
+            .commit(st, checkpointer)
+            .or_else(|| self.make_durable());
         self.end(st, failure);
+    }
+
+    /// After a failed sync, copies the whole WAL back into the database file, which a
+    /// checkpoint syncs: then nothing in it hangs on that sync any more. Until then no
+    /// write runs (`durable.rs`). The caller holds the checkpoint lock (as
+    /// [`Writer::exclusive`] does).
+    pub(super) fn copy_back_unsynced(&self, conn: &Connection) -> Option<Failure> {
+        if !self.wal.failed() {
+            return None;
+        }
+        let busy = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+            r.get::<_, i64>(0)
+        });
+        match busy {
+            Ok(0) => {
+                self.wal.copied_back();
+                None
+            }
+            _ => Some(Failure {
+                message: "the WAL could not be synced, nor copied back since".into(),
+                storage: true,
+            }),
+        }
     }
 
     /// Commits the open transaction (durable only once the WAL is synced); cached
@@ -363,13 +398,18 @@ impl Writer {
     fn commit(&self, st: &mut State, checkpointer: Option<&Checkpointer>) -> Option<Failure> {
         self.cache.invalidate();
         let failure = exec(&st.conn, "COMMIT").err();
-        match &failure {
-            None => self.health.committed(),
-            Some(e) => self.health.failed(e),
+        if let Some(e) = &failure {
+            self.health.failed(e);
         }
         self.cache.invalidate();
         self.readers.end_stale();
         let frames = checkpoints::frames_committed();
+        if frames > 0 && frames < st.wal_frames {
+            self.checkpoints.started_over();
+        }
+        if frames > 0 {
+            st.wal_frames = frames;
+        }
         match (
             self.checkpoints.due(frames, checkpointer.is_some()),
             checkpointer,
@@ -385,12 +425,15 @@ impl Writer {
         failure.map(Failure::new)
     }
 
-    /// Syncs the WAL: every commit made before this began is then on disk. A failed
-    /// sync leaves those commits in the database, but nobody may be told they are
-    /// durable: their writers hear of a storage fault, as a failed commit's would.
+    /// Syncs the WAL: every commit made before this began is then on disk, and the
+    /// disk takes writes. A failed sync leaves those commits in the database, but
+    /// nobody may be told they are durable: their writers hear of a storage fault, as
+    /// a failed commit's would.
     pub(super) fn make_durable(&self) -> Option<Failure> {
-        let synced = self.wal.sync();
-        let error = synced.err()?;
+        let Err(error) = self.wal.sync() else {
+            self.health.committed();
+            return None;
+        };
         let message = format!("the WAL could not be synced: {error}");
         self.health.sync_failed(&message);
         Some(Failure {
@@ -399,8 +442,8 @@ impl Writer {
         })
     }
 
-    /// Ends the open batch; a failed one is rolled back whole, and why is kept for its
-    /// writers.
+    /// Ends the open batch; a failed one is rolled back whole (unless it failed after
+    /// its commit, at the sync), and why is kept for its writers.
     fn end(&self, st: &mut State, failure: Option<Failure>) {
         if failure.is_some() {
             let _ = st.conn.execute_batch("ROLLBACK");
@@ -434,6 +477,11 @@ mod tests {
     use super::*;
 
     fn writer() -> (tempfile::TempDir, Arc<Writer>) {
+        writer_syncing("w.db")
+    }
+
+    /// A writer of `w.db` that syncs the WAL of `db` (in the same directory).
+    fn writer_syncing(db: &str) -> (tempfile::TempDir, Arc<Writer>) {
         let dir = tempfile::tempdir().unwrap();
         let conn = Connection::open(dir.path().join("w.db")).unwrap();
         conn.execute_batch(
@@ -442,8 +490,8 @@ mod tests {
         .unwrap();
         let cache = Arc::new(ReadCache::default());
         let readers = Arc::new(ReadPool::new(dir.path().join("w.db"), Arc::clone(&cache)));
-        let db = dir.path().join("w.db");
-        (dir, Arc::new(Writer::new(conn, &db, cache, readers)))
+        let writer = Writer::new(conn, &dir.path().join(db), cache, readers);
+        (dir, Arc::new(writer))
     }
 
     fn insert(w: &Writer, k: i64, fail: bool) -> Result<(), StoreError> {
@@ -489,20 +537,22 @@ mod tests {
     }
 
     #[test]
-    fn a_write_whose_wal_cannot_be_synced_is_answered_as_a_storage_fault() {
-        let dir = tempfile::tempdir().unwrap();
-        let conn = Connection::open(dir.path().join("w.db")).unwrap();
-        conn.execute_batch("PRAGMA journal_mode = WAL; CREATE TABLE t (k INTEGER PRIMARY KEY)")
-            .unwrap();
-        let cache = Arc::new(ReadCache::default());
-        let readers = Arc::new(ReadPool::new(dir.path().join("w.db"), Arc::clone(&cache)));
-        // Told of another file, whose WAL does not exist: every sync fails.
-        let w = Writer::new(conn, &dir.path().join("gone.db"), cache, readers);
-        let written = w.run(|conn| -> Result<usize, StoreError> {
-            Ok(conn.execute("INSERT INTO t (k) VALUES (1)", [])?)
-        });
-        assert!(written.unwrap_err().is_storage_fault());
+    fn a_write_whose_wal_cannot_be_synced_is_a_storage_fault_until_the_wal_is_copied_back() {
+        // Told of another file, whose WAL does not exist yet: its syncs fail.
+        let (dir, w) = writer_syncing("gone.db");
+        let written = insert(&w, 1, false);
+        let e = written.unwrap_err();
+        assert!(e.is_storage_fault(), "{e:?}");
         assert!(w.health.fault().unwrap().contains("could not be synced"));
+        // The file is there now, but the failed sync sticks until the next batch has
+        // copied the WAL back whole; then the write is synced and the fault is over.
+        std::fs::write(dir.path().join("gone.db-wal"), b"").unwrap();
+        assert!(w.wal.failed());
+        insert(&w, 2, false).unwrap();
+        assert!(!w.wal.failed());
+        assert_eq!(w.health.fault(), None);
+        // The first write committed all the same: its writer was told it may be lost.
+        assert_eq!(keys(&w), vec![1, 2]);
     }
 
     #[test]
