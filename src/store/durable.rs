@@ -21,24 +21,24 @@
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering::SeqCst};
 use std::sync::Mutex;
 
 /// The WAL file of one database, synced through a descriptor of our own: an fsync
 /// flushes the file, whichever descriptor asks. The descriptor is kept (SQLite keeps
 /// the file while the writer connection is open), so a write-back error the kernel
-/// reports once per descriptor is not lost to a descriptor opened later.
+/// reports once per descriptor is not lost to a descriptor opened later; and syncs
+/// take turns, so that of two at once the one that did not hear of an error cannot
+/// answer for data the error lost.
 pub(super) struct WalFile {
     path: PathBuf,
     dir: PathBuf,
-    state: Mutex<Synced>,
-}
-
-#[derive(Default)]
-struct Synced {
-    file: Option<File>,
+    /// Held through each sync.
+    file: Mutex<Option<File>>,
     /// A sync failed: what the WAL holds from before may not be on disk, and a later
     /// sync that succeeds does not say otherwise. Cleared by [`WalFile::copied_back`].
-    failed: bool,
+    /// Apart from `file`, so the writer can ask while a sync runs.
+    failed: AtomicBool,
 }
 
 impl WalFile {
@@ -52,29 +52,28 @@ impl WalFile {
         WalFile {
             path: path.into(),
             dir,
-            state: Mutex::default(),
+            file: Mutex::new(None),
+            failed: AtomicBool::new(false),
         }
-    }
-
-    fn state(&self) -> std::sync::MutexGuard<'_, Synced> {
-        // Every update is a single assignment: a poisoned state is still whole.
-        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Puts everything written to the WAL so far on disk; fails from the first failed
     /// sync on, until the WAL has been copied back whole.
     pub fn sync(&self) -> io::Result<()> {
-        let mut state = self.state();
-        if state.failed {
+        // Every update is a single assignment: a poisoned lock still guards a whole value.
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        if self.failed() {
             return Err(io::Error::other(
                 "an earlier sync failed, and the WAL is not yet copied back",
             ));
         }
-        let synced = match &state.file {
+        let synced = match &*file {
             Some(file) => file.sync_data(),
-            None => self.first_sync().map(|file| state.file = Some(file)),
+            None => self.first_sync().map(|opened| *file = Some(opened)),
         };
-        state.failed = synced.is_err();
+        if synced.is_err() {
+            self.failed.store(true, SeqCst);
+        }
         synced
     }
 
@@ -90,13 +89,13 @@ impl WalFile {
 
     /// Whether a sync failed since the WAL was last copied back whole.
     pub fn failed(&self) -> bool {
-        self.state().failed
+        self.failed.load(SeqCst)
     }
 
     /// The WAL was copied back whole into the synced database file: nothing it held
     /// depends on the failed sync any more.
     pub fn copied_back(&self) {
-        self.state().failed = false;
+        self.failed.store(false, SeqCst);
     }
 }
 
@@ -122,6 +121,6 @@ mod tests {
         assert!(wal.sync().is_err());
         wal.copied_back();
         wal.sync().unwrap();
-        assert!(wal.state().file.is_some(), "the descriptor is kept");
+        assert!(wal.file.lock().unwrap().is_some(), "the descriptor is kept");
     }
 }
