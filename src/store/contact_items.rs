@@ -9,13 +9,25 @@ use super::error::StoreError;
 use super::tx::Tx;
 use crate::model::{ContactItem, ContactItemType, ContactType, LinkedField, UserId};
 
-fn item_from_row(row: &Row) -> rusqlite::Result<ContactItem> {
-    Ok(ContactItem {
+/// A user's items with a value: both default flags are named, so that the one index by
+/// user (`user_id, is_default, match_key`) finds them in two seeks. Every write stores
+/// the flag as a bool, 0 or 1.
+const ITEMS_LIKE: &str = "SELECT id, sub_type, value, is_default, rowid FROM contact_items
+     WHERE user_id = ?1 AND is_default IN (0, 1) AND match_key = ?2";
+
+/// A user's default items, a prefix of the same index.
+const DEFAULT_ITEMS: &str = "SELECT id, sub_type, value, is_default, rowid FROM contact_items
+     WHERE user_id = ?1 AND is_default = 1";
+
+/// An item and its rowid, the order items were made in.
+fn numbered_item(row: &Row) -> rusqlite::Result<(i64, ContactItem)> {
+    let item = ContactItem {
         id: row.get(0)?,
         sub_type: row.get(1)?,
         value: row.get(2)?,
         is_default: row.get(3)?,
-    })
+    };
+    Ok((row.get(4)?, item))
 }
 
 impl Tx<'_> {
@@ -84,17 +96,15 @@ impl Tx<'_> {
         contact_type: ContactType,
         value: &str,
     ) -> Result<Vec<ContactItem>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT i.id, i.sub_type, i.value, i.is_default FROM contact_items i
-             JOIN contact_item_types t ON t.sub_type = i.sub_type
-             WHERE i.user_id = ?1 AND i.match_key = ?2 AND t.contact_type = ?3
-             ORDER BY i.rowid",
-        )?;
+        let mut stmt = self.conn.prepare_cached(ITEMS_LIKE)?;
         let key = contact_type.match_key(value);
-        let items = stmt
-            .query_map(params![user_id, key, contact_type.name()], item_from_row)?
-            .collect::<Result<_, _>>()?;
-        Ok(items)
+        let rows = stmt.query_map(params![user_id, key], numbered_item)?;
+        Ok(self
+            .typed_oldest_first(rows)?
+            .into_iter()
+            .filter(|(t, _)| *t == contact_type)
+            .map(|(_, item)| item)
+            .collect())
     }
 
     /// The user's default items with their contact types, oldest first.
@@ -102,24 +112,29 @@ impl Tx<'_> {
         &self,
         user_id: UserId,
     ) -> Result<Vec<(ContactType, ContactItem)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT i.id, i.sub_type, i.value, i.is_default, t.contact_type FROM contact_items i
-             JOIN contact_item_types t ON t.sub_type = i.sub_type
-             WHERE i.user_id = ?1 AND i.is_default = 1
-             ORDER BY i.rowid",
-        )?;
-        let rows = stmt.query_map([user_id], |r| {
-            Ok((r.get::<_, String>(4)?, item_from_row(r)?))
-        })?;
-        let mut items = Vec::new();
-        for row in rows {
-            let (contact_type, item) = row?;
-            // Only the fixture loader writes the catalogue, and it checks the names.
-            if let Some(t) = ContactType::from_name(&contact_type) {
-                items.push((t, item));
-            }
-        }
-        Ok(items)
+        let mut stmt = self.conn.prepare_cached(DEFAULT_ITEMS)?;
+        let rows = stmt.query_map([user_id], numbered_item)?;
+        self.typed_oldest_first(rows)
+    }
+
+    /// Items read with their rowids, typed from the catalogue and put in rowid order:
+    /// the index by user gives them by flag and key first, and sorting the few found
+    /// here costs less than SQLite's sorter. An item whose sub-type the catalogue
+    /// lacks is left out, as the join with the catalogue left it out before.
+    fn typed_oldest_first(
+        &self,
+        rows: impl Iterator<Item = rusqlite::Result<(i64, ContactItem)>>,
+    ) -> Result<Vec<(ContactType, ContactItem)>, StoreError> {
+        let mut numbered = rows.collect::<Result<Vec<_>, _>>()?;
+        numbered.sort_unstable_by_key(|(rowid, _)| *rowid);
+        let types = self.contact_item_types()?;
+        Ok(numbered
+            .into_iter()
+            .filter_map(|(_, item)| {
+                let t = types.iter().find(|t| t.sub_type == item.sub_type)?;
+                Some((t.contact_type, item))
+            })
+            .collect())
     }
 
     /// Whether the user has any item of `contact_type`.
@@ -190,4 +205,80 @@ pub(super) fn fill_match_keys(conn: &Connection) -> Result<(), StoreError> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// Both lookups seek the one index by user and leave the order to Rust: no scan of
+    /// the user's items, no temporary B-tree.
+    #[test]
+    fn both_lookups_seek_the_index_by_user() {
+        let (_dir, store) = Store::seeded_for_test();
+        store
+            .read(|tx| -> Result<(), StoreError> {
+                for sql in [ITEMS_LIKE, DEFAULT_ITEMS] {
+                    let mut stmt = tx.conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))?;
+                    let args = &params![1, "k"][..stmt.parameter_count()];
+                    let plan: Vec<String> = stmt
+                        .query_map(args, |r| r.get(3))?
+                        .collect::<Result<_, _>>()?;
+                    assert_eq!(plan.len(), 1, "{sql}: {plan:?}");
+                    assert!(
+                        plan[0].starts_with("SEARCH contact_items USING INDEX contact_items_user (user_id=? AND is_default="),
+                        "{sql}: {plan:?}"
+                    );
+                }
+                Ok(())
+            })
+            .unwrap();
+    }
+
+    /// Items come oldest first whatever their flags, as the index orders them by flag.
+    #[test]
+    fn items_come_oldest_first_across_flags() {
+        let (_dir, store) = Store::seeded_for_test();
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                let types = tx.contact_item_types()?;
+                let phone = types
+                    .iter()
+                    .find(|t| t.contact_type == ContactType::Phone)
+                    .unwrap();
+                let user = tx.user_by_name("jdoe")?.unwrap();
+                for (id, value, is_default) in [
+                    ("c", "555-0199", true),
+                    ("a", "(555) 0199", false),
+                    ("b", "5550199", true),
+                ] {
+                    let item = ContactItem {
+                        id: id.into(),
+                        sub_type: phone.sub_type.clone(),
+                        value: value.into(),
+                        is_default,
+                    };
+                    tx.save_contact_item(user.id, &item, ContactType::Phone)?;
+                }
+                let ids = |items: Vec<ContactItem>| -> Vec<String> {
+                    items.into_iter().map(|i| i.id).collect()
+                };
+                let like = tx.contact_items_like(user.id, ContactType::Phone, "555 0199")?;
+                assert_eq!(ids(like), ["c", "a", "b"]);
+                assert!(tx
+                    .contact_items_like(user.id, ContactType::Email, "555 0199")?
+                    .is_empty());
+                let defaults = tx.default_contact_items(user.id)?;
+                // The fixtures may have given jdoe items of his own.
+                let made_here: Vec<_> = defaults
+                    .into_iter()
+                    .filter(|(t, i)| *t == ContactType::Phone && i.id.len() == 1)
+                    .map(|(_, i)| i)
+                    .collect();
+                assert_eq!(ids(made_here), ["c", "b"]);
+                Ok(())
+            })
+            .unwrap();
+    }
 }

@@ -147,6 +147,13 @@ const MIGRATIONS: &[&str] = &[
     // 7: CommBox `Phone1` is kept as `phone1` beside the mobile number, mirrored by the
     // Work Phone item (docs/vendors.md §4.6, §6, D-18).
     "ALTER TABLE vendor_profiles ADD COLUMN phone1 TEXT NOT NULL DEFAULT '';",
+    // 8: one index by user serves both lookups of a user's items, by value and by
+    // default flag: a new default item and the old default it replaces change one
+    // page of it, where the two indexes it replaces changed two (BENCHMARKS.md,
+    // "Contact items: one index by user").
+    "CREATE INDEX contact_items_user ON contact_items(user_id, is_default, match_key);
+    DROP INDEX contact_items_key;
+    DROP INDEX contact_items_default;",
 ];
 
 /// Work a migration needs beyond its SQL, in its transaction: `match_key` is computed
