@@ -14,7 +14,7 @@ use super::error::StoreError;
 use super::fixture_error::FixtureError;
 use super::fixture_source::FixtureSource;
 use super::fixtures;
-use super::read_cache::ReadCache;
+use super::read_cache::{CacheView, ReadCache};
 use super::read_pool::ReadPool;
 use super::schema;
 use super::sliding::DeferredSlides;
@@ -98,8 +98,10 @@ impl Store {
     where
         E: From<StoreError>,
     {
-        self.writer
-            .run(|conn| f(&write_tx(conn, &self.slides, &self.credentials)))
+        self.writer.run(|conn| {
+            let cache = self.cache.write_view(&self.writer.changes);
+            f(&write_tx(conn, &self.slides, &self.credentials, cache))
+        })
     }
 
     /// [`Store::write`] for the async request path: the write runs on the writer
@@ -115,8 +117,12 @@ impl Store {
     {
         let slides = Arc::clone(&self.slides);
         let credentials = Arc::clone(&self.credentials);
-        self.queue
-            .submit(move |conn| f(&write_tx(conn, &slides, &credentials)))
+        let cache = Arc::clone(&self.cache);
+        let writer = Arc::clone(&self.writer);
+        self.queue.submit(move |conn| {
+            let cache = cache.write_view(&writer.changes);
+            f(&write_tx(conn, &slides, &credentials, cache))
+        })
     }
 
     /// Copies the WAL into the database file and empties it; false when a reader still
@@ -173,17 +179,18 @@ impl Store {
     }
 }
 
-/// A write's view of the writer connection: no read cache, since a write must see its
-/// own uncommitted rows.
+/// A write's view of the writer connection: `cache` passes over the rows its batch
+/// has changed, so the write sees its own uncommitted rows.
 fn write_tx<'a>(
     conn: &'a Connection,
     slides: &'a DeferredSlides,
     credentials: &'a CredentialCache,
+    cache: CacheView<'a>,
 ) -> Tx<'a> {
     Tx {
         conn: Conn::Writer(conn),
         slides,
-        cache: None,
+        cache: Some(cache),
         credentials: Some(credentials),
     }
 }

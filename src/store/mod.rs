@@ -12,6 +12,7 @@
 //! `tx.rs`, [`StoreError`] in `error.rs`), and the files import from where a thing is
 //! defined, never from here: so imports between the files point one way.
 
+mod batch_changes;
 mod batches;
 mod bulk;
 mod checkpoints;

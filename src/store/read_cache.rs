@@ -1,9 +1,20 @@
 //! Rows that point reads ask for again and again (a ticket's session, a user), kept
-//! between read transactions until the next commit. The writer moves `generation`
-//! just before and just after every commit, and an entry serves only reads that began
-//! under the generation it was read in, with that generation still current. So a read
-//! never sees a row older than the last write acknowledged to anyone, and during a
-//! commit reads go to SQLite as they would without the cache.
+//! across reads and writes until a commit changes them.
+//!
+//! The writer moves `generation` just before and just after every commit, so it is odd
+//! while one is under way, and forgets the rows the batch changed in between
+//! ([`ReadCache::commit_ended`], from `batch_changes`). A view serves a read only while
+//! its generation is even and still current: the read began after the last commit
+//! ended, and every entry it finds is a row no commit has changed since it was read.
+//! An entry is put only under the same condition, so a read whose snapshot began
+//! before a commit cannot put a row that commit changed after the commit forgot it.
+//! So a read never sees a row older than the last write acknowledged to anyone, and
+//! during a commit reads go to SQLite as they would without the cache.
+//!
+//! Writes use it too, through a view that knows what their batch has changed: a row
+//! the open batch has not changed is the committed one, so a write may take it from
+//! the cache and may put it there; a changed row is read from the write's own
+//! transaction and kept out of the cache.
 
 use foldhash::HashMap;
 use std::borrow::Cow;
@@ -12,6 +23,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 
+use super::batch_changes::BatchChanges;
 use crate::model::{User, UserId};
 
 /// Beyond this many users the cache starts again: it is for the users a test works
@@ -28,7 +40,6 @@ pub(super) struct ReadCache {
 
 #[derive(Default)]
 struct Entries {
-    generation: u64,
     sessions: HashMap<String, (UserId, DateTime<Utc>)>,
     /// Shared, so a hit hands out a reference count rather than a copy of the row.
     users: HashMap<UserId, Arc<User>>,
@@ -36,16 +47,47 @@ struct Entries {
     names: HashMap<String, UserId>,
 }
 
-/// The cache as one read transaction sees it.
+/// The cache as one transaction sees it.
 #[derive(Clone, Copy)]
 pub(super) struct CacheView<'a> {
     cache: &'a ReadCache,
     generation: u64,
+    /// A write's: the rows its batch has changed, which the view passes over.
+    changes: Option<&'a BatchChanges>,
 }
 
 impl ReadCache {
-    /// Called by the writer right before and right after each commit.
-    pub fn invalidate(&self) {
+    /// Called by the writer right before each commit (or bulk load).
+    pub fn commit_begins(&self) {
+        self.generation.fetch_add(1, Ordering::SeqCst);
+    }
+
+    /// Called by the writer right after each commit (or bulk load), with what its
+    /// batch changed: those rows are forgotten before the generation is even again.
+    pub fn commit_ended(&self, changes: &BatchChanges) {
+        {
+            let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+            let (users, tickets) = changes.changed();
+            match users {
+                Some(ids) => {
+                    for id in ids {
+                        if let Some(user) = entries.users.remove(&id) {
+                            let name = user.user_name.to_ascii_lowercase();
+                            if entries.names.get(&name) == Some(&id) {
+                                entries.names.remove(&name);
+                            }
+                        }
+                    }
+                }
+                None => {
+                    entries.users.clear();
+                    entries.names.clear();
+                }
+            }
+            if tickets {
+                entries.sessions.clear();
+            }
+        }
         self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
@@ -58,6 +100,15 @@ impl ReadCache {
         CacheView {
             cache: self,
             generation: self.generation.load(Ordering::SeqCst),
+            changes: None,
+        }
+    }
+
+    /// The view for a write in the writer's open batch, whose changes are `changes`.
+    pub fn write_view<'a>(&'a self, changes: &'a BatchChanges) -> CacheView<'a> {
+        CacheView {
+            changes: Some(changes),
+            ..self.view()
         }
     }
 }
@@ -67,31 +118,51 @@ impl CacheView<'_> {
         self.generation
     }
 
-    /// The entries, when they (and this view) are still current.
+    /// The entries, when this view is still current and no commit is under way.
     fn current<T>(&self, read: impl FnOnce(&mut Entries) -> Option<T>) -> Option<T> {
         let mut entries = self.cache.entries.lock().unwrap_or_else(|p| p.into_inner());
         let now = self.cache.generation.load(Ordering::SeqCst);
-        if now != self.generation {
+        if now != self.generation || now % 2 == 1 {
             return None;
-        }
-        if entries.generation != now {
-            *entries = Entries {
-                generation: now,
-                ..Entries::default()
-            };
         }
         read(&mut entries)
     }
 
+    /// Tells a write's batch that rows changed where its hook could not see them
+    /// (`batch_changes`).
+    pub fn changed_unseen(&self) {
+        if let Some(changes) = self.changes {
+            changes.everything();
+        }
+    }
+
+    /// Whether the view's batch has changed a ticket.
+    fn tickets_changed(&self) -> bool {
+        self.changes.is_some_and(BatchChanges::tickets)
+    }
+
+    /// Whether the view's batch has changed the user.
+    fn user_changed(&self, id: UserId) -> bool {
+        self.changes.is_some_and(|c| c.user(id))
+    }
+
     pub fn session(&self, ticket: &str) -> Option<(UserId, DateTime<Utc>)> {
+        if self.tickets_changed() {
+            return None;
+        }
         self.current(|e| e.sessions.get(ticket).copied())
     }
 
     pub fn put_session(&self, ticket: &str, row: (UserId, DateTime<Utc>)) {
-        self.current(|e| e.sessions.insert(ticket.to_owned(), row));
+        if !self.tickets_changed() {
+            self.current(|e| e.sessions.insert(ticket.to_owned(), row));
+        }
     }
 
     pub fn user(&self, id: UserId) -> Option<Arc<User>> {
+        if self.user_changed(id) {
+            return None;
+        }
         self.current(|e| e.users.get(&id).cloned())
     }
 
@@ -102,13 +173,19 @@ impl CacheView<'_> {
         } else {
             Cow::Borrowed(name)
         };
-        self.current(|e| {
+        let user = self.current(|e| {
             let id = e.names.get(folded.as_ref())?;
             e.users.get(id).cloned()
-        })
+        })?;
+        // A name the batch gave away or took belongs to a user it changed; a commit
+        // that renamed a user forgot both names.
+        (!self.user_changed(user.id) && user.user_name.eq_ignore_ascii_case(name)).then_some(user)
     }
 
     pub fn put_user(&self, user: &Arc<User>) {
+        if self.user_changed(user.id) {
+            return;
+        }
         self.current(|e| {
             if e.users.len() >= MAX_USERS {
                 e.users.clear();
@@ -144,17 +221,68 @@ mod tests {
         }
     }
 
+    /// A commit forgets what its batch changed and keeps the rest; nothing is served or
+    /// put while it is under way, nor through a view from before it.
     #[test]
-    fn a_commit_hides_what_was_read_before_it() {
+    fn a_commit_forgets_what_it_changed() {
         let cache = ReadCache::default();
         let before = cache.view();
         before.put_user(&Arc::new(user(1, "JDoe")));
+        before.put_user(&Arc::new(user(2, "asmith")));
+        before.put_session("t", (2, Utc::now()));
         assert_eq!(before.user_named("jdoe").map(|u| u.id), Some(1));
         assert_eq!(cache.view().user(1).map(|u| u.id), Some(1));
-        cache.invalidate();
-        assert!(cache.view().user(1).is_none(), "a new view misses");
-        assert!(before.user(1).is_none(), "an old view misses");
-        before.put_user(&Arc::new(user(2, "asmith")));
-        assert!(cache.view().user(2).is_none(), "an old view cannot fill it");
+        let changes = BatchChanges::default();
+        changes.note("users", 1);
+        cache.commit_begins();
+        let during = cache.view();
+        assert!(during.user(2).is_none(), "a view during a commit misses");
+        during.put_user(&Arc::new(user(3, "bjones")));
+        cache.commit_ended(&changes);
+        let after = cache.view();
+        assert!(after.user(1).is_none() && after.user_named("jdoe").is_none());
+        assert_eq!(
+            after.user_named("ASmith").map(|u| u.id),
+            Some(2),
+            "unchanged"
+        );
+        assert!(after.session("t").is_some(), "no ticket changed");
+        assert!(after.user(3).is_none(), "nothing was put during the commit");
+        assert!(before.user(2).is_none(), "an old view misses");
+        before.put_user(&Arc::new(user(4, "cdoe")));
+        assert!(after.user(4).is_none(), "an old view cannot fill it");
+        changes.note("tickets", 7);
+        cache.commit_begins();
+        cache.commit_ended(&changes);
+        assert!(
+            cache.view().session("t").is_none(),
+            "a changed ticket forgets sessions"
+        );
+        changes.everything();
+        cache.commit_begins();
+        cache.commit_ended(&changes);
+        assert!(
+            cache.view().user(2).is_none(),
+            "a bulk load forgets every user"
+        );
+    }
+
+    /// A write's view passes over what its batch changed, and does not put it either;
+    /// rows changed out of the hook's sight count as every row.
+    #[test]
+    fn a_write_view_passes_over_its_batch_changes() {
+        let cache = ReadCache::default();
+        let read = cache.view();
+        read.put_user(&Arc::new(user(1, "jdoe")));
+        read.put_session("t", (1, Utc::now()));
+        let changes = BatchChanges::default();
+        let write = cache.write_view(&changes);
+        assert!(write.user_named("JDOE").is_some() && write.session("t").is_some());
+        changes.everything();
+        assert!(write.user(1).is_none() && write.user_named("jdoe").is_none());
+        assert!(write.session("t").is_none());
+        write.put_user(&Arc::new(user(2, "asmith")));
+        assert!(read.user(2).is_none(), "a changed row is not put");
+        assert!(read.user(1).is_some(), "reads still see the committed row");
     }
 }

@@ -12,6 +12,11 @@ impl Tx<'_> {
     /// later migration adds is wiped too; newest first, because a table only refers to
     /// tables created before it.
     fn clear_all(&self) -> Result<(), StoreError> {
+        // SQLite may empty a table without visiting its rows, unseen by the hook that
+        // keeps a write's cached rows honest.
+        if let Some(cache) = self.cache {
+            cache.changed_unseen();
+        }
         let tables: Vec<String> = self
             .conn
             .prepare(

@@ -14,7 +14,7 @@ use super::sliding::DeferredSlides;
 pub struct Tx<'a> {
     pub(super) conn: Conn<'a>,
     pub(super) slides: &'a DeferredSlides,
-    /// Read transactions only: writes must see their own, uncommitted rows.
+    /// A write's view passes over the rows its batch has changed (`read_cache`).
     pub(super) cache: Option<CacheView<'a>>,
     /// Not for a held snapshot, whose rows may be older than the cache's.
     pub(super) credentials: Option<&'a CredentialCache>,

@@ -20,6 +20,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use rusqlite::Connection;
 
+use super::batch_changes::BatchChanges;
 use super::checkpoints::{self, Checkpointer, Checkpoints, Due};
 use super::durable::WalFile;
 use super::error::StoreError;
@@ -85,6 +86,8 @@ pub(super) struct Writer {
     queued: AtomicUsize,
     /// Told of every commit, before and after.
     cache: Arc<ReadCache>,
+    /// What the open batch has changed, for writes' use of `cache`.
+    pub(super) changes: Arc<BatchChanges>,
     /// Told after every commit, so no idle reader holds the WAL back.
     readers: Arc<ReadPool>,
     /// Told of every commit and of every storage fault a write meets.
@@ -165,6 +168,8 @@ impl Writer {
         cache: Arc<ReadCache>,
         readers: Arc<ReadPool>,
     ) -> Writer {
+        let changes = Arc::<BatchChanges>::default();
+        changes.watch(&conn);
         Writer {
             state: Mutex::new(State {
                 conn,
@@ -178,6 +183,7 @@ impl Writer {
             ended: Condvar::new(),
             queued: AtomicUsize::new(0),
             cache,
+            changes,
             readers,
             health: Health::default(),
             wal: WalFile::of(db),
@@ -314,6 +320,7 @@ impl Writer {
                     return Stepped::NotRun(failure);
                 }
             }
+            self.changes.clear();
             if let Err(e) = exec(&st.conn, "BEGIN IMMEDIATE") {
                 return Stepped::NotRun(Failure::new(e));
             }
@@ -353,10 +360,12 @@ impl Writer {
         }
         // Bulk loads and the graceful stop checkpoint in here.
         let _checkpointing = self.checkpoints.hold();
-        self.cache.invalidate();
+        // Until the next batch begins: a bulk load's rows are not recorded one by one.
+        self.changes.everything();
+        self.cache.commit_begins();
         self.readers.end_stale();
         let out = f(&mut st.conn);
-        self.cache.invalidate();
+        self.cache.commit_ended(&self.changes);
         self.readers.end_stale();
         out
     }
@@ -392,16 +401,17 @@ impl Writer {
         }
     }
 
-    /// Commits the open transaction (durable only once the WAL is synced); cached
-    /// reads are void from before it starts until after it is done. A WAL grown past
+    /// Commits the open transaction (durable only once the WAL is synced); the read
+    /// cache serves nobody from before it starts until after it is done, and then
+    /// forgets the rows the batch changed. A WAL grown past
     /// its threshold nudges `checkpointer`, or is checkpointed here without one.
     fn commit(&self, st: &mut State, checkpointer: Option<&Checkpointer>) -> Option<Failure> {
-        self.cache.invalidate();
+        self.cache.commit_begins();
         let failure = exec(&st.conn, "COMMIT").err();
         if let Some(e) = &failure {
             self.health.failed(e);
         }
-        self.cache.invalidate();
+        self.cache.commit_ended(&self.changes);
         self.readers.end_stale();
         let frames = checkpoints::frames_committed();
         if frames > 0 && frames < st.wal_frames {

@@ -1,0 +1,199 @@
+//! What the writer's open batch has changed, as far as the read cache cares: which
+//! users, and whether any ticket. A write may take a cached row that its batch has not
+//! changed, because such a row is still the committed one the cache holds
+//! (`read_cache`); a changed one it reads from its own transaction. SQLite reports
+//! every row change on the writer connection here (its update hook), and the writer
+//! starts the record again with each batch.
+//!
+//! The hook does not see rows deleted by SQLite's truncate optimization (a `DELETE`
+//! without `WHERE`): whoever runs one says so with [`BatchChanges::everything`].
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use foldhash::HashSet;
+use rusqlite::hooks::Action;
+use rusqlite::Connection;
+
+use crate::model::UserId;
+
+#[derive(Default)]
+pub(super) struct BatchChanges {
+    changed: Mutex<Changed>,
+}
+
+#[derive(Default)]
+struct Changed {
+    users: HashSet<UserId>,
+    every_user: bool,
+    tickets: bool,
+}
+
+impl BatchChanges {
+    /// Has SQLite report each row `conn` changes.
+    pub fn watch(self: &Arc<Self>, conn: &Connection) {
+        let changes = Arc::clone(self);
+        conn.update_hook(Some(move |_: Action, _: &str, table: &str, rowid: i64| {
+            changes.note(table, rowid);
+        }));
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Changed> {
+        self.changed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The tables a cached user or session is read from (`SELECT_USER`, the tickets).
+    pub(super) fn note(&self, table: &str, rowid: i64) {
+        let mut changed = self.lock();
+        match table {
+            // A user's preferences row has the user's id as its rowid.
+            // Once every user counts as changed, a bulk load adds nothing here.
+            "users" | "preferences" if !changed.every_user => {
+                changed.users.insert(rowid);
+            }
+            // A user row shows its domain's name.
+            "domains" => changed.every_user = true,
+            "tickets" => changed.tickets = true,
+            _ => {}
+        }
+    }
+
+    /// A new batch begins: nothing in it has changed yet.
+    pub fn clear(&self) {
+        *self.lock() = Changed::default();
+    }
+
+    /// Every user and ticket may have changed, unseen by the hook.
+    pub fn everything(&self) {
+        let mut changed = self.lock();
+        changed.every_user = true;
+        changed.tickets = true;
+    }
+
+    /// The users changed (`None`: any may have), and whether a ticket was.
+    pub fn changed(&self) -> (Option<Vec<UserId>>, bool) {
+        let changed = self.lock();
+        let users = (!changed.every_user).then(|| changed.users.iter().copied().collect());
+        (users, changed.tickets)
+    }
+
+    pub fn user(&self, id: UserId) -> bool {
+        let changed = self.lock();
+        changed.every_user || changed.users.contains(&id)
+    }
+
+    pub fn tickets(&self) -> bool {
+        self.lock().tickets
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::{Duration, Utc};
+
+    use crate::model::{ContactPatch, Preferences, ProfilePatch};
+    use crate::store::{NewUser, Store, StoreError};
+
+    /// A write takes rows its batch has not changed from the cache, and reads the ones
+    /// it has changed (a user, a renamed user's names, a ticket) from its transaction.
+    #[test]
+    fn a_write_reads_its_own_changes_past_the_cache() {
+        let (_dir, store) = Store::seeded_for_test();
+        let now = Utc::now();
+        let expires = now + Duration::days(1);
+        store
+            .write(|tx| tx.insert_ticket("t-1", 3, now, expires, ""))
+            .unwrap();
+        let (jdoe, admin) = store
+            .read(|tx| -> Result<_, StoreError> {
+                tx.live_session("t-1", now)?.unwrap();
+                Ok((
+                    tx.user_by_name("jdoe")?.unwrap(),
+                    tx.user_by_name("admin")?.unwrap(),
+                ))
+            })
+            .unwrap();
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                let cached = tx.user_by_name("JDoe")?.unwrap();
+                assert!(
+                    Arc::ptr_eq(&cached, &jdoe),
+                    "an unchanged user comes from the cache"
+                );
+                let contact = ContactPatch {
+                    email: Some("new@example.com".into()),
+                    mobile: None,
+                };
+                tx.update_contact(jdoe.id, &contact)?;
+                assert_eq!(tx.user_by_name("jdoe")?.unwrap().email, "new@example.com");
+                assert_eq!(tx.user_by_id(jdoe.id)?.unwrap().email, "new@example.com");
+                let other = tx.user_by_id(admin.id)?.unwrap();
+                assert!(
+                    Arc::ptr_eq(&other, &admin),
+                    "another user still comes from it"
+                );
+                let renamed = ProfilePatch {
+                    user_name: Some("jdoe2".into()),
+                    ..ProfilePatch::default()
+                };
+                tx.update_profile(jdoe.id, &renamed)?;
+                assert!(tx.user_by_name("jdoe")?.is_none(), "the old name is free");
+                assert_eq!(tx.user_by_name("jdoe2")?.unwrap().id, jdoe.id);
+                assert!(tx.live_session("t-1", now)?.is_some());
+                tx.delete_ticket("t-1")?;
+                assert!(tx.live_session("t-1", now)?.is_none(), "a deleted ticket");
+                Ok(())
+            })
+            .unwrap();
+        let after = store.read(|tx| tx.user_by_id(jdoe.id)).unwrap().unwrap();
+        assert_eq!(
+            (after.user_name.as_str(), after.email.as_str()),
+            ("jdoe2", "new@example.com")
+        );
+    }
+
+    /// The hook sees what the cache depends on, the cascade from a deleted user to
+    /// its tickets included; rows of other tables leave the record alone.
+    #[test]
+    fn the_hook_records_users_preferences_domains_and_cascaded_tickets() {
+        let (_dir, store) = Store::seeded_for_test();
+        let changes = &store.writer.changes;
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                let jdoe = tx.user_by_name("jdoe")?.unwrap();
+                let other = tx.user_by_name("admin")?.unwrap();
+                tx.clear_mails()?;
+                assert!(!changes.user(jdoe.id) && !changes.tickets());
+                tx.update_preferences(jdoe.id, &Default::default())?;
+                assert!(changes.user(jdoe.id) && !changes.user(other.id));
+                changes.clear();
+                let now = chrono::Utc::now();
+                tx.insert_ticket("t-1", jdoe.id, now, now, "")?;
+                assert!(changes.tickets());
+                changes.clear();
+                tx.delete_user(jdoe.id)?;
+                assert!(changes.user(jdoe.id), "the user row");
+                assert!(changes.tickets(), "the ticket, deleted by the cascade");
+                changes.clear();
+                let id = tx.insert_user(&NewUser {
+                    id: None,
+                    user_name: "newcomer",
+                    first_name: "",
+                    last_name: "",
+                    email: "",
+                    mobile: "",
+                    enabled: true,
+                    read_only: false,
+                    sysadmin: false,
+                    domain: None,
+                    auth_source: "native",
+                    password_hash: None,
+                    preferences: &Preferences::default(),
+                })?;
+                assert!(changes.user(id) && !changes.user(other.id));
+                Ok(())
+            })
+            .unwrap();
+    }
+}
