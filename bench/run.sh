@@ -247,11 +247,33 @@ end_server() { # name
 # --- wrk -------------------------------------------------------------------------------
 declare -A RPS P50 P99 BAD SOCK FIRST_BAD
 INVALID=0
-# run KEY SCRIPT EXPECT [CONNS] with BENCH_* set by the caller's environment.
+# wrk_out SCRIPT EXPECT CONNS: wrk's output, with BENCH_* set by the caller's environment.
+wrk_out() {
+    BENCH_EXPECT=$2 taskset -c "$WRK_CPUS" wrk -t1 -c"$3" -d"${DURATION}s" \
+        --timeout 10s -s "$BENCH_LUA/$1.lua" "$BASE" 2>&1
+}
+# run KEY SCRIPT EXPECT [CONNS]
 run() {
-    local key=$1 script=$2 expect=$3 conns=${4:-$CONNS} out line
-    out=$(BENCH_EXPECT=$expect taskset -c "$WRK_CPUS" wrk -t1 -c"$conns" -d"${DURATION}s" \
-        --timeout 10s -s "$BENCH_LUA/$script.lua" "$BASE" 2>&1) || die "wrk failed on $key: $out"
+    local key=$1 script=$2 expect=$3 conns=${4:-$CONNS} out
+    out=$(wrk_out "$script" "$expect" "$conns") || die "wrk failed on $key: $out"
+    record "$key" "$out"
+}
+# together KEY SCRIPT KEY2 SCRIPT2 EXPECT: two workloads at once, half the connections
+# each, as a load test mixes reads and writes.
+together() {
+    local half=$((CONNS / 2)) a b
+    wrk_out "$2" "$5" "$half" >"$WORK/together.1" &
+    a=$!
+    wrk_out "$4" "$5" "$half" >"$WORK/together.2" &
+    b=$!
+    wait "$a" || die "wrk failed on $1: $(cat "$WORK/together.1")"
+    wait "$b" || die "wrk failed on $3: $(cat "$WORK/together.2")"
+    record "$1" "$(cat "$WORK/together.1")"
+    record "$3" "$(cat "$WORK/together.2")"
+}
+# record KEY OUTPUT: a wrk run's figures, under KEY.
+record() {
+    local key=$1 out=$2 line
     line=$(grep '^BENCH_RESULT' <<<"$out") || die "no result from wrk on $key: $out"
     IFS=$'\t' read -r _ "RPS[$key]" "P50[$key]" "P99[$key]" _ "BAD[$key]" "SOCK[$key]" timeouts <<<"$line"
     SOCK[$key]=$((SOCK[$key] + timeouts))
@@ -372,6 +394,7 @@ paired soap_getuser_small floor_soap floor_side soap_getuser "$OK_ASMX" ""
 paired get_getuser_small floor_get floor_side get_getuser "$OK_ASMX" ""
 run form_update_small form_update "$OK_ASMX"
 run soap_update_small soap_update "$OK_ASMX"
+together mixed_getuser_small soap_getuser mixed_update_small soap_update "$OK_ASMX"
 # Logins: one user over and over (SOAP and GET), then sessions over the 1,000 users
 # (session.lua: GetUser, UpdateUserContactInfo, LogOut, AuthenticateUser, pipelined), then
 # a wrong password: each pays a full argon2 verification, the resident set stays bounded.
@@ -530,6 +553,8 @@ fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.2f"), v }'; }
     row form_update_small "form POST UpdateUserContactInfo" 1k sqlite "SQLite tx/s" 0.5
     row soap_update_small "SOAP UpdateUserContactInfo" 1k sqlite_normal "SQLite NORMAL tx/s" 0.2
     row form_update_small "form POST UpdateUserContactInfo" 1k sqlite_normal "SQLite NORMAL tx/s" 0.2
+    row mixed_getuser_small "mixed: SOAP GetUser, $((CONNS / 2)) connections, at once with the update below" 1k soap_getuser_small "GetUser alone" ""
+    row mixed_update_small "mixed: SOAP UpdateUserContactInfo, $((CONNS / 2)) connections, at once with the GetUser above" 1k soap_update_small "update alone" ""
     row soap_login_small "SOAP AuthenticateUser, one user" 1k soap_update_small "SOAP update" 0.5
     row get_login_small "HTTP GET AuthenticateUser, one user" 1k soap_update_small "SOAP update" 0.5
     row session_small "session: login, GetUser, update, LogOut (iterations/s)" 1k soap_update_small "SOAP update" 0.3

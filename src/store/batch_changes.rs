@@ -5,8 +5,15 @@
 //! every row change on the writer connection here (its update hook), and the writer
 //! starts the record again with each batch.
 //!
-//! The hook does not see rows deleted by SQLite's truncate optimization (a `DELETE`
-//! without `WHERE`): whoever runs one says so with [`BatchChanges::everything`].
+//! What the hook does not see, and how each is covered:
+//! - rows deleted by SQLite's truncate optimization (a `DELETE` without `WHERE`): whoever
+//!   runs one says so with [`BatchChanges::everything`] (`reset.rs`);
+//! - rows a bulk load writes through `Writer::exclusive` (`writer.rs`), and a batch
+//!   that failed: the writer counts everything as changed;
+//! - a conflicting row deleted by `INSERT OR REPLACE`, and the old id of a row whose
+//!   id an `UPDATE` changes: no statement on these tables does either, and one that
+//!   did would have to say so as `reset.rs` does;
+//! - another process writing the file: refused at start (`lock.rs`).
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -32,9 +39,11 @@ impl BatchChanges {
     /// Has SQLite report each row `conn` changes.
     pub fn watch(self: &Arc<Self>, conn: &Connection) {
         let changes = Arc::clone(self);
-        conn.update_hook(Some(move |_: Action, _: &str, table: &str, rowid: i64| {
-            changes.note(table, rowid);
-        }));
+        conn.update_hook(Some(
+            move |action: Action, _: &str, table: &str, rowid: i64| {
+                changes.note(action, table, rowid);
+            },
+        ));
     }
 
     fn lock(&self) -> MutexGuard<'_, Changed> {
@@ -42,17 +51,20 @@ impl BatchChanges {
     }
 
     /// The tables a cached user or session is read from (`SELECT_USER`, the tickets).
-    pub(super) fn note(&self, table: &str, rowid: i64) {
-        let mut changed = self.lock();
+    /// Rows of other tables, a bulk load's millions included, cost no lock.
+    pub(super) fn note(&self, action: Action, table: &str, rowid: i64) {
         match table {
             // A user's preferences row has the user's id as its rowid.
-            // Once every user counts as changed, a bulk load adds nothing here.
-            "users" | "preferences" if !changed.every_user => {
-                changed.users.insert(rowid);
+            "users" | "preferences" => {
+                let mut changed = self.lock();
+                // Once every user counts as changed, a bulk load adds nothing here.
+                if !changed.every_user {
+                    changed.users.insert(rowid);
+                }
             }
-            // A user row shows its domain's name.
-            "domains" => changed.every_user = true,
-            "tickets" => changed.tickets = true,
+            // A user row shows its domain's name; a new domain is no user's yet.
+            "domains" if action != Action::SQLITE_INSERT => self.lock().every_user = true,
+            "tickets" => self.lock().tickets = true,
             _ => {}
         }
     }
@@ -154,28 +166,39 @@ mod tests {
     }
 
     /// The hook sees what the cache depends on, the cascade from a deleted user to
-    /// its tickets included; rows of other tables leave the record alone.
+    /// its tickets included, and each batch starts a new record; rows of other tables
+    /// and a new domain leave it alone.
     #[test]
     fn the_hook_records_users_preferences_domains_and_cascaded_tickets() {
         let (_dir, store) = Store::seeded_for_test();
         let changes = &store.writer.changes;
+        let id_of = |name: &str| store.read(|tx| tx.user_by_name(name)).unwrap().unwrap().id;
+        let (jdoe, admin) = (id_of("jdoe"), id_of("admin"));
+        let now = Utc::now();
         store
             .write(|tx| -> Result<(), StoreError> {
-                let jdoe = tx.user_by_name("jdoe")?.unwrap();
-                let other = tx.user_by_name("admin")?.unwrap();
                 tx.clear_mails()?;
-                assert!(!changes.user(jdoe.id) && !changes.tickets());
-                tx.update_preferences(jdoe.id, &Default::default())?;
-                assert!(changes.user(jdoe.id) && !changes.user(other.id));
-                changes.clear();
-                let now = chrono::Utc::now();
-                tx.insert_ticket("t-1", jdoe.id, now, now, "")?;
+                tx.conn
+                    .execute("INSERT INTO domains (name) VALUES ('new')", [])?;
+                assert!(!changes.user(jdoe) && !changes.tickets());
+                tx.update_preferences(jdoe, &Default::default())?;
+                assert!(changes.user(jdoe) && !changes.user(admin));
+                tx.insert_ticket("t-1", jdoe, now, now + Duration::days(1), "")?;
                 assert!(changes.tickets());
-                changes.clear();
-                tx.delete_user(jdoe.id)?;
-                assert!(changes.user(jdoe.id), "the user row");
+                Ok(())
+            })
+            .unwrap();
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                assert!(!changes.user(jdoe) && !changes.tickets(), "a new batch");
+                tx.delete_user(jdoe)?;
+                assert!(changes.user(jdoe), "the user row");
                 assert!(changes.tickets(), "the ticket, deleted by the cascade");
-                changes.clear();
+                Ok(())
+            })
+            .unwrap();
+        store
+            .write(|tx| -> Result<(), StoreError> {
                 let id = tx.insert_user(&NewUser {
                     id: None,
                     user_name: "newcomer",
@@ -191,7 +214,10 @@ mod tests {
                     password_hash: None,
                     preferences: &Preferences::default(),
                 })?;
-                assert!(changes.user(id) && !changes.user(other.id));
+                assert!(changes.user(id) && !changes.user(admin));
+                tx.conn
+                    .execute("UPDATE domains SET name = 'renamed' WHERE name = 'new'", [])?;
+                assert!(changes.user(admin), "a renamed domain: every user");
                 Ok(())
             })
             .unwrap();

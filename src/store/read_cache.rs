@@ -32,6 +32,10 @@ use crate::model::{User, UserId};
 /// 8,192 that load ran about 20% faster and peaked 19 MB lower (issue 8).
 const MAX_USERS: usize = 8_192;
 
+/// The same for sessions: a commit forgets them only when it changes a ticket, so a
+/// load of reads over many tickets beside contact updates would otherwise keep them all.
+const MAX_SESSIONS: usize = 8_192;
+
 #[derive(Default)]
 pub(super) struct ReadCache {
     generation: AtomicU64,
@@ -155,7 +159,12 @@ impl CacheView<'_> {
 
     pub fn put_session(&self, ticket: &str, row: (UserId, DateTime<Utc>)) {
         if !self.tickets_changed() {
-            self.current(|e| e.sessions.insert(ticket.to_owned(), row));
+            self.current(|e| {
+                if e.sessions.len() >= MAX_SESSIONS {
+                    e.sessions.clear();
+                }
+                e.sessions.insert(ticket.to_owned(), row)
+            });
         }
     }
 
@@ -199,6 +208,8 @@ impl CacheView<'_> {
 
 #[cfg(test)]
 mod tests {
+    use rusqlite::hooks::Action;
+
     use super::*;
 
     fn user(id: UserId, name: &str) -> User {
@@ -233,7 +244,7 @@ mod tests {
         assert_eq!(before.user_named("jdoe").map(|u| u.id), Some(1));
         assert_eq!(cache.view().user(1).map(|u| u.id), Some(1));
         let changes = BatchChanges::default();
-        changes.note("users", 1);
+        changes.note(Action::SQLITE_UPDATE, "users", 1);
         cache.commit_begins();
         let during = cache.view();
         assert!(during.user(2).is_none(), "a view during a commit misses");
@@ -251,7 +262,7 @@ mod tests {
         assert!(before.user(2).is_none(), "an old view misses");
         before.put_user(&Arc::new(user(4, "cdoe")));
         assert!(after.user(4).is_none(), "an old view cannot fill it");
-        changes.note("tickets", 7);
+        changes.note(Action::SQLITE_DELETE, "tickets", 7);
         cache.commit_begins();
         cache.commit_ended(&changes);
         assert!(

@@ -364,10 +364,11 @@ impl Writer {
         self.changes.everything();
         self.cache.commit_begins();
         self.readers.end_stale();
-        let out = f(&mut st.conn);
+        // Ended even when `f` panics: an odd generation would turn the cache off.
+        let out = catch_unwind(AssertUnwindSafe(|| f(&mut st.conn)));
         self.cache.commit_ended(&self.changes);
         self.readers.end_stale();
-        out
+        out.unwrap_or_else(|panic| resume_unwind(panic))
     }
 
     /// Commits the open transaction, makes it durable and ends its batch.
@@ -457,6 +458,11 @@ impl Writer {
     fn end(&self, st: &mut State, failure: Option<Failure>) {
         if failure.is_some() {
             let _ = st.conn.execute_batch("ROLLBACK");
+            // SQLite may have rolled the transaction back itself, and a statement after
+            // that committed on its own, outside any commit's forgetting.
+            self.changes.everything();
+            self.cache.commit_begins();
+            self.cache.commit_ended(&self.changes);
         }
         if let Some((_, kept)) = st.waiting.get_mut(&st.batch) {
             kept.clone_from(&failure);
