@@ -199,21 +199,7 @@ mod tests {
             .unwrap();
         store
             .write(|tx| -> Result<(), StoreError> {
-                let id = tx.insert_user(&NewUser {
-                    id: None,
-                    user_name: "newcomer",
-                    first_name: "",
-                    last_name: "",
-                    email: "",
-                    mobile: "",
-                    enabled: true,
-                    read_only: false,
-                    sysadmin: false,
-                    domain: None,
-                    auth_source: "native",
-                    password_hash: None,
-                    preferences: &Preferences::default(),
-                })?;
+                let id = tx.insert_user(&NewUser::bare("newcomer", &Preferences::default()))?;
                 assert!(changes.user(id) && !changes.user(admin));
                 tx.conn
                     .execute("UPDATE domains SET name = 'renamed' WHERE name = 'new'", [])?;

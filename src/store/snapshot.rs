@@ -95,23 +95,7 @@ mod tests {
         let store = Store::open(&dir.path().join("t.db")).unwrap();
         let snapshot = store.snapshot().unwrap();
         store
-            .write(|tx| {
-                tx.insert_user(&NewUser {
-                    id: None,
-                    user_name: "late",
-                    first_name: "",
-                    last_name: "",
-                    email: "",
-                    mobile: "",
-                    enabled: true,
-                    read_only: false,
-                    sysadmin: false,
-                    domain: None,
-                    auth_source: "native",
-                    password_hash: None,
-                    preferences: &Preferences::default(),
-                })
-            })
+            .write(|tx| tx.insert_user(&NewUser::bare("late", &Preferences::default())))
             .unwrap();
         let count = |s: &super::Snapshot| s.read(|tx| tx.user_count()).unwrap();
         assert_eq!(count(&snapshot), 0);

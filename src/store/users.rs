@@ -89,6 +89,28 @@ pub struct NewUser<'a> {
     pub preferences: &'a Preferences,
 }
 
+#[cfg(test)]
+impl<'a> NewUser<'a> {
+    /// An enabled native user with a name and nothing else, for tests.
+    pub fn bare(user_name: &'a str, preferences: &'a Preferences) -> NewUser<'a> {
+        NewUser {
+            id: None,
+            user_name,
+            first_name: "",
+            last_name: "",
+            email: "",
+            mobile: "",
+            enabled: true,
+            read_only: false,
+            sysadmin: false,
+            domain: None,
+            auth_source: "native",
+            password_hash: None,
+            preferences,
+        }
+    }
+}
+
 impl Tx<'_> {
     pub fn user_count(&self) -> Result<i64, StoreError> {
         Ok(self
