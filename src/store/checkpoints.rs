@@ -10,15 +10,19 @@
 //! Under a steady stream of commits the checkpointer seldom catches the writer in
 //! such a gap, so once it has copied all but the last few frames ([`CLOSE_FRAMES`])
 //! the committing thread copies those itself, between two writes, and the next write
-//! starts the WAL over. Past [`CAP_FRAMES`] it does so whatever is left, so the file
-//! stays bounded.
+//! starts the WAL over. It does not wait for a checkpoint of the checkpointer's to end
+//! first: a commit that finds one running leaves the close to the next commit, which
+//! finds fewer frames left. Waiting stalled every queued write for that checkpoint's
+//! two fsyncs before its own two (BENCHMARKS.md, "The close of the WAL"). Past
+//! [`CAP_FRAMES`] the committing thread checkpoints whatever is left, and waits, so
+//! the file stays bounded.
 
 use std::cell::Cell;
 use std::ffi::c_int;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering::Relaxed};
 use std::sync::mpsc::Receiver;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 
 use rusqlite::hooks::Wal;
 use rusqlite::Connection;
@@ -83,7 +87,10 @@ pub(super) enum Due {
     Nothing,
     /// Wake the checkpointer.
     Nudge,
-    /// Checkpoint now, on the committing connection.
+    /// Copy the last few frames back on the committing connection, unless the
+    /// checkpointer is copying.
+    Close,
+    /// Checkpoint now, on the committing connection, waiting for the checkpointer.
     Here,
 }
 
@@ -103,8 +110,10 @@ impl Checkpoints {
         let left = frames.saturating_sub(copied);
         if frames < NUDGE_FRAMES {
             Due::Nothing
-        } else if !checkpointer || left <= CLOSE_FRAMES || frames >= CAP_FRAMES {
+        } else if !checkpointer || frames >= CAP_FRAMES {
             Due::Here
+        } else if left <= CLOSE_FRAMES {
+            Due::Close
         } else {
             Due::Nudge
         }
@@ -118,7 +127,23 @@ impl Checkpoints {
 
     /// A passive checkpoint on `conn`: copies back what no reader still needs.
     pub fn passive(&self, conn: &Connection) -> rusqlite::Result<()> {
-        let _held = self.hold();
+        let held = self.hold();
+        self.copy_back(&held, conn)
+    }
+
+    /// [`Checkpoints::passive`], unless another checkpoint of ours is running: false
+    /// then, at once.
+    pub fn passive_unless_busy(&self, conn: &Connection) -> rusqlite::Result<bool> {
+        let held = match self.lock.try_lock() {
+            Ok(held) => held,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
+            Err(TryLockError::WouldBlock) => return Ok(false),
+        };
+        self.copy_back(&held, conn).map(|()| true)
+    }
+
+    /// The checkpoint itself, under the lock `_held`.
+    fn copy_back(&self, _held: &MutexGuard<'_, ()>, conn: &Connection) -> rusqlite::Result<()> {
         // Read before: the WAL may start over while the checkpoint runs.
         let generation = self.generation.load(Relaxed);
         let copied: i64 = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |r| r.get(2))?;
@@ -228,6 +253,19 @@ mod tests {
         assert!(frames < i64::from(CAP_FRAMES), "{frames} frames in the WAL");
     }
 
+    /// The close of the WAL never waits for the checkpointer's fsyncs.
+    #[test]
+    fn a_close_leaves_a_running_checkpoint_alone() {
+        let (_dir, store) = store_with_table();
+        store.write(hundred_pages).unwrap();
+        let shared = Checkpoints::default();
+        let copied = |conn: &mut Connection| shared.passive_unless_busy(conn).unwrap();
+        let running = shared.hold();
+        assert!(!store.writer.exclusive(&copied));
+        drop(running);
+        assert!(store.writer.exclusive(&copied));
+    }
+
     #[test]
     fn the_checkpointer_copies_the_bulk_and_the_committer_the_rest() {
         let shared = Checkpoints::default();
@@ -236,7 +274,7 @@ mod tests {
         assert_eq!(shared.due(NUDGE_FRAMES, false), Due::Here);
         shared.copied.store(u64::from(NUDGE_FRAMES), Relaxed);
         assert_eq!(shared.due(NUDGE_FRAMES + 1000, true), Due::Nudge);
-        assert_eq!(shared.due(NUDGE_FRAMES + CLOSE_FRAMES, true), Due::Here);
+        assert_eq!(shared.due(NUDGE_FRAMES + CLOSE_FRAMES, true), Due::Close);
         assert_eq!(shared.due(CAP_FRAMES, true), Due::Here);
         // Started over since: what was copied of the old WAL says nothing of the new.
         shared.started_over();

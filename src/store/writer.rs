@@ -421,17 +421,20 @@ impl Writer {
         if frames > 0 {
             st.wal_frames = frames;
         }
-        match (
+        let checkpointed = match (
             self.checkpoints.due(frames, checkpointer.is_some()),
             checkpointer,
         ) {
-            (Due::Nudge, Some(checkpointer)) => checkpointer.nudge(),
-            (Due::Here, _) => {
-                if let Err(e) = self.checkpoints.passive(&st.conn) {
-                    tracing::warn!(error = %e, "a checkpoint failed");
-                }
+            (Due::Nudge, Some(checkpointer)) => {
+                checkpointer.nudge();
+                Ok(())
             }
-            _ => {}
+            (Due::Close, _) => self.checkpoints.passive_unless_busy(&st.conn).map(drop),
+            (Due::Here, _) => self.checkpoints.passive(&st.conn),
+            _ => Ok(()),
+        };
+        if let Err(e) = checkpointed {
+            tracing::warn!(error = %e, "a checkpoint failed");
         }
         failure.map(Failure::new)
     }
