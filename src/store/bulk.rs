@@ -12,6 +12,7 @@ use super::error::StoreError;
 use super::handle::Store;
 use super::sliding::DeferredSlides;
 use super::tx::{Conn, Tx};
+use super::vendors;
 use crate::model::{ContactItem, ContactItemType, LinkedField, Vendor};
 
 /// Names cycled through so the name indexes see realistic, repeating keys (also by
@@ -108,8 +109,9 @@ fn insert_all(
         }
         let mut user = txn.prepare(
             "INSERT INTO users (user_name, first_name, last_name, email, mobile,
-                                    domain_id, password_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                    domain_id, password_hash, profile_created_at,
+                                    profile_updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
         )?;
         let mut preferences = txn.prepare("INSERT INTO preferences (user_id) VALUES (?1)")?;
         let mut member = txn.prepare(
@@ -131,7 +133,8 @@ fn insert_all(
                 .find(|t: &&ContactItemType| t.field == Some(field))
         };
         let (email_type, mobile_type) = (linked(LinkedField::Email), linked(LinkedField::Mobile));
-        let now = Utc::now();
+        // Made now, as the vendor profile a first write would make.
+        let profile_made = vendors::to_ms(Utc::now());
         for n in 1..=count {
             let name = bulk_user_name(n);
             let email = format!("{name}@example.com");
@@ -145,10 +148,10 @@ fn insert_all(
                 mobile,
                 domain,
                 password_hash,
+                profile_made,
             ])?;
             let id = txn.last_insert_rowid();
             preferences.execute([id])?;
-            tx.ensure_vendor_profile(id, now)?;
             for (item_type, value) in [(email_type, &email), (mobile_type, &mobile)] {
                 if let Some(t) = item_type {
                     let item = ContactItem {

@@ -261,9 +261,9 @@ mod tests {
         let shared = Checkpoints::default();
         let copied = |conn: &mut Connection| shared.passive_unless_busy(conn).unwrap();
         let running = shared.hold();
-        assert!(!store.writer.exclusive(&copied));
+        assert!(!store.writer.exclusive(copied));
         drop(running);
-        assert!(store.writer.exclusive(&copied));
+        assert!(store.writer.exclusive(copied));
     }
 
     #[test]

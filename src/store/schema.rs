@@ -154,6 +154,34 @@ const MIGRATIONS: &[&str] = &[
     "CREATE INDEX contact_items_user ON contact_items(user_id, is_default, match_key);
     DROP INDEX contact_items_key;
     DROP INDEX contact_items_default;",
+    // 9: the vendor profile moves into the user's row: every update writes both, and
+    // in two tables they were two pages to write and sync (BENCHMARKS.md, "The vendor
+    // profile in the user's row"). `profile_created_at` is NULL until a vendor write
+    // first makes the profile.
+    "ALTER TABLE users ADD COLUMN phone1 TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN phone2 TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN remarks TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN unique_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN content TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE users ADD COLUMN country_code TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN gender TEXT NOT NULL DEFAULT '';
+    ALTER TABLE users ADD COLUMN date_of_birth INTEGER;
+    ALTER TABLE users ADD COLUMN address TEXT NOT NULL DEFAULT '{}';
+    ALTER TABLE users ADD COLUMN shipping_addresses TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE users ADD COLUMN billing_addresses TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE users ADD COLUMN email_verified INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE users ADD COLUMN phone_verified INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE users ADD COLUMN profile_created_at INTEGER;
+    ALTER TABLE users ADD COLUMN profile_updated_at INTEGER;
+    UPDATE users SET phone1 = p.phone1, phone2 = p.phone2, remarks = p.remarks,
+        unique_id = p.unique_id, content = p.content, country_code = p.country_code,
+        gender = p.gender, date_of_birth = p.date_of_birth, address = p.address,
+        shipping_addresses = p.shipping_addresses, billing_addresses = p.billing_addresses,
+        email_verified = p.email_verified, phone_verified = p.phone_verified,
+        profile_created_at = p.created_at, profile_updated_at = p.updated_at
+        FROM vendor_profiles p WHERE p.user_id = users.id;
+    DROP TABLE vendor_profiles;
+    CREATE UNIQUE INDEX users_unique_id ON users(unique_id) WHERE unique_id <> '';",
 ];
 
 /// Work a migration needs beyond its SQL, in its transaction: `match_key` is computed
@@ -212,5 +240,64 @@ mod tests {
             .collect::<Result<_, _>>()
             .unwrap();
         assert_eq!(keys, ["john@example.com", "15550100"]);
+    }
+
+    #[test]
+    fn migration_9_moves_each_profile_into_its_users_row() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        for sql in &MIGRATIONS[..8] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch(
+            "PRAGMA user_version = 8;
+             INSERT INTO users (id, user_name) VALUES (1, 'jdoe'), (2, 'asmith');
+             INSERT INTO vendor_profiles (user_id, phone1, remarks, unique_id, content,
+                                          phone_verified, created_at, updated_at)
+                 VALUES (1, '555-0100', 'vip', 'u-1', '{\"a\":\"b\"}', 0, 10, 20);",
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        type Profile = (
+            String,
+            String,
+            String,
+            String,
+            bool,
+            Option<i64>,
+            Option<i64>,
+        );
+        let rows: Vec<Profile> = conn
+            .prepare(
+                "SELECT phone1, remarks, unique_id, content, phone_verified,
+                        profile_created_at, profile_updated_at FROM users ORDER BY id",
+            )
+            .unwrap()
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                ))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let strings = |values: [&str; 4]| values.map(String::from);
+        let [a, b, c, d] = strings(["555-0100", "vip", "u-1", "{\"a\":\"b\"}"]);
+        let [e, f, g, h] = strings(["", "", "", "{}"]);
+        assert_eq!(
+            rows,
+            [
+                (a, b, c, d, false, Some(10), Some(20)),
+                (e, f, g, h, true, None, None)
+            ],
+            "the user without a profile has none made"
+        );
+        let taken = conn.execute("UPDATE users SET unique_id = 'u-1' WHERE id = 2", []);
+        assert!(taken.is_err(), "a unique id stays one user's");
     }
 }

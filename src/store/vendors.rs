@@ -11,14 +11,19 @@ use super::error::StoreError;
 use super::tx::Tx;
 use crate::model::{UserId, Vendor, VendorProfile};
 
+/// The profile's columns of the user's row (migration 9); `profile_created_at` is NULL
+/// until the profile is made.
 const SELECT_PROFILE: &str = "
     SELECT phone2, remarks, unique_id, content, country_code, gender, date_of_birth, address,
-           shipping_addresses, billing_addresses, email_verified, phone_verified, created_at,
-           updated_at, phone1
-    FROM vendor_profiles WHERE user_id = ?1";
+           shipping_addresses, billing_addresses, email_verified, phone_verified,
+           profile_created_at, profile_updated_at, phone1
+    FROM users WHERE id = ?1";
+
+/// The empty id is no one's, and saying so lets the partial unique index answer.
+const USER_BY_UNIQUE_ID: &str = "SELECT id FROM users WHERE unique_id = ?1 AND unique_id <> ''";
 
 /// Vendor timestamps keep milliseconds: Conscent shows them.
-fn to_ms(t: DateTime<Utc>) -> i64 {
+pub(super) fn to_ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
@@ -38,8 +43,12 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-fn profile_from_row(row: &Row) -> rusqlite::Result<VendorProfile> {
-    Ok(VendorProfile {
+/// The profile in the row, `None` when it is not made yet.
+fn profile_from_row(row: &Row) -> rusqlite::Result<Option<VendorProfile>> {
+    let Some(created_at) = row.get::<_, Option<i64>>(12)? else {
+        return Ok(None);
+    };
+    Ok(Some(VendorProfile {
         phone1: row.get(14)?,
         phone2: row.get(0)?,
         remarks: row.get(1)?,
@@ -53,9 +62,9 @@ fn profile_from_row(row: &Row) -> rusqlite::Result<VendorProfile> {
         billing_addresses: json_column(row, 9)?,
         email_verified: row.get(10)?,
         phone_verified: row.get(11)?,
-        created_at: from_ms(row.get(12)?),
+        created_at: from_ms(created_at),
         updated_at: from_ms(row.get(13)?),
-    })
+    }))
 }
 
 impl Tx<'_> {
@@ -154,6 +163,7 @@ impl Tx<'_> {
                 .prepare_cached(SELECT_PROFILE)?
                 .query_row([user_id], profile_from_row)
                 .optional()
+                .map(Option::flatten)
         };
         // Read first: a user seen before has a profile, and one statement is enough.
         if let Some(profile) = stored()? {
@@ -164,15 +174,11 @@ impl Tx<'_> {
     }
 
     /// Gives the user an empty profile made at `now`, unless they have one.
-    pub(super) fn ensure_vendor_profile(
-        &self,
-        user_id: UserId,
-        now: DateTime<Utc>,
-    ) -> Result<(), StoreError> {
+    fn ensure_vendor_profile(&self, user_id: UserId, now: DateTime<Utc>) -> Result<(), StoreError> {
         self.conn
             .prepare_cached(
-                "INSERT OR IGNORE INTO vendor_profiles (user_id, created_at, updated_at)
-                 VALUES (?1, ?2, ?2)",
+                "UPDATE users SET profile_created_at = ?2, profile_updated_at = ?2
+                 WHERE id = ?1 AND profile_created_at IS NULL",
             )?
             .execute(params![user_id, to_ms(now)])?;
         Ok(())
@@ -193,21 +199,12 @@ impl Tx<'_> {
         }
         self.conn
             .prepare_cached(
-                "INSERT INTO vendor_profiles (user_id, phone2, remarks, unique_id, content,
-                     country_code, gender, date_of_birth, address, shipping_addresses,
-                     billing_addresses, email_verified, phone_verified, created_at, updated_at,
-                     phone1)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
-                 ON CONFLICT(user_id) DO UPDATE SET phone1 = excluded.phone1,
-                     phone2 = excluded.phone2,
-                     remarks = excluded.remarks, unique_id = excluded.unique_id,
-                     content = excluded.content, country_code = excluded.country_code,
-                     gender = excluded.gender, date_of_birth = excluded.date_of_birth,
-                     address = excluded.address, shipping_addresses = excluded.shipping_addresses,
-                     billing_addresses = excluded.billing_addresses,
-                     email_verified = excluded.email_verified,
-                     phone_verified = excluded.phone_verified,
-                     created_at = excluded.created_at, updated_at = excluded.updated_at",
+                "UPDATE users SET phone2 = ?2, remarks = ?3, unique_id = ?4, content = ?5,
+                     country_code = ?6, gender = ?7, date_of_birth = ?8, address = ?9,
+                     shipping_addresses = ?10, billing_addresses = ?11, email_verified = ?12,
+                     phone_verified = ?13, profile_created_at = ?14, profile_updated_at = ?15,
+                     phone1 = ?16
+                 WHERE id = ?1",
             )?
             .execute(params![
                 user_id,
@@ -234,8 +231,31 @@ impl Tx<'_> {
     pub fn user_id_by_unique_id(&self, unique_id: &str) -> Result<Option<UserId>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT user_id FROM vendor_profiles WHERE unique_id = ?1")?
+            .prepare_cached(USER_BY_UNIQUE_ID)?
             .query_row([unique_id], |r| r.get(0))
             .optional()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn a_unique_id_is_found_through_its_index() {
+        let (_dir, store) = Store::seeded_for_test();
+        let plan: Vec<String> = store
+            .read(|tx| -> Result<_, StoreError> {
+                let sql = format!("EXPLAIN QUERY PLAN {USER_BY_UNIQUE_ID}");
+                let mut stmt = tx.conn.prepare(&sql)?;
+                let plan = stmt.query_map(["u-1"], |r| r.get(3))?;
+                Ok(plan.collect::<Result<_, _>>()?)
+            })
+            .unwrap();
+        assert_eq!(
+            plan,
+            ["SEARCH users USING COVERING INDEX users_unique_id (unique_id=?)"]
+        );
     }
 }

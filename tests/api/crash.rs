@@ -168,11 +168,7 @@ async fn sigkill_mid_load_loses_no_acknowledged_write() {
         .unwrap();
     assert_eq!(check, "ok");
     let content: String = conn
-        .query_row(
-            "SELECT content FROM vendor_profiles WHERE user_id = 3",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT content FROM users WHERE id = 3", [], |r| r.get(0))
         .unwrap();
     let content: serde_json::Value = serde_json::from_str(&content).unwrap();
     let lost: Vec<_> = acked

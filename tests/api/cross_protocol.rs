@@ -189,11 +189,7 @@ async fn phone1_is_the_mobile_number_and_a_work_phone_item() {
     webapi::upsert(&app, JDOE_WEBAPI, WORK, "212-555-0001", false).await;
     let phone1: String = rusqlite::Connection::open(&app.db)
         .unwrap()
-        .query_row(
-            "SELECT phone1 FROM vendor_profiles WHERE user_id = 3",
-            [],
-            |r| r.get(0),
-        )
+        .query_row("SELECT phone1 FROM users WHERE id = 3", [], |r| r.get(0))
         .unwrap();
     assert_eq!(phone1, "212-555-0001", "a Work Phone item writes phone1");
 }
@@ -254,7 +250,7 @@ async fn names_and_second_phones_cross_over() {
 /// Drops a table the vendor APIs need, from outside the server.
 pub fn break_vendor_store(app: &TestApp) {
     let conn = rusqlite::Connection::open(&app.db).unwrap();
-    conn.execute_batch("DROP TABLE vendor_profiles").unwrap();
+    conn.execute_batch("DROP TABLE contact_items").unwrap();
 }
 
 #[actix_web::test]

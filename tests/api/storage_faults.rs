@@ -23,7 +23,7 @@ async fn commbox_content(app: &TestApp) -> Value {
     let conn = rusqlite::Connection::open(&app.db).unwrap();
     let text: Option<String> = conn
         .query_row(
-            "SELECT content FROM vendor_profiles WHERE user_id = 3",
+            "SELECT content FROM users WHERE id = 3 AND profile_created_at IS NOT NULL",
             [],
             |r| r.get(0),
         )

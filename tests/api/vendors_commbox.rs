@@ -33,11 +33,9 @@ fn failure(status: u16, description: &str) -> String {
 fn content_of(app: &TestApp, user_id: i64) -> serde_json::Value {
     let conn = rusqlite::Connection::open(&app.db).unwrap();
     let text: String = conn
-        .query_row(
-            "SELECT content FROM vendor_profiles WHERE user_id = ?1",
-            [user_id],
-            |r| r.get(0),
-        )
+        .query_row("SELECT content FROM users WHERE id = ?1", [user_id], |r| {
+            r.get(0)
+        })
         .unwrap();
     serde_json::from_str(&text).unwrap()
 }
