@@ -13,7 +13,8 @@
 //! starts the WAL over. It does not wait for a checkpoint of the checkpointer's to end
 //! first: a commit that finds one running leaves the close to the next commit, which
 //! finds fewer frames left. Waiting stalled every queued write for that checkpoint's
-//! two fsyncs before its own two (BENCHMARKS.md, "The close of the WAL"). Past
+//! two fsyncs before its own two (BENCHMARKS.md, "Writes: the vendor profile in the
+//! user's row, and the close of the WAL"). Past
 //! [`CAP_FRAMES`] the committing thread checkpoints whatever is left, and waits, so
 //! the file stays bounded.
 

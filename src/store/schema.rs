@@ -150,14 +150,14 @@ const MIGRATIONS: &[&str] = &[
     // 8: one index by user serves both lookups of a user's items, by value and by
     // default flag: a new default item and the old default it replaces change one
     // page of it, where the two indexes it replaces changed two (BENCHMARKS.md,
-    // "Contact items: one index by user").
+    // "Writes: one index of contact items by user…").
     "CREATE INDEX contact_items_user ON contact_items(user_id, is_default, match_key);
     DROP INDEX contact_items_key;
     DROP INDEX contact_items_default;",
     // 9: the vendor profile moves into the user's row: every update writes both, and
-    // in two tables they were two pages to write and sync (BENCHMARKS.md, "The vendor
-    // profile in the user's row"). `profile_created_at` is NULL until a vendor write
-    // first makes the profile.
+    // in two tables they were two pages to write and sync (BENCHMARKS.md, "Writes:
+    // the vendor profile in the user's row…"). `profile_created_at` is NULL until a
+    // vendor write first makes the profile.
     "ALTER TABLE users ADD COLUMN phone1 TEXT NOT NULL DEFAULT '';
     ALTER TABLE users ADD COLUMN phone2 TEXT NOT NULL DEFAULT '';
     ALTER TABLE users ADD COLUMN remarks TEXT NOT NULL DEFAULT '';
