@@ -216,22 +216,28 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn migration_5_keys_the_items_stored_before_it() {
+    /// A database at schema `version` holding `rows`, then migrated to the newest.
+    fn migrated_from(version: usize, rows: &str) -> Connection {
         let mut conn = Connection::open_in_memory().unwrap();
-        for sql in &MIGRATIONS[..4] {
+        for sql in &MIGRATIONS[..version] {
             conn.execute_batch(sql).unwrap();
         }
-        conn.execute_batch(
-            "PRAGMA user_version = 4;
-             INSERT INTO users (id, user_name) VALUES (1, 'jdoe');
+        conn.pragma_update(None, "user_version", version).unwrap();
+        conn.execute_batch(rows).unwrap();
+        migrate(&mut conn).unwrap();
+        conn
+    }
+
+    #[test]
+    fn migration_5_keys_the_items_stored_before_it() {
+        let conn = migrated_from(
+            4,
+            "INSERT INTO users (id, user_name) VALUES (1, 'jdoe');
              INSERT INTO contact_item_types VALUES ('e', 'Email', 'Primary Email', 'email'),
                                                    ('p', 'Phone', 'Mobile', 'mobile');
              INSERT INTO contact_items (id, user_id, sub_type, value, is_default)
                  VALUES ('a', 1, 'e', ' John@Example.COM ', 1), ('b', 1, 'p', '+1 (555) 0100', 1);",
-        )
-        .unwrap();
-        migrate(&mut conn).unwrap();
+        );
         let keys: Vec<String> = conn
             .prepare("SELECT match_key FROM contact_items ORDER BY id")
             .unwrap()
@@ -244,19 +250,13 @@ mod tests {
 
     #[test]
     fn migration_9_moves_each_profile_into_its_users_row() {
-        let mut conn = Connection::open_in_memory().unwrap();
-        for sql in &MIGRATIONS[..8] {
-            conn.execute_batch(sql).unwrap();
-        }
-        conn.execute_batch(
-            "PRAGMA user_version = 8;
-             INSERT INTO users (id, user_name) VALUES (1, 'jdoe'), (2, 'asmith');
+        let conn = migrated_from(
+            8,
+            "INSERT INTO users (id, user_name) VALUES (1, 'jdoe'), (2, 'asmith');
              INSERT INTO vendor_profiles (user_id, phone1, remarks, unique_id, content,
                                           phone_verified, created_at, updated_at)
                  VALUES (1, '555-0100', 'vip', 'u-1', '{\"a\":\"b\"}', 0, 10, 20);",
-        )
-        .unwrap();
-        migrate(&mut conn).unwrap();
+        );
         type Profile = (
             String,
             String,
