@@ -185,7 +185,9 @@ impl Tx<'_> {
     }
 
     /// Stores the whole profile (callers check `unique_id` is free first). Its times
-    /// are cut to what the store keeps, so `p` reads as the stored profile would.
+    /// are cut to what the store keeps, so `p` reads as the stored profile would. A
+    /// user that does not exist is an error, as the profile row's foreign key made it
+    /// before the profile moved into the user's row.
     pub fn save_vendor_profile(
         &self,
         user_id: UserId,
@@ -197,7 +199,8 @@ impl Tx<'_> {
         {
             *t = from_ms(to_ms(*t));
         }
-        self.conn
+        let stored = self
+            .conn
             .prepare_cached(
                 "UPDATE users SET phone2 = ?2, remarks = ?3, unique_id = ?4, content = ?5,
                      country_code = ?6, gender = ?7, date_of_birth = ?8, address = ?9,
@@ -224,6 +227,9 @@ impl Tx<'_> {
                 to_ms(p.updated_at),
                 p.phone1,
             ])?;
+        if stored == 0 {
+            return Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows));
+        }
         Ok(())
     }
 
@@ -257,5 +263,18 @@ mod tests {
             plan,
             ["SEARCH users USING COVERING INDEX users_unique_id (unique_id=?)"]
         );
+    }
+
+    #[test]
+    fn a_profile_is_saved_only_for_a_user_that_exists() {
+        let (_dir, store) = Store::seeded_for_test();
+        let saved = store.write(|tx| -> Result<_, StoreError> {
+            let now = Utc::now();
+            let jdoe = tx.user_by_name("jdoe")?.unwrap();
+            let mut profile = tx.vendor_profile(jdoe.id, now)?;
+            tx.save_vendor_profile(jdoe.id, &mut profile)?;
+            Ok(tx.save_vendor_profile(UserId::MAX, &mut profile).is_err())
+        });
+        assert!(saved.unwrap(), "no user, no profile");
     }
 }
