@@ -14,14 +14,21 @@
 //!   id an `UPDATE` changes: no statement on these tables does either, and one that
 //!   did would have to say so as `reset.rs` does;
 //! - another process writing the file: refused at start (`lock.rs`).
+//!
+//! A write may also say how it left a user's row ([`BatchChanges::wrote`]), so that
+//! the commit puts the row in the cache rather than forgetting it, and the next write
+//! of that user finds it there (BENCHMARKS.md, "Writes: the written user kept…"). The
+//! word holds only while nothing changes the row after it: any later change the hook
+//! sees takes it back, a write rolled back to its savepoint takes back what it said,
+//! and a batch that failed, or changed rows unseen, keeps no word at all.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use foldhash::HashSet;
+use foldhash::{HashMap, HashSet};
 use rusqlite::hooks::Action;
 use rusqlite::Connection;
 
-use crate::model::UserId;
+use crate::model::{User, UserId, VendorProfile};
 
 #[derive(Default)]
 pub(super) struct BatchChanges {
@@ -33,7 +40,21 @@ struct Changed {
     users: HashSet<UserId>,
     every_user: bool,
     tickets: bool,
+    /// Changed users as the batch's kept writes left them.
+    written: HashMap<UserId, UserRow>,
+    /// The same from the write under way, kept with its savepoint.
+    pending: HashMap<UserId, UserRow>,
 }
+
+/// A user's row as a write left it: the user and the vendor profile it holds.
+#[derive(Clone)]
+pub(super) struct UserRow {
+    pub user: Arc<User>,
+    pub profile: Arc<VendorProfile>,
+}
+
+/// A changed user, with the row as the batch left it when a write said so.
+pub(super) type ChangedUser = (UserId, Option<UserRow>);
 
 impl BatchChanges {
     /// Has SQLite report each row `conn` changes.
@@ -61,9 +82,11 @@ impl BatchChanges {
                 if !changed.every_user {
                     changed.users.insert(rowid);
                 }
+                changed.written.remove(&rowid);
+                changed.pending.remove(&rowid);
             }
             // A user row shows its domain's name; a new domain is no user's yet.
-            "domains" if action != Action::SQLITE_INSERT => self.lock().every_user = true,
+            "domains" if action != Action::SQLITE_INSERT => self.lock().every_user(),
             "tickets" => self.lock().tickets = true,
             _ => {}
         }
@@ -77,14 +100,38 @@ impl BatchChanges {
     /// Every user and ticket may have changed, unseen by the hook.
     pub fn everything(&self) {
         let mut changed = self.lock();
-        changed.every_user = true;
+        changed.every_user();
         changed.tickets = true;
     }
 
+    /// The write under way left the user's row as `row`, after its last change to it.
+    pub fn wrote(&self, row: UserRow) {
+        let mut changed = self.lock();
+        if changed.users.contains(&row.user.id) {
+            changed.pending.insert(row.user.id, row);
+        }
+    }
+
+    /// The write under way ended: `kept`, its savepoint was released with what it
+    /// said of the rows it wrote; otherwise rolled back, and its word with it.
+    pub fn write_ended(&self, kept: bool) {
+        let mut changed = self.lock();
+        let pending = std::mem::take(&mut changed.pending);
+        if kept {
+            changed.written.extend(pending);
+        }
+    }
+
     /// The users changed (`None`: any may have), and whether a ticket was.
-    pub fn changed(&self) -> (Option<Vec<UserId>>, bool) {
+    pub fn changed(&self) -> (Option<Vec<ChangedUser>>, bool) {
         let changed = self.lock();
-        let users = (!changed.every_user).then(|| changed.users.iter().copied().collect());
+        let users = (!changed.every_user).then(|| {
+            changed
+                .users
+                .iter()
+                .map(|id| (*id, changed.written.get(id).cloned()))
+                .collect()
+        });
         (users, changed.tickets)
     }
 
@@ -98,14 +145,79 @@ impl BatchChanges {
     }
 }
 
+impl Changed {
+    fn every_user(&mut self) {
+        self.every_user = true;
+        self.written.clear();
+        self.pending.clear();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
 
     use chrono::{Duration, Utc};
 
-    use crate::model::{ContactPatch, Preferences, ProfilePatch};
+    use crate::model::{ContactPatch, Preferences, ProfilePatch, User};
     use crate::store::{NewUser, Store, StoreError};
+
+    /// A commit keeps the row a write said it left, user and profile; a later change
+    /// to the row in the batch, or the write's rollback, takes the word back.
+    #[test]
+    fn a_commit_keeps_the_rows_writes_said_they_left() {
+        let (_dir, store) = Store::seeded_for_test();
+        let now = Utc::now();
+        let by_name = |name: &str| store.read(|tx| tx.user_by_name(name)).unwrap().unwrap();
+        let (jdoe, admin) = (by_name("jdoe"), by_name("admin"));
+        // Saves `email` as the user's, and says so; returns what it said.
+        let save = |tx: &crate::store::Tx, user: &User, email: &str| {
+            let mut profile = tx.vendor_profile(user.id, now)?;
+            let contact = ContactPatch {
+                email: Some(email.into()),
+                mobile: None,
+            };
+            tx.save_vendor_profile(user.id, &contact, &mut profile)?;
+            let user = Arc::new(User {
+                email: email.into(),
+                ..user.clone()
+            });
+            tx.wrote_user(Arc::clone(&user), Arc::new(profile));
+            Ok::<_, StoreError>(user)
+        };
+        let said = store
+            .write(|tx| save(tx, &jdoe, "kept@example.com"))
+            .unwrap();
+        assert!(Arc::ptr_eq(&by_name("jdoe"), &said), "kept as said");
+        let profile = store.write(|tx| tx.vendor_profile(jdoe.id, now)).unwrap();
+        assert_eq!(
+            profile,
+            store.read(|tx| tx.vendor_profile(jdoe.id, now)).unwrap()
+        );
+        let taken_back = store
+            .write(|tx| {
+                let said = save(tx, &admin, "later@example.com")?;
+                tx.update_preferences(admin.id, &Default::default())?;
+                Ok::<_, StoreError>(said)
+            })
+            .unwrap();
+        let admin_now = by_name("admin");
+        assert!(
+            !Arc::ptr_eq(&admin_now, &taken_back),
+            "changed after the word"
+        );
+        assert_eq!(admin_now.email, "later@example.com");
+        let rolled_back = store.write(|tx| -> Result<(), StoreError> {
+            save(tx, &said, "rolled-back@example.com")?;
+            Err(StoreError::Conflict)
+        });
+        assert!(rolled_back.is_err());
+        let jdoe_now = by_name("jdoe");
+        assert_eq!(
+            jdoe_now.email, "kept@example.com",
+            "the write's word went with it"
+        );
+    }
 
     /// A write takes rows its batch has not changed from the cache, and reads the ones
     /// it has changed (a user, a renamed user's names, a ticket) from its transaction.
@@ -137,7 +249,8 @@ mod tests {
                     email: Some("new@example.com".into()),
                     mobile: None,
                 };
-                tx.update_contact(jdoe.id, &contact)?;
+                let mut profile = tx.vendor_profile(jdoe.id, now)?;
+                tx.save_vendor_profile(jdoe.id, &contact, &mut profile)?;
                 assert_eq!(tx.user_by_name("jdoe")?.unwrap().email, "new@example.com");
                 assert_eq!(tx.user_by_id(jdoe.id)?.unwrap().email, "new@example.com");
                 let other = tx.user_by_id(admin.id)?.unwrap();

@@ -23,8 +23,8 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 
-use super::batch_changes::BatchChanges;
-use crate::model::{User, UserId};
+use super::batch_changes::{BatchChanges, UserRow};
+use crate::model::{User, UserId, VendorProfile};
 
 /// Beyond this many users the cache starts again: it is for the users a test works
 /// with, not a copy of a million-user store. A load spread over a million users misses
@@ -49,6 +49,8 @@ struct Entries {
     users: HashMap<UserId, Arc<User>>,
     /// Login names folded as SQLite's NOCASE folds them (ASCII only).
     names: HashMap<String, UserId>,
+    /// The vendor profiles in users' rows, for the writes that read them whole.
+    profiles: HashMap<UserId, Arc<VendorProfile>>,
 }
 
 /// The cache as one transaction sees it.
@@ -67,26 +69,23 @@ impl ReadCache {
     }
 
     /// Called by the writer right after each commit (or bulk load), with what its
-    /// batch changed: those rows are forgotten before the generation is even again.
+    /// batch changed: those rows are forgotten before the generation is even again,
+    /// or replaced by the rows as the batch's writes said they left them.
     pub fn commit_ended(&self, changes: &BatchChanges) {
         {
             let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
             let (users, tickets) = changes.changed();
             match users {
-                Some(ids) => {
-                    for id in ids {
-                        if let Some(user) = entries.users.remove(&id) {
-                            let name = user.user_name.to_ascii_lowercase();
-                            if entries.names.get(&name) == Some(&id) {
-                                entries.names.remove(&name);
-                            }
+                Some(users) => {
+                    for (id, written) in users {
+                        entries.forget(id);
+                        if let Some(UserRow { user, profile }) = written {
+                            entries.put(user);
+                            entries.profiles.insert(id, profile);
                         }
                     }
                 }
-                None => {
-                    entries.users.clear();
-                    entries.names.clear();
-                }
+                None => entries.clear_users(),
             }
             if tickets {
                 entries.sessions.clear();
@@ -130,6 +129,14 @@ impl CacheView<'_> {
             return None;
         }
         read(&mut entries)
+    }
+
+    /// Tells a write's batch how it left `user`'s row, after its last change to it
+    /// (`batch_changes`).
+    pub fn wrote_user(&self, user: Arc<User>, profile: Arc<VendorProfile>) {
+        if let Some(changes) = self.changes {
+            changes.wrote(UserRow { user, profile });
+        }
     }
 
     /// Tells a write's batch that rows changed where its hook could not see them
@@ -191,18 +198,60 @@ impl CacheView<'_> {
         (!self.user_changed(user.id) && user.user_name.eq_ignore_ascii_case(name)).then_some(user)
     }
 
+    pub fn profile(&self, id: UserId) -> Option<Arc<VendorProfile>> {
+        if self.user_changed(id) {
+            return None;
+        }
+        self.current(|e| e.profiles.get(&id).cloned())
+    }
+
+    pub fn put_profile(&self, id: UserId, profile: Arc<VendorProfile>) {
+        if self.user_changed(id) {
+            return;
+        }
+        self.current(|e| {
+            if e.profiles.len() >= MAX_USERS {
+                e.clear_users();
+            }
+            e.profiles.insert(id, profile)
+        });
+    }
+
     pub fn put_user(&self, user: &Arc<User>) {
         if self.user_changed(user.id) {
             return;
         }
         self.current(|e| {
-            if e.users.len() >= MAX_USERS {
-                e.users.clear();
-                e.names.clear();
-            }
-            e.names.insert(user.user_name.to_ascii_lowercase(), user.id);
-            e.users.insert(user.id, Arc::clone(user))
+            e.put(Arc::clone(user));
+            Some(())
         });
+    }
+}
+
+impl Entries {
+    fn clear_users(&mut self) {
+        self.users.clear();
+        self.names.clear();
+        self.profiles.clear();
+    }
+
+    fn put(&mut self, user: Arc<User>) {
+        if self.users.len() >= MAX_USERS || self.profiles.len() >= MAX_USERS {
+            self.clear_users();
+        }
+        self.names
+            .insert(user.user_name.to_ascii_lowercase(), user.id);
+        self.users.insert(user.id, user);
+    }
+
+    fn forget(&mut self, id: UserId) {
+        self.profiles.remove(&id);
+        if let Some(user) = self.users.remove(&id) {
+            let name = user.user_name.to_ascii_lowercase();
+            if self.names.get(&name) == Some(&id) {
+                self.names.remove(&name);
+            }
+        }
     }
 }
 

@@ -9,7 +9,7 @@ use super::epoch::{from_epoch, to_epoch};
 use super::error::StoreError;
 use super::tx::Tx;
 use crate::model::{
-    ContactPatch, Notification, Preferences, PreferencesPatch, ProfilePatch, User, UserId,
+    Notification, Preferences, PreferencesPatch, ProfilePatch, User, UserId, VendorProfile,
 };
 
 /// A literal, so the lookups below are whole `&'static str`s: no SQL text is built per
@@ -143,6 +143,15 @@ impl Tx<'_> {
         Ok(self.remember(user))
     }
 
+    /// Tells the read cache how this write left the user's row, after its last change
+    /// to it: the commit then keeps the row cached rather than forgetting it
+    /// (`batch_changes`). Both must be what a fresh read would find.
+    pub fn wrote_user(&self, user: Arc<User>, profile: Arc<VendorProfile>) {
+        if let Some(cache) = self.cache {
+            cache.wrote_user(user, profile);
+        }
+    }
+
     /// A user a read transaction found, kept for the next reads (see `read_cache`).
     fn remember(&self, user: Option<User>) -> Option<Arc<User>> {
         let user = user.map(Arc::new);
@@ -211,25 +220,6 @@ impl Tx<'_> {
             ],
         )?;
         Ok(id)
-    }
-
-    /// Applies a contact patch: `None` fields are left as stored.
-    pub fn update_contact(&self, id: UserId, patch: &ContactPatch) -> Result<(), StoreError> {
-        // Only the columns given: SQLite rewrites the email index entry of any UPDATE
-        // that sets the column, even to its old value (one more page per write).
-        let (sql, value) = match (&patch.email, &patch.mobile) {
-            (Some(email), Some(mobile)) => {
-                self.conn
-                    .prepare_cached("UPDATE users SET email = ?2, mobile = ?3 WHERE id = ?1")?
-                    .execute(params![id, email, mobile])?;
-                return Ok(());
-            }
-            (Some(email), None) => ("UPDATE users SET email = ?2 WHERE id = ?1", email),
-            (None, Some(mobile)) => ("UPDATE users SET mobile = ?2 WHERE id = ?1", mobile),
-            (None, None) => return Ok(()),
-        };
-        self.conn.prepare_cached(sql)?.execute(params![id, value])?;
-        Ok(())
     }
 
     pub fn set_password(

@@ -7,7 +7,9 @@ use serde::Deserialize;
 use super::fixture_error::FixtureError;
 use super::fixture_source::FixtureSource;
 use super::tx::Tx;
-use crate::model::{Address, ContactItemType, ContactType, LinkedField, UserId, Vendor};
+use crate::model::{
+    Address, ContactItemType, ContactPatch, ContactType, LinkedField, UserId, Vendor,
+};
 
 pub const FILE: &str = "vendors.json";
 
@@ -150,6 +152,6 @@ fn load_user(tx: &Tx, u: &VendorUser) -> Result<(), FixtureError> {
     profile.address = u.address.clone();
     profile.shipping_addresses = u.shipping_addresses.clone();
     profile.billing_addresses = u.billing_addresses.clone();
-    tx.save_vendor_profile(u.id, &mut profile)
+    tx.save_vendor_profile(u.id, &ContactPatch::default(), &mut profile)
         .map_err(FixtureError::from)
 }

@@ -9,7 +9,7 @@ use rusqlite::{params, OptionalExtension, Row};
 use super::credential_cache::{CredentialCache, Credentials};
 use super::error::StoreError;
 use super::tx::Tx;
-use crate::model::{UserId, Vendor, VendorProfile};
+use crate::model::{ContactPatch, UserId, Vendor, VendorProfile};
 
 /// The profile's columns of the user's row (migration 9); `profile_created_at` is NULL
 /// until the profile is made.
@@ -18,6 +18,30 @@ const SELECT_PROFILE: &str = "
            shipping_addresses, billing_addresses, email_verified, phone_verified,
            profile_created_at, profile_updated_at, phone1
     FROM users WHERE id = ?1";
+
+/// The statement that writes the user's row after a change: the profile's columns from
+/// `?2` (the user's id is `?1`), then the contact columns given as `$contact`, from
+/// `?17`. Only the contact columns a change gives: SQLite rewrites the email index
+/// entry of an `UPDATE` that sets the column, even to its old value.
+///
+/// `OR FAIL`: a constraint this statement breaks fails the write it is part of, and
+/// that write's savepoint rolls all of it back. Under SQLite's default (`ABORT`), the
+/// statement would also keep a journal of its own to undo itself, a copy of each page
+/// it changes that the batch had changed before (BENCHMARKS.md, "Writes: the written
+/// user kept…").
+macro_rules! save_user_row {
+    ($contact:literal) => {
+        concat!(
+            "UPDATE OR FAIL users SET phone2 = ?2, remarks = ?3, unique_id = ?4, content = ?5,
+                country_code = ?6, gender = ?7, date_of_birth = ?8, address = ?9,
+                shipping_addresses = ?10, billing_addresses = ?11, email_verified = ?12,
+                phone_verified = ?13, profile_created_at = ?14, profile_updated_at = ?15,
+                phone1 = ?16",
+            $contact,
+            " WHERE id = ?1"
+        )
+    };
+}
 
 /// The empty id is no one's, and saying so lets the partial unique index answer.
 const USER_BY_UNIQUE_ID: &str = "SELECT id FROM users WHERE unique_id = ?1 AND unique_id <> ''";
@@ -165,8 +189,14 @@ impl Tx<'_> {
                 .optional()
                 .map(Option::flatten)
         };
+        if let Some(cached) = self.cache.and_then(|c| c.profile(user_id)) {
+            return Ok(VendorProfile::clone(&cached));
+        }
         // Read first: a user seen before has a profile, and one statement is enough.
         if let Some(profile) = stored()? {
+            if let Some(cache) = self.cache {
+                cache.put_profile(user_id, Arc::new(profile.clone()));
+            }
             return Ok(profile);
         }
         self.ensure_vendor_profile(user_id, now)?;
@@ -184,13 +214,15 @@ impl Tx<'_> {
         Ok(())
     }
 
-    /// Stores the whole profile (callers check `unique_id` is free first). Its times
-    /// are cut to what the store keeps, so `p` reads as the stored profile would. A
-    /// user that does not exist is an error, as the profile row's foreign key made it
-    /// before the profile moved into the user's row.
+    /// Stores the whole profile and the contact columns `contact` gives, in one
+    /// statement (callers check `unique_id` is free first). The profile's times are cut
+    /// to what the store keeps, so `p` reads as the stored profile would. A user that
+    /// does not exist is an error, as the profile row's foreign key made it before the
+    /// profile moved into the user's row.
     pub fn save_vendor_profile(
         &self,
         user_id: UserId,
+        contact: &ContactPatch,
         p: &mut VendorProfile,
     ) -> Result<(), StoreError> {
         for t in [&mut p.created_at, &mut p.updated_at]
@@ -199,17 +231,18 @@ impl Tx<'_> {
         {
             *t = from_ms(to_ms(*t));
         }
-        let stored = self
+        let mut stmt = self
             .conn
-            .prepare_cached(
-                "UPDATE users SET phone2 = ?2, remarks = ?3, unique_id = ?4, content = ?5,
-                     country_code = ?6, gender = ?7, date_of_birth = ?8, address = ?9,
-                     shipping_addresses = ?10, billing_addresses = ?11, email_verified = ?12,
-                     phone_verified = ?13, profile_created_at = ?14, profile_updated_at = ?15,
-                     phone1 = ?16
-                 WHERE id = ?1",
-            )?
-            .execute(params![
+            .prepare_cached(match (&contact.email, &contact.mobile) {
+                (None, None) => save_user_row!(""),
+                (Some(_), None) => save_user_row!(", email = ?17"),
+                (None, Some(_)) => save_user_row!(", mobile = ?18"),
+                (Some(_), Some(_)) => save_user_row!(", email = ?17, mobile = ?18"),
+            })?;
+        // The statement's parameters run to the highest number it names.
+        let count = stmt.parameter_count();
+        let stored = stmt.execute(
+            &params![
                 user_id,
                 p.phone2,
                 p.remarks,
@@ -226,7 +259,10 @@ impl Tx<'_> {
                 to_ms(p.created_at),
                 to_ms(p.updated_at),
                 p.phone1,
-            ])?;
+                contact.email,
+                contact.mobile,
+            ][..count],
+        )?;
         if stored == 0 {
             return Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows));
         }
@@ -246,6 +282,7 @@ impl Tx<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::ProfilePatch;
     use crate::store::Store;
 
     #[test]
@@ -272,9 +309,55 @@ mod tests {
             let now = Utc::now();
             let jdoe = tx.user_by_name("jdoe")?.unwrap();
             let mut profile = tx.vendor_profile(jdoe.id, now)?;
-            tx.save_vendor_profile(jdoe.id, &mut profile)?;
-            Ok(tx.save_vendor_profile(UserId::MAX, &mut profile).is_err())
+            let contact = ContactPatch::default();
+            tx.save_vendor_profile(jdoe.id, &contact, &mut profile)?;
+            Ok(tx
+                .save_vendor_profile(UserId::MAX, &contact, &mut profile)
+                .is_err())
         });
         assert!(saved.unwrap(), "no user, no profile");
+    }
+
+    /// The row's statement fails `OR FAIL` on a unique id another user holds, and the
+    /// write it ends leaves nothing behind: neither that statement's contact columns
+    /// nor what the write changed before it.
+    #[test]
+    fn a_failed_save_leaves_nothing_of_its_write() {
+        let (_dir, store) = Store::seeded_for_test();
+        let now = Utc::now();
+        let read = |name: &str| store.read(|tx| tx.user_by_name(name)).unwrap().unwrap();
+        let (jdoe, admin) = (read("jdoe"), read("admin"));
+        let profile_of = |id| store.read(|tx| tx.vendor_profile(id, now)).unwrap();
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                let mut profile = tx.vendor_profile(admin.id, now)?;
+                profile.unique_id = "taken".into();
+                tx.save_vendor_profile(admin.id, &ContactPatch::default(), &mut profile)
+            })
+            .unwrap();
+        let failed = store.write(|tx| -> Result<(), StoreError> {
+            let names = ProfilePatch {
+                first_name: Some("Changed".into()),
+                ..ProfilePatch::default()
+            };
+            tx.update_profile(jdoe.id, &names)?;
+            let mut profile = tx.vendor_profile(jdoe.id, now)?;
+            profile.unique_id = "taken".into();
+            let contact = ContactPatch {
+                email: Some("changed@example.com".into()),
+                mobile: Some("555-0000".into()),
+            };
+            tx.save_vendor_profile(jdoe.id, &contact, &mut profile)
+        });
+        assert!(
+            matches!(failed, Err(StoreError::Sqlite(ref e)) if e.to_string().contains("UNIQUE")),
+            "{failed:?}"
+        );
+        let after = read("jdoe");
+        assert_eq!(
+            (&after.first_name, &after.email, &after.mobile),
+            (&jdoe.first_name, &jdoe.email, &jdoe.mobile)
+        );
+        assert_eq!(profile_of(jdoe.id).unique_id, "");
     }
 }

@@ -342,6 +342,7 @@ impl Writer {
         } else {
             exec(&st.conn, "ROLLBACK TO job").and_then(|()| exec(&st.conn, "RELEASE job"))
         };
+        self.changes.write_ended(keep && closed.is_ok());
         if let Err(e) = closed {
             self.end(st, Some(Failure::new(e)));
         }
@@ -411,6 +412,8 @@ impl Writer {
         let failure = exec(&st.conn, "COMMIT").err();
         if let Some(e) = &failure {
             self.health.failed(e);
+            // Rolled back next: no row is as the batch's writes said they left it.
+            self.changes.everything();
         }
         self.cache.commit_ended(&self.changes);
         self.readers.end_stale();

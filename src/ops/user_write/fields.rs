@@ -29,7 +29,6 @@ pub(super) fn write(
     if contact.mobile.is_some() {
         profile.phone_verified = false;
     }
-    tx.update_contact(user.id, &contact)?;
     let names = ProfilePatch {
         first_name: change.first_name.clone(),
         last_name: change.last_name.clone(),
@@ -38,6 +37,8 @@ pub(super) fn write(
     if names.first_name.is_some() || names.last_name.is_some() {
         tx.update_profile(user.id, &names)?;
     }
+    merge(profile, change, now);
+    tx.save_vendor_profile(user.id, &contact, profile)?;
     // The user and profile as stored: the columns take the given values verbatim, so
     // reading them back (joins, JSON) would tell nothing new.
     for (field, value) in [
@@ -50,8 +51,7 @@ pub(super) fn write(
             *field = value;
         }
     }
-    merge(profile, change, now);
-    tx.save_vendor_profile(user.id, profile)
+    Ok(())
 }
 
 /// The new mobile number, keeping Conscent's country code in step: a number written

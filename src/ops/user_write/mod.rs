@@ -33,8 +33,8 @@ use crate::store::Tx;
 /// The user as stored after a write.
 #[derive(Debug, Clone)]
 pub struct Written {
-    pub user: User,
-    pub profile: VendorProfile,
+    pub user: Arc<User>,
+    pub profile: Arc<VendorProfile>,
     /// What the change's contact item did, when it had one.
     pub contact_item: Option<Upserted>,
 }
@@ -80,6 +80,10 @@ pub fn apply(
             items.record(tx, *field, new)?;
         }
     }
+    // The write's last change to the row: the commit keeps it cached as it is now,
+    // for the next write of this user (`store::batch_changes`).
+    let (user, profile) = (Arc::new(user), Arc::new(profile));
+    tx.wrote_user(Arc::clone(&user), Arc::clone(&profile));
     Ok(Written {
         user,
         profile,

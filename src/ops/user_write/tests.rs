@@ -38,8 +38,8 @@ fn apply_returns_what_the_store_then_holds() {
             assert_eq!(written.user.first_name, "Joan");
             let born_ms = written.profile.date_of_birth.unwrap();
             assert_eq!(born_ms.timestamp_subsec_nanos() % 1_000_000, 0);
-            assert_eq!(Some(Arc::new(written.user)), tx.user_by_id(id)?);
-            assert_eq!(written.profile, tx.vendor_profile(id, now)?);
+            assert_eq!(Some(written.user), tx.user_by_id(id)?);
+            assert_eq!(*written.profile, tx.vendor_profile(id, now)?);
             Ok(())
         })
         .unwrap();
