@@ -168,7 +168,7 @@ mod tests {
     fn a_commit_keeps_the_rows_writes_said_they_left() {
         let (_dir, store) = Store::seeded_for_test();
         let now = Utc::now();
-        let by_name = |name: &str| store.read(|tx| tx.user_by_name(name)).unwrap().unwrap();
+        let by_name = |name: &str| store.user_for_test(name);
         let (jdoe, admin) = (by_name("jdoe"), by_name("admin"));
         // Saves `email` as the user's, and says so; returns what it said.
         let save = |tx: &crate::store::Tx, user: &User, email: &str| {

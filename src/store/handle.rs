@@ -150,6 +150,12 @@ impl Store {
         (dir, store)
     }
 
+    /// The fixture user `name`, as a read finds it now.
+    #[cfg(test)]
+    pub fn user_for_test(&self, name: &str) -> Arc<crate::model::User> {
+        self.read(|tx| tx.user_by_name(name)).unwrap().unwrap()
+    }
+
     /// An empty store in a temporary directory with one table of the test's own, for
     /// unit tests of the write path.
     #[cfg(test)]

@@ -325,8 +325,7 @@ mod tests {
     fn a_failed_save_leaves_nothing_of_its_write() {
         let (_dir, store) = Store::seeded_for_test();
         let now = Utc::now();
-        let read = |name: &str| store.read(|tx| tx.user_by_name(name)).unwrap().unwrap();
-        let (jdoe, admin) = (read("jdoe"), read("admin"));
+        let (jdoe, admin) = (store.user_for_test("jdoe"), store.user_for_test("admin"));
         let profile_of = |id| store.read(|tx| tx.vendor_profile(id, now)).unwrap();
         store
             .write(|tx| -> Result<(), StoreError> {
@@ -353,7 +352,7 @@ mod tests {
             matches!(failed, Err(StoreError::Sqlite(ref e)) if e.to_string().contains("UNIQUE")),
             "{failed:?}"
         );
-        let after = read("jdoe");
+        let after = store.user_for_test("jdoe");
         assert_eq!(
             (&after.first_name, &after.email, &after.mobile),
             (&jdoe.first_name, &jdoe.email, &jdoe.mobile)
