@@ -44,11 +44,13 @@ impl Store {
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         checkpoints::count_instead(&conn)?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        // `temp_store` stays at SQLite's default, a file: each write's savepoint journal
-        // is then kept in memory in 64 KiB pieces and spills to a temporary file only
-        // past that (a write that splits many pages). `MEMORY` never spilled, but took
-        // 1 KiB pieces, five allocations per page it copied: a seventh of an update's
-        // instructions (BENCHMARKS.md, "Writes: the written user kept…").
+        // `temp_store` stays at SQLite's default, a file, as on the read connections:
+        // each write's savepoint journal is then kept in memory in 64 KiB pieces and
+        // spills to a temporary file only past that (a write that changes more than
+        // about 15 existing pages; large sorts spill too).
+        // `MEMORY` never spilled, but took 1 KiB pieces, five allocations per page a
+        // write copied: a seventh of an update's instructions (BENCHMARKS.md, "Writes:
+        // the written user kept…").
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         schema::migrate(&mut conn)?;
         let cache = Arc::new(ReadCache::default());
