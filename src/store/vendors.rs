@@ -27,7 +27,7 @@ const SELECT_PROFILE: &str = "
 /// `OR FAIL`: a constraint this statement breaks fails the write it is part of, and
 /// that write's savepoint rolls all of it back. Under SQLite's default (`ABORT`), the
 /// statement would also keep a journal of its own to undo itself, a copy of each page
-/// it changes that the batch had changed before (BENCHMARKS.md, "Writes: the written
+/// it changes that its write had changed before it (BENCHMARKS.md, "Writes: the written
 /// user kept…").
 macro_rules! save_user_row {
     ($contact:literal) => {
