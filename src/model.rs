@@ -353,6 +353,9 @@ impl ContactItem {
     }
 }
 
+/// A user's default contact items with their contact types, oldest first.
+pub type DefaultItems = Vec<(ContactType, ContactItem)>;
+
 /// A postal address; `id` is its 24-hex ObjectId when it sits in a list.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]

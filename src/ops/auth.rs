@@ -43,7 +43,7 @@ fn check_credentials(
 
 fn logged_in(ctx: &Ctx, user: &User, session: &Session) -> Result<Reply, OpError> {
     ctx.act_as(user);
-    ctx.tx.set_last_logon(user.id, ctx.now)?;
+    ctx.tx.set_last_logon(user, ctx.now)?;
     Ok(login_attrs(
         Reply::ok().attr("ticket", &session.ticket),
         user,
@@ -134,7 +134,7 @@ pub fn create_ticket_for_user(ctx: &Ctx, args: &Args) -> Result<Reply, OpError> 
     }
     let session = ctx.issue_ticket(&user, "")?;
     ctx.act_as(&user);
-    ctx.tx.set_last_logon(user.id, ctx.now)?;
+    ctx.tx.set_last_logon(&user, ctx.now)?;
     Ok(Reply::ok().attr("ticket", session.ticket))
 }
 

@@ -15,12 +15,19 @@
 //!   did would have to say so as `reset.rs` does;
 //! - another process writing the file: refused at start (`lock.rs`).
 //!
-//! A write may also say how it left a user's row ([`BatchChanges::wrote`]), so that
-//! the commit puts the row in the cache rather than forgetting it, and the next write
-//! of that user finds it there (BENCHMARKS.md, "Writes: the written user kept…"). The
-//! word holds only while nothing changes the row after it: any later change the hook
-//! sees takes it back, a write rolled back to its savepoint takes back what it said,
-//! and a batch that failed, or changed rows unseen, keeps no word at all.
+//! A user's contact items count as part of the user, because the cache keeps each
+//! user's default items beside the row. The hook reports an item by its rowid alone,
+//! so each statement that writes items says whose they are ([`BatchChanges::items_of`]):
+//! all of them change one user's items, a deleted user's cascade included. An item
+//! change nobody said, or a change to the catalogue that types the items, counts as
+//! every user changed.
+//!
+//! A write may also say how it left a user's row and items ([`BatchChanges::wrote`]),
+//! so that the commit puts them in the cache rather than forgetting them, and the next
+//! write of that user finds them there (BENCHMARKS.md, "Writes: the written user
+//! kept…"). The word holds only while nothing changes the user after it: any later
+//! change the hook sees takes it back, a write rolled back to its savepoint takes back
+//! what it said, and a batch that failed, or changed rows unseen, keeps no word at all.
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -28,7 +35,7 @@ use foldhash::{HashMap, HashSet};
 use rusqlite::hooks::Action;
 use rusqlite::Connection;
 
-use crate::model::{User, UserId, VendorProfile};
+use crate::model::{DefaultItems, User, UserId, VendorProfile};
 
 #[derive(Default)]
 pub(super) struct BatchChanges {
@@ -44,13 +51,17 @@ struct Changed {
     written: HashMap<UserId, UserRow>,
     /// The same from the write under way, kept with its savepoint.
     pending: HashMap<UserId, UserRow>,
+    /// Whose contact items the statement under way writes, when it said so.
+    items_of: Option<UserId>,
 }
 
-/// A user's row as a write left it: the user and the vendor profile it holds.
+/// A user as a write left it: the row, the vendor profile it holds, and the user's
+/// default contact items, each when the write knows it (`None`: forgotten).
 #[derive(Clone)]
 pub(super) struct UserRow {
     pub user: Arc<User>,
-    pub profile: Arc<VendorProfile>,
+    pub profile: Option<Arc<VendorProfile>>,
+    pub defaults: Option<Arc<DefaultItems>>,
 }
 
 /// A changed user, with the row as the batch left it when a write said so.
@@ -71,25 +82,32 @@ impl BatchChanges {
         self.changed.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The tables a cached user or session is read from (`SELECT_USER`, the tickets).
-    /// Rows of other tables, a bulk load's millions included, cost no lock.
+    /// The tables a cached user or session is read from (`SELECT_USER`, the tickets,
+    /// the default items and their catalogue). Rows of other tables, a bulk load's
+    /// millions included, cost no lock.
     pub(super) fn note(&self, action: Action, table: &str, rowid: i64) {
         match table {
             // A user's preferences row has the user's id as its rowid.
-            "users" | "preferences" => {
+            "users" | "preferences" => self.lock().user(rowid),
+            "contact_items" => {
                 let mut changed = self.lock();
-                // Once every user counts as changed, a bulk load adds nothing here.
-                if !changed.every_user {
-                    changed.users.insert(rowid);
+                match changed.items_of {
+                    Some(id) => changed.user(id),
+                    None => changed.every_user(),
                 }
-                changed.written.remove(&rowid);
-                changed.pending.remove(&rowid);
             }
             // A user row shows its domain's name; a new domain is no user's yet.
             "domains" if action != Action::SQLITE_INSERT => self.lock().every_user(),
+            "contact_item_types" => self.lock().every_user(),
             "tickets" => self.lock().tickets = true,
             _ => {}
         }
+    }
+
+    /// The statements run until the next call write `user`'s contact items and no
+    /// one else's (`None`: the statements that said so are done).
+    pub fn items_of(&self, user: Option<UserId>) {
+        self.lock().items_of = user;
     }
 
     /// A new batch begins: nothing in it has changed yet.
@@ -146,6 +164,15 @@ impl BatchChanges {
 }
 
 impl Changed {
+    fn user(&mut self, id: UserId) {
+        // Once every user counts as changed, a bulk load adds nothing here.
+        if !self.every_user {
+            self.users.insert(id);
+        }
+        self.written.remove(&id);
+        self.pending.remove(&id);
+    }
+
     fn every_user(&mut self) {
         self.every_user = true;
         self.written.clear();
@@ -159,7 +186,7 @@ mod tests {
 
     use chrono::{Duration, Utc};
 
-    use crate::model::{ContactPatch, Preferences, ProfilePatch, User};
+    use crate::model::{ContactItem, ContactPatch, ContactType, Preferences, ProfilePatch, User};
     use crate::store::{NewUser, Store, StoreError};
 
     /// A commit keeps the row a write said it left, user and profile; a later change
@@ -182,13 +209,15 @@ mod tests {
                 email: email.into(),
                 ..user.clone()
             });
-            tx.wrote_user(Arc::clone(&user), Arc::new(profile));
+            let defaults = tx.default_contact_items(user.id)?;
+            tx.wrote_user(Arc::clone(&user), Arc::new(profile), defaults);
             Ok::<_, StoreError>(user)
         };
         let said = store
             .write(|tx| save(tx, &jdoe, "kept@example.com"))
             .unwrap();
         assert!(Arc::ptr_eq(&by_name("jdoe"), &said), "kept as said");
+        assert!(store.cached_defaults_for_test(jdoe.id).is_some());
         let profile = store.write(|tx| tx.vendor_profile(jdoe.id, now)).unwrap();
         assert_eq!(
             profile,
@@ -217,6 +246,87 @@ mod tests {
             jdoe_now.email, "kept@example.com",
             "the write's word went with it"
         );
+    }
+
+    /// A login says the row it left: the commit keeps the user as SQLite holds it, and
+    /// the profile and default items the login did not change stay cached, unless the
+    /// batch had changed the user before it.
+    #[test]
+    fn a_login_keeps_the_user_and_what_it_left_alone() {
+        let (_dir, store) = Store::seeded_for_test();
+        let (jdoe, admin) = (store.user_for_test("jdoe"), store.user_for_test("admin"));
+        let at = Utc::now();
+        let cached = |id| {
+            let user = store.cached_user_for_test(id).expect("the user is cached");
+            assert_eq!(*user, store.stored_user_for_test(id));
+            assert_eq!(user.last_logon.map(|t| t.timestamp()), Some(at.timestamp()));
+            store.cached_defaults_for_test(id).is_some()
+        };
+        for user in [&jdoe, &admin] {
+            store.write(|tx| tx.default_contact_items(user.id)).unwrap();
+        }
+        store.write(|tx| tx.set_last_logon(&jdoe, at)).unwrap();
+        assert!(cached(jdoe.id), "the items stay");
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                tx.update_preferences(admin.id, &Default::default())?;
+                let admin = tx.user_by_id(admin.id)?.unwrap();
+                tx.set_last_logon(&admin, at)
+            })
+            .unwrap();
+        assert!(!cached(admin.id), "changed in the batch before the login");
+    }
+
+    /// A user's cached default items go with any change to the user's items: one a
+    /// statement said was the user's, a deleted user's cascade (that user's alone), and
+    /// one nobody said, which counts as every user's.
+    #[test]
+    fn an_item_change_forgets_the_users_defaults() {
+        let (_dir, store) = Store::seeded_for_test();
+        let (jdoe, admin) = (store.user_for_test("jdoe"), store.user_for_test("admin"));
+        let cache_defaults = |id| {
+            store.write(|tx| tx.default_contact_items(id)).unwrap();
+            assert!(
+                store.cached_defaults_for_test(id).is_some(),
+                "a write puts them"
+            );
+        };
+        let item = |id: &str| ContactItem {
+            id: id.into(),
+            sub_type: "9e6f2d7a-1c1b-4f3e-8a01-000000000002".into(),
+            value: format!("{id}@example.com"),
+            is_default: true,
+        };
+        let newcomer = store
+            .write(|tx| {
+                let id = tx.insert_user(&NewUser::bare("newcomer", &Preferences::default()))?;
+                tx.save_contact_item(id, &item("n1"), ContactType::Email)?;
+                Ok::<_, StoreError>(id)
+            })
+            .unwrap();
+        cache_defaults(jdoe.id);
+        cache_defaults(admin.id);
+        store
+            .write(|tx| tx.save_contact_item(jdoe.id, &item("j1"), ContactType::Email))
+            .unwrap();
+        assert!(store.cached_defaults_for_test(jdoe.id).is_none(), "said");
+        assert!(store.cached_defaults_for_test(admin.id).is_some());
+        cache_defaults(jdoe.id);
+        store.write(|tx| tx.delete_user(newcomer)).unwrap();
+        assert!(
+            store.cached_defaults_for_test(jdoe.id).is_some(),
+            "a cascade is the deleted user's"
+        );
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                let sql = "UPDATE contact_items SET value = 'x@example.com' WHERE id = 'j1'";
+                tx.conn.execute(sql, [])?;
+                Ok(())
+            })
+            .unwrap();
+        for id in [jdoe.id, admin.id] {
+            assert!(store.cached_defaults_for_test(id).is_none(), "unsaid");
+        }
     }
 
     /// A write takes rows its batch has not changed from the cache, and reads the ones

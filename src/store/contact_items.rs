@@ -7,7 +7,7 @@ use std::sync::Arc;
 use super::credential_cache::{Catalogue, CredentialCache};
 use super::error::StoreError;
 use super::tx::Tx;
-use crate::model::{ContactItem, ContactItemType, ContactType, LinkedField, UserId};
+use crate::model::{ContactItem, ContactItemType, ContactType, DefaultItems, LinkedField, UserId};
 
 /// A user's items with a value: both default flags are named, so that the one index by
 /// user (`user_id, is_default, match_key`) finds them in two seeks. Every write stores
@@ -113,14 +113,33 @@ impl Tx<'_> {
             .collect())
     }
 
-    /// The user's default items with their contact types, oldest first.
-    pub fn default_contact_items(
-        &self,
-        user_id: UserId,
-    ) -> Result<Vec<(ContactType, ContactItem)>, StoreError> {
+    /// The user's default items, from the read cache when it has them: every contact
+    /// write reads them, and the last write of the user left them there
+    /// (`batch_changes`).
+    pub fn default_contact_items(&self, user_id: UserId) -> Result<DefaultItems, StoreError> {
+        if let Some(cached) = self.cache.and_then(|c| c.defaults(user_id)) {
+            return Ok(DefaultItems::clone(&cached));
+        }
         let mut stmt = self.conn.prepare_cached(DEFAULT_ITEMS)?;
         let rows = stmt.query_map([user_id], numbered_item)?;
-        self.typed_oldest_first(rows)
+        let read = self.typed_oldest_first(rows)?;
+        if let Some(cache) = self.cache {
+            cache.put_defaults(user_id, Arc::new(read.clone()));
+        }
+        Ok(read)
+    }
+
+    /// Runs `write`, statements that change `user_id`'s contact items and no one
+    /// else's, telling the batch whose items they are (`batch_changes`).
+    pub(super) fn writing_items_of<T>(
+        &self,
+        user_id: UserId,
+        write: impl FnOnce() -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        self.cache.inspect(|c| c.items_of(Some(user_id)));
+        let written = write();
+        self.cache.inspect(|c| c.items_of(None));
+        written
     }
 
     /// Items read with their rowids, typed from the catalogue and put in rowid order:
@@ -167,31 +186,33 @@ impl Tx<'_> {
         item: &ContactItem,
         contact_type: ContactType,
     ) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached(
-                "INSERT INTO contact_items (id, user_id, sub_type, value, is_default, match_key)
+        let mut stmt = self.conn.prepare_cached(
+            "INSERT INTO contact_items (id, user_id, sub_type, value, is_default, match_key)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(id) DO UPDATE SET sub_type = excluded.sub_type,
                      value = excluded.value, is_default = excluded.is_default,
                      match_key = excluded.match_key",
-            )?
-            .execute(params![
-                item.id,
-                user_id,
-                item.sub_type,
-                item.value,
-                item.is_default,
-                contact_type.match_key(&item.value)
-            ])?;
+        )?;
+        let key = contact_type.match_key(&item.value);
+        let args = params![
+            item.id,
+            user_id,
+            item.sub_type,
+            item.value,
+            item.is_default,
+            key
+        ];
+        self.writing_items_of(user_id, || Ok(stmt.execute(args)?))?;
         Ok(())
     }
 
     /// Clears the item's default flag. `OR FAIL`, as for the user's row
     /// (`save_user_row!`): the write's savepoint undoes a failed statement.
-    pub fn clear_default_contact_item(&self, id: &str) -> Result<(), StoreError> {
-        self.conn
-            .prepare_cached("UPDATE OR FAIL contact_items SET is_default = 0 WHERE id = ?1")?
-            .execute([id])?;
+    pub fn clear_default_contact_item(&self, user_id: UserId, id: &str) -> Result<(), StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("UPDATE OR FAIL contact_items SET is_default = 0 WHERE id = ?1")?;
+        self.writing_items_of(user_id, || Ok(stmt.execute([id])?))?;
         Ok(())
     }
 }

@@ -158,6 +158,31 @@ impl Store {
         self.read(|tx| tx.user_by_name(name)).unwrap().unwrap()
     }
 
+    /// The user as the read cache holds it.
+    #[cfg(test)]
+    pub fn cached_user_for_test(
+        &self,
+        id: crate::model::UserId,
+    ) -> Option<Arc<crate::model::User>> {
+        self.cache.view().user(id)
+    }
+
+    /// The user as SQLite holds it, past the read cache.
+    #[cfg(test)]
+    pub fn stored_user_for_test(&self, id: crate::model::UserId) -> crate::model::User {
+        let read = self.snapshot().unwrap().read(|tx| tx.user_by_id(id));
+        Arc::unwrap_or_clone(read.unwrap().unwrap())
+    }
+
+    /// The user's default items as the read cache holds them.
+    #[cfg(test)]
+    pub fn cached_defaults_for_test(
+        &self,
+        id: crate::model::UserId,
+    ) -> Option<Arc<crate::model::DefaultItems>> {
+        self.cache.view().defaults(id)
+    }
+
     /// An empty store in a temporary directory with one table of the test's own, for
     /// unit tests of the write path.
     #[cfg(test)]

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 
 use super::batch_changes::{BatchChanges, UserRow};
-use crate::model::{User, UserId, VendorProfile};
+use crate::model::{DefaultItems, User, UserId, VendorProfile};
 
 /// Beyond this many users the cache starts again: it is for the users a test works
 /// with, not a copy of a million-user store. A load spread over a million users misses
@@ -51,6 +51,8 @@ struct Entries {
     names: HashMap<String, UserId>,
     /// The vendor profiles in users' rows, for the writes that read them whole.
     profiles: HashMap<UserId, Arc<VendorProfile>>,
+    /// Users' default contact items, which every contact write reads.
+    defaults: HashMap<UserId, Arc<DefaultItems>>,
 }
 
 /// The cache as one transaction sees it.
@@ -79,9 +81,19 @@ impl ReadCache {
                 Some(users) => {
                     for (id, written) in users {
                         entries.forget(id);
-                        if let Some(UserRow { user, profile }) = written {
+                        if let Some(UserRow {
+                            user,
+                            profile,
+                            defaults,
+                        }) = written
+                        {
                             entries.put(user);
-                            entries.profiles.insert(id, profile);
+                            if let Some(profile) = profile {
+                                entries.profiles.insert(id, profile);
+                            }
+                            if let Some(defaults) = defaults {
+                                entries.defaults.insert(id, defaults);
+                            }
                         }
                     }
                 }
@@ -131,11 +143,19 @@ impl CacheView<'_> {
         read(&mut entries)
     }
 
-    /// Tells a write's batch how it left `user`'s row, after its last change to it
+    /// Tells a write's batch how it left a user, after its last change to it
     /// (`batch_changes`).
-    pub fn wrote_user(&self, user: Arc<User>, profile: Arc<VendorProfile>) {
+    pub fn wrote_user(&self, row: UserRow) {
         if let Some(changes) = self.changes {
-            changes.wrote(UserRow { user, profile });
+            changes.wrote(row);
+        }
+    }
+
+    /// Tells a write's batch whose contact items its next statements write
+    /// (`batch_changes`).
+    pub fn items_of(&self, user: Option<UserId>) {
+        if let Some(changes) = self.changes {
+            changes.items_of(user);
         }
     }
 
@@ -199,21 +219,47 @@ impl CacheView<'_> {
     }
 
     pub fn profile(&self, id: UserId) -> Option<Arc<VendorProfile>> {
-        if self.user_changed(id) {
-            return None;
-        }
-        self.current(|e| e.profiles.get(&id).cloned())
+        self.per_user(id, |e| &mut e.profiles)
     }
 
     pub fn put_profile(&self, id: UserId, profile: Arc<VendorProfile>) {
+        self.put_per_user(id, profile, |e| &mut e.profiles);
+    }
+
+    pub fn defaults(&self, id: UserId) -> Option<Arc<DefaultItems>> {
+        self.per_user(id, |e| &mut e.defaults)
+    }
+
+    pub fn put_defaults(&self, id: UserId, defaults: Arc<DefaultItems>) {
+        self.put_per_user(id, defaults, |e| &mut e.defaults);
+    }
+
+    /// The entry of `map` kept for the user, unless the view's batch changed the user.
+    fn per_user<T>(
+        &self,
+        id: UserId,
+        map: impl FnOnce(&mut Entries) -> &mut HashMap<UserId, Arc<T>>,
+    ) -> Option<Arc<T>> {
+        if self.user_changed(id) {
+            return None;
+        }
+        self.current(|e| map(e).get(&id).cloned())
+    }
+
+    fn put_per_user<T>(
+        &self,
+        id: UserId,
+        value: Arc<T>,
+        map: impl FnOnce(&mut Entries) -> &mut HashMap<UserId, Arc<T>>,
+    ) {
         if self.user_changed(id) {
             return;
         }
         self.current(|e| {
-            if e.profiles.len() >= MAX_USERS {
+            if e.full() {
                 e.clear_users();
             }
-            e.profiles.insert(id, profile)
+            map(e).insert(id, value)
         });
     }
 
@@ -233,10 +279,17 @@ impl Entries {
         self.users.clear();
         self.names.clear();
         self.profiles.clear();
+        self.defaults.clear();
+    }
+
+    fn full(&self) -> bool {
+        [self.users.len(), self.profiles.len(), self.defaults.len()]
+            .iter()
+            .any(|&n| n >= MAX_USERS)
     }
 
     fn put(&mut self, user: Arc<User>) {
-        if self.users.len() >= MAX_USERS || self.profiles.len() >= MAX_USERS {
+        if self.full() {
             self.clear_users();
         }
         self.names
@@ -246,6 +299,7 @@ impl Entries {
 
     fn forget(&mut self, id: UserId) {
         self.profiles.remove(&id);
+        self.defaults.remove(&id);
         if let Some(user) = self.users.remove(&id) {
             let name = user.user_name.to_ascii_lowercase();
             if self.names.get(&name) == Some(&id) {

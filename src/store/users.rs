@@ -5,11 +5,13 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension, Row};
 
+use super::batch_changes::UserRow;
 use super::epoch::{from_epoch, to_epoch};
 use super::error::StoreError;
 use super::tx::Tx;
 use crate::model::{
-    Notification, Preferences, PreferencesPatch, ProfilePatch, User, UserId, VendorProfile,
+    DefaultItems, Notification, Preferences, PreferencesPatch, ProfilePatch, User, UserId,
+    VendorProfile,
 };
 
 /// A literal, so the lookups below are whole `&'static str`s: no SQL text is built per
@@ -143,12 +145,17 @@ impl Tx<'_> {
         Ok(self.remember(user))
     }
 
-    /// Tells the read cache how this write left the user's row, after its last change
-    /// to it: the commit then keeps the row cached rather than forgetting it
-    /// (`batch_changes`). Both must be what a fresh read would find.
-    pub fn wrote_user(&self, user: Arc<User>, profile: Arc<VendorProfile>) {
+    /// Tells the read cache how this write left the user, after its last change to
+    /// the user's row or contact items: the commit then keeps the row, its profile and
+    /// the default items cached rather than forgetting them (`batch_changes`). All
+    /// three must be what a fresh read would find.
+    pub fn wrote_user(&self, user: Arc<User>, profile: Arc<VendorProfile>, defaults: DefaultItems) {
         if let Some(cache) = self.cache {
-            cache.wrote_user(user, profile);
+            cache.wrote_user(UserRow {
+                user,
+                profile: Some(profile),
+                defaults: Some(Arc::new(defaults)),
+            });
         }
     }
 
@@ -313,17 +320,37 @@ impl Tx<'_> {
     /// Deletes a user; its preferences, memberships, tickets and reset codes go with
     /// it (foreign keys cascade), recorded mails stay. True when the user existed.
     pub fn delete_user(&self, id: UserId) -> Result<bool, StoreError> {
-        Ok(self
+        let mut stmt = self
             .conn
-            .prepare_cached("DELETE FROM users WHERE id = ?1")?
-            .execute([id])?
-            > 0)
+            .prepare_cached("DELETE FROM users WHERE id = ?1")?;
+        // The cascade deletes the user's contact items, and only them.
+        Ok(self.writing_items_of(id, || Ok(stmt.execute([id])?))? > 0)
     }
 
-    pub fn set_last_logon(&self, id: UserId, at: DateTime<Utc>) -> Result<(), StoreError> {
+    /// Records a login of `user`, as read in this transaction. The login says how it
+    /// left the row, so that the commit keeps the user cached for the calls that follow
+    /// it (`batch_changes`); the profile and the default items it does not change stay
+    /// cached as they were, when they were and the batch had not changed the user.
+    pub fn set_last_logon(&self, user: &User, at: DateTime<Utc>) -> Result<(), StoreError> {
+        // Taken before the UPDATE: from then on the batch counts the user as changed.
+        let kept = self
+            .cache
+            .map(|c| (c.profile(user.id), c.defaults(user.id)));
+        let at = to_epoch(at);
         self.conn
             .prepare_cached("UPDATE users SET last_logon = ?2 WHERE id = ?1")?
-            .execute(params![id, to_epoch(at)])?;
+            .execute(params![user.id, at])?;
+        if let (Some(cache), Some((profile, defaults))) = (self.cache, kept) {
+            let user = User {
+                last_logon: Some(from_epoch(at)),
+                ..user.clone()
+            };
+            cache.wrote_user(UserRow {
+                user: Arc::new(user),
+                profile,
+                defaults,
+            });
+        }
         Ok(())
     }
 }

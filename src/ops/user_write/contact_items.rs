@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::model::{ContactItem, ContactItemType, ContactType, LinkedField, UserId};
+use crate::model::{ContactItem, ContactItemType, ContactType, DefaultItems, LinkedField, UserId};
 use crate::ops::error::OpError;
 use crate::store::{StoreError, Tx};
 
@@ -26,14 +26,15 @@ fn same_value(contact_type: ContactType, a: &str, b: &str) -> bool {
 
 /// The catalogue and the user's default items with their contact types, each type's
 /// oldest first: read once per write, then kept as stored by every item write made
-/// through them, so that recording a changed field reads nothing more and old
-/// defaults are cleared one by one, by id. Clearing them in one `UPDATE` over the
-/// user's defaults cost a temporary table per call (issue 8 profile). Only valid
-/// while every write to the user's items goes through it.
+/// through them, so that recording a changed field reads nothing more, old defaults
+/// are cleared one by one, by id, and the write can tell the store what it left
+/// ([`ContactItems::into_defaults`]). Clearing them in one `UPDATE` over the user's
+/// defaults cost a temporary table per call (issue 8 profile). Only valid while
+/// every write to the user's items goes through it.
 pub(super) struct ContactItems {
     user_id: UserId,
     types: Arc<Vec<ContactItemType>>,
-    defaults: Vec<(ContactType, ContactItem)>,
+    defaults: DefaultItems,
 }
 
 impl ContactItems {
@@ -43,6 +44,11 @@ impl ContactItems {
             types: tx.contact_item_types()?,
             defaults: tx.default_contact_items(user_id)?,
         })
+    }
+
+    /// The user's default items as the writes made here left them.
+    pub(super) fn into_defaults(self) -> DefaultItems {
+        self.defaults
     }
 
     /// The catalogue's entry for `sub_type`.
@@ -108,7 +114,7 @@ impl ContactItems {
         )?;
         for (t, other) in &self.defaults {
             if *t == contact_type && other.id != id {
-                tx.clear_default_contact_item(&other.id)?;
+                tx.clear_default_contact_item(self.user_id, &other.id)?;
             }
         }
         self.defaults
@@ -343,7 +349,7 @@ mod tests {
                     )?;
                     let stored = tx.default_contact_items(user.id)?;
                     for t in [ContactType::Email, ContactType::Phone] {
-                        let of_type = |items: &[(ContactType, ContactItem)]| {
+                        let of_type = |items: &DefaultItems| {
                             items
                                 .iter()
                                 .filter(|(c, _)| *c == t)

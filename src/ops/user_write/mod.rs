@@ -80,10 +80,15 @@ pub fn apply(
             items.record(tx, *field, new)?;
         }
     }
-    // The write's last change to the row: the commit keeps it cached as it is now,
-    // for the next write of this user (`store::batch_changes`).
+    // The write's last change to the user: the commit keeps the row and the default
+    // items cached as they are now, for the next write of this user
+    // (`store::batch_changes`).
     let (user, profile) = (Arc::new(user), Arc::new(profile));
-    tx.wrote_user(Arc::clone(&user), Arc::clone(&profile));
+    tx.wrote_user(
+        Arc::clone(&user),
+        Arc::clone(&profile),
+        items.into_defaults(),
+    );
     Ok(Written {
         user,
         profile,
