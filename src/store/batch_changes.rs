@@ -1,5 +1,5 @@
 //! What the writer's open batch has changed, as far as the read cache cares: which
-//! users, and whether any ticket. A write may take a cached row that its batch has not
+//! users, and which tickets (by rowid: the cache knows each session's row). A write may take a cached row that its batch has not
 //! changed, because such a row is still the committed one the cache holds
 //! (`read_cache`); a changed one it reads from its own transaction. SQLite reports
 //! every row change on the writer connection here (its update hook), and the writer
@@ -37,6 +37,10 @@ use rusqlite::Connection;
 
 use crate::model::{DefaultItems, User, UserId, VendorProfile};
 
+/// Beyond this many changed tickets a batch counts every ticket changed: a purge of
+/// expired tickets may delete any number.
+const MAX_TICKET_ROWS: usize = 1_024;
+
 #[derive(Default)]
 pub(super) struct BatchChanges {
     changed: Mutex<Changed>,
@@ -46,7 +50,9 @@ pub(super) struct BatchChanges {
 struct Changed {
     users: HashSet<UserId>,
     every_user: bool,
-    tickets: bool,
+    /// The rowids of the tickets changed.
+    tickets: HashSet<i64>,
+    every_ticket: bool,
     /// Changed users as the batch's kept writes left them.
     written: HashMap<UserId, UserRow>,
     /// The same from the write under way, kept with its savepoint.
@@ -99,7 +105,14 @@ impl BatchChanges {
             // A user row shows its domain's name; a new domain is no user's yet.
             "domains" if action != Action::SQLITE_INSERT => self.lock().every_user(),
             "contact_item_types" => self.lock().every_user(),
-            "tickets" => self.lock().tickets = true,
+            "tickets" => {
+                let mut changed = self.lock();
+                if changed.tickets.len() < MAX_TICKET_ROWS {
+                    changed.tickets.insert(rowid);
+                } else {
+                    changed.every_ticket = true;
+                }
+            }
             _ => {}
         }
     }
@@ -119,7 +132,7 @@ impl BatchChanges {
     pub fn everything(&self) {
         let mut changed = self.lock();
         changed.every_user();
-        changed.tickets = true;
+        changed.every_ticket = true;
     }
 
     /// The write under way left the user's row as `row`, after its last change to it.
@@ -140,8 +153,8 @@ impl BatchChanges {
         }
     }
 
-    /// The users changed (`None`: any may have), and whether a ticket was.
-    pub fn changed(&self) -> (Option<Vec<ChangedUser>>, bool) {
+    /// The users changed and the rowids of the tickets changed (`None`: any may have).
+    pub fn changed(&self) -> (Option<Vec<ChangedUser>>, Option<Vec<i64>>) {
         let changed = self.lock();
         let users = (!changed.every_user).then(|| {
             changed
@@ -150,7 +163,8 @@ impl BatchChanges {
                 .map(|id| (*id, changed.written.get(id).cloned()))
                 .collect()
         });
-        (users, changed.tickets)
+        let tickets = (!changed.every_ticket).then(|| changed.tickets.iter().copied().collect());
+        (users, tickets)
     }
 
     pub fn user(&self, id: UserId) -> bool {
@@ -158,8 +172,10 @@ impl BatchChanges {
         changed.every_user || changed.users.contains(&id)
     }
 
-    pub fn tickets(&self) -> bool {
-        self.lock().tickets
+    /// Whether the ticket in row `rowid` has changed.
+    pub fn ticket(&self, rowid: i64) -> bool {
+        let changed = self.lock();
+        changed.every_ticket || changed.tickets.contains(&rowid)
     }
 }
 
@@ -185,6 +201,9 @@ mod tests {
     use std::sync::Arc;
 
     use chrono::{Duration, Utc};
+    use rusqlite::hooks::Action;
+
+    use super::{BatchChanges, MAX_TICKET_ROWS};
 
     use crate::model::{ContactItem, ContactPatch, ContactType, Preferences, ProfilePatch, User};
     use crate::store::{NewUser, Store, StoreError};
@@ -246,6 +265,25 @@ mod tests {
             jdoe_now.email, "kept@example.com",
             "the write's word went with it"
         );
+    }
+
+    /// A batch names the tickets it changed up to a bound, then counts every ticket
+    /// changed.
+    #[test]
+    fn many_changed_tickets_count_as_every_ticket() {
+        let changes = BatchChanges::default();
+        let rows = i64::try_from(MAX_TICKET_ROWS).unwrap();
+        for rowid in 1..=rows {
+            changes.note(Action::SQLITE_DELETE, "tickets", rowid);
+        }
+        assert!(changes.ticket(rows) && !changes.ticket(rows + 1));
+        assert!(changes
+            .changed()
+            .1
+            .is_some_and(|r| r.len() == MAX_TICKET_ROWS));
+        changes.note(Action::SQLITE_DELETE, "tickets", rows + 2);
+        assert!(changes.ticket(rows + 1), "every ticket");
+        assert!(changes.changed().1.is_none());
     }
 
     /// A login says the row it left: the commit keeps the user as SQLite holds it, and
@@ -398,25 +436,32 @@ mod tests {
         let id_of = |name: &str| store.read(|tx| tx.user_by_name(name)).unwrap().unwrap().id;
         let (jdoe, admin) = (id_of("jdoe"), id_of("admin"));
         let now = Utc::now();
-        store
-            .write(|tx| -> Result<(), StoreError> {
+        let t1 = store
+            .write(|tx| -> Result<i64, StoreError> {
+                let next: i64 = tx.conn.query_row(
+                    "SELECT COALESCE(MAX(rowid), 0) + 1 FROM tickets",
+                    [],
+                    |r| r.get(0),
+                )?;
                 tx.clear_mails()?;
                 tx.conn
                     .execute("INSERT INTO domains (name) VALUES ('new')", [])?;
-                assert!(!changes.user(jdoe) && !changes.tickets());
+                assert!(!changes.user(jdoe) && !changes.ticket(next));
                 tx.update_preferences(jdoe, &Default::default())?;
                 assert!(changes.user(jdoe) && !changes.user(admin));
                 tx.insert_ticket("t-1", jdoe, now, now + Duration::days(1), "")?;
-                assert!(changes.tickets());
-                Ok(())
+                let t1 = tx.conn.last_insert_rowid();
+                assert_eq!(t1, next);
+                assert!(changes.ticket(t1) && !changes.ticket(t1 - 1), "that ticket");
+                Ok(t1)
             })
             .unwrap();
         store
             .write(|tx| -> Result<(), StoreError> {
-                assert!(!changes.user(jdoe) && !changes.tickets(), "a new batch");
+                assert!(!changes.user(jdoe) && !changes.ticket(t1), "a new batch");
                 tx.delete_user(jdoe)?;
                 assert!(changes.user(jdoe), "the user row");
-                assert!(changes.tickets(), "the ticket, deleted by the cascade");
+                assert!(changes.ticket(t1), "the ticket, deleted by the cascade");
                 Ok(())
             })
             .unwrap();

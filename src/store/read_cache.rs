@@ -32,8 +32,8 @@ use crate::model::{DefaultItems, User, UserId, VendorProfile};
 /// 8,192 that load ran about 20% faster and peaked 19 MB lower (issue 8).
 const MAX_USERS: usize = 8_192;
 
-/// The same for sessions: a commit forgets them only when it changes a ticket, so a
-/// load of reads over many tickets beside contact updates would otherwise keep them all.
+/// The same for sessions: a commit forgets only the tickets it changed, so a load of
+/// reads over many tickets beside contact updates would otherwise keep them all.
 const MAX_SESSIONS: usize = 8_192;
 
 #[derive(Default)]
@@ -44,7 +44,10 @@ pub(super) struct ReadCache {
 
 #[derive(Default)]
 struct Entries {
-    sessions: HashMap<String, (UserId, DateTime<Utc>)>,
+    sessions: HashMap<String, SessionRow>,
+    /// The same sessions' tickets by rowid, which is how the update hook names a
+    /// changed ticket: a commit forgets those sessions alone.
+    session_rows: HashMap<i64, String>,
     /// Shared, so a hit hands out a reference count rather than a copy of the row.
     users: HashMap<UserId, Arc<User>>,
     /// Login names folded as SQLite's NOCASE folds them (ASCII only).
@@ -53,6 +56,14 @@ struct Entries {
     profiles: HashMap<UserId, Arc<VendorProfile>>,
     /// Users' default contact items, which every contact write reads.
     defaults: HashMap<UserId, Arc<DefaultItems>>,
+}
+
+/// A ticket's row as far as a session needs it.
+#[derive(Clone, Copy)]
+pub(super) struct SessionRow {
+    pub user_id: UserId,
+    pub expires_at: DateTime<Utc>,
+    pub rowid: i64,
 }
 
 /// The cache as one transaction sees it.
@@ -99,8 +110,13 @@ impl ReadCache {
                 }
                 None => entries.clear_users(),
             }
-            if tickets {
-                entries.sessions.clear();
+            match tickets {
+                Some(rows) => {
+                    for rowid in rows {
+                        entries.forget_session(rowid);
+                    }
+                }
+                None => entries.clear_sessions(),
             }
         }
         self.generation.fetch_add(1, Ordering::SeqCst);
@@ -167,9 +183,9 @@ impl CacheView<'_> {
         }
     }
 
-    /// Whether the view's batch has changed a ticket.
-    fn tickets_changed(&self) -> bool {
-        self.changes.is_some_and(BatchChanges::tickets)
+    /// Whether the view's batch has changed the ticket in row `rowid`.
+    fn ticket_changed(&self, rowid: i64) -> bool {
+        self.changes.is_some_and(|c| c.ticket(rowid))
     }
 
     /// Whether the view's batch has changed the user.
@@ -177,22 +193,28 @@ impl CacheView<'_> {
         self.changes.is_some_and(|c| c.user(id))
     }
 
-    pub fn session(&self, ticket: &str) -> Option<(UserId, DateTime<Utc>)> {
-        if self.tickets_changed() {
-            return None;
-        }
+    pub fn session(&self, ticket: &str) -> Option<SessionRow> {
         self.current(|e| e.sessions.get(ticket).copied())
+            .filter(|row| !self.ticket_changed(row.rowid))
     }
 
-    pub fn put_session(&self, ticket: &str, row: (UserId, DateTime<Utc>)) {
-        if !self.tickets_changed() {
-            self.current(|e| {
-                if e.sessions.len() >= MAX_SESSIONS {
-                    e.sessions.clear();
-                }
-                e.sessions.insert(ticket.to_owned(), row)
-            });
+    pub fn put_session(&self, ticket: &str, row: SessionRow) {
+        if self.ticket_changed(row.rowid) {
+            return;
         }
+        self.current(|e| {
+            if e.sessions.len() >= MAX_SESSIONS {
+                e.clear_sessions();
+            }
+            // A rowid names one ticket at a time; one SQLite reuses after a delete is
+            // the new ticket's.
+            if let Some(old) = e.session_rows.insert(row.rowid, ticket.to_owned()) {
+                if old != ticket {
+                    e.sessions.remove(&old);
+                }
+            }
+            e.sessions.insert(ticket.to_owned(), row)
+        });
     }
 
     pub fn user(&self, id: UserId) -> Option<Arc<User>> {
@@ -275,6 +297,17 @@ impl CacheView<'_> {
 }
 
 impl Entries {
+    fn clear_sessions(&mut self) {
+        self.sessions.clear();
+        self.session_rows.clear();
+    }
+
+    fn forget_session(&mut self, rowid: i64) {
+        if let Some(ticket) = self.session_rows.remove(&rowid) {
+            self.sessions.remove(&ticket);
+        }
+    }
+
     fn clear_users(&mut self) {
         self.users.clear();
         self.names.clear();
@@ -335,6 +368,14 @@ mod tests {
         }
     }
 
+    fn session(user_id: UserId, rowid: i64) -> SessionRow {
+        SessionRow {
+            user_id,
+            expires_at: Utc::now(),
+            rowid,
+        }
+    }
+
     /// A commit forgets what its batch changed and keeps the rest; nothing is served or
     /// put while it is under way, nor through a view from before it.
     #[test]
@@ -343,7 +384,8 @@ mod tests {
         let before = cache.view();
         before.put_user(&Arc::new(user(1, "JDoe")));
         before.put_user(&Arc::new(user(2, "asmith")));
-        before.put_session("t", (2, Utc::now()));
+        before.put_session("t", session(2, 7));
+        before.put_session("u", session(1, 8));
         assert_eq!(before.user_named("jdoe").map(|u| u.id), Some(1));
         assert_eq!(cache.view().user(1).map(|u| u.id), Some(1));
         let changes = BatchChanges::default();
@@ -370,8 +412,11 @@ mod tests {
         cache.commit_ended(&changes);
         assert!(
             cache.view().session("t").is_none(),
-            "a changed ticket forgets sessions"
+            "a changed ticket forgets its session"
         );
+        assert_eq!(cache.view().session("u").map(|s| s.user_id), Some(1));
+        cache.view().put_session("v", session(3, 8));
+        assert!(cache.view().session("u").is_none(), "its rowid is v's now");
         changes.everything();
         cache.commit_begins();
         cache.commit_ended(&changes);
@@ -388,10 +433,14 @@ mod tests {
         let cache = ReadCache::default();
         let read = cache.view();
         read.put_user(&Arc::new(user(1, "jdoe")));
-        read.put_session("t", (1, Utc::now()));
+        read.put_session("t", session(1, 7));
+        read.put_session("u", session(1, 8));
         let changes = BatchChanges::default();
         let write = cache.write_view(&changes);
         assert!(write.user_named("JDOE").is_some() && write.session("t").is_some());
+        changes.note(Action::SQLITE_UPDATE, "tickets", 8);
+        assert!(write.session("u").is_none(), "a ticket the batch changed");
+        assert!(write.session("t").is_some(), "one it did not");
         changes.everything();
         assert!(write.user(1).is_none() && write.user_named("jdoe").is_none());
         assert!(write.session("t").is_none());

@@ -6,6 +6,7 @@ use rusqlite::{params, OptionalExtension};
 use super::epoch::{from_epoch, to_epoch};
 use super::error::StoreError;
 use super::handle::Store;
+use super::read_cache::SessionRow;
 use super::tx::Tx;
 use crate::model::{Session, UserId};
 
@@ -45,8 +46,16 @@ impl Tx<'_> {
             None => {
                 let row = self
                     .conn
-                    .prepare_cached("SELECT user_id, expires_at FROM tickets WHERE ticket = ?1")?
-                    .query_row([ticket], |r| Ok((r.get(0)?, from_epoch(r.get(1)?))))
+                    .prepare_cached(
+                        "SELECT user_id, expires_at, rowid FROM tickets WHERE ticket = ?1",
+                    )?
+                    .query_row([ticket], |r| {
+                        Ok(SessionRow {
+                            user_id: r.get(0)?,
+                            expires_at: from_epoch(r.get(1)?),
+                            rowid: r.get(2)?,
+                        })
+                    })
                     .optional()?;
                 if let (Some(cache), Some(row)) = (self.cache, row) {
                     cache.put_session(ticket, row);
@@ -54,7 +63,8 @@ impl Tx<'_> {
                 row
             }
         };
-        Ok(row.and_then(|(user_id, stored)| {
+        Ok(row.and_then(|row| {
+            let (user_id, stored) = (row.user_id, row.expires_at);
             let expires_at = self.slides.effective(ticket, stored)?;
             if expires_at <= now {
                 // An expired ticket is evicted (docs/compatibility.md B1.5): moving the clock back
