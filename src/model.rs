@@ -353,7 +353,7 @@ impl ContactItem {
     }
 }
 
-/// A user's default contact items with their contact types, oldest first.
+/// A user's default contact items with their contact types, each type's oldest first.
 pub type DefaultItems = Vec<(ContactType, ContactItem)>;
 
 /// A postal address; `id` is its 24-hex ObjectId when it sits in a list.

@@ -1,6 +1,7 @@
 //! What the writer's open batch has changed, as far as the read cache cares: which
-//! users, and which tickets (by rowid: the cache knows each session's row). A write may take a cached row that its batch has not
-//! changed, because such a row is still the committed one the cache holds
+//! users, and which tickets (by rowid: the cache knows each session's row). A write
+//! may take a cached row that its batch has not changed, because such a row is still
+//! the committed one the cache holds
 //! (`read_cache`); a changed one it reads from its own transaction. SQLite reports
 //! every row change on the writer connection here (its update hook), and the writer
 //! starts the record again with each batch.
@@ -89,8 +90,9 @@ impl BatchChanges {
     }
 
     /// The tables a cached user or session is read from (`SELECT_USER`, the tickets,
-    /// the default items and their catalogue). Rows of other tables, a bulk load's
-    /// millions included, cost no lock.
+    /// the default items and their catalogue). Rows of other tables cost no lock; a
+    /// bulk load's users and items take it once each, and add nothing once every user
+    /// counts as changed.
     pub(super) fn note(&self, action: Action, table: &str, rowid: i64) {
         match table {
             // A user's preferences row has the user's id as its rowid.
@@ -147,6 +149,8 @@ impl BatchChanges {
     /// said of the rows it wrote; otherwise rolled back, and its word with it.
     pub fn write_ended(&self, kept: bool) {
         let mut changed = self.lock();
+        // A statement that panicked while it said whose items it wrote did not unsay it.
+        changed.items_of = None;
         let pending = std::mem::take(&mut changed.pending);
         if kept {
             changed.written.extend(pending);

@@ -130,7 +130,8 @@ impl Tx<'_> {
     }
 
     /// Runs `write`, statements that change `user_id`'s contact items and no one
-    /// else's, telling the batch whose items they are (`batch_changes`).
+    /// else's (each names the user in its `WHERE`, or deletes the user), telling the
+    /// batch whose items they are (`batch_changes`).
     pub(super) fn writing_items_of<T>(
         &self,
         user_id: UserId,
@@ -178,8 +179,8 @@ impl Tx<'_> {
             .query_row(params![user_id, contact_type.name()], |r| r.get(0))?)
     }
 
-    /// Inserts the item, or updates the one with its id; `contact_type` is its
-    /// sub-type's.
+    /// Inserts the item, or updates the one with its id, which must be the user's;
+    /// `contact_type` is its sub-type's.
     pub fn save_contact_item(
         &self,
         user_id: UserId,
@@ -191,7 +192,8 @@ impl Tx<'_> {
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)
                  ON CONFLICT(id) DO UPDATE SET sub_type = excluded.sub_type,
                      value = excluded.value, is_default = excluded.is_default,
-                     match_key = excluded.match_key",
+                     match_key = excluded.match_key
+                 WHERE contact_items.user_id = excluded.user_id",
         )?;
         let key = contact_type.match_key(&item.value);
         let args = params![
@@ -202,17 +204,20 @@ impl Tx<'_> {
             item.is_default,
             key
         ];
-        self.writing_items_of(user_id, || Ok(stmt.execute(args)?))?;
-        Ok(())
+        // Another user's id: the upsert changes nothing, and the write fails.
+        match self.writing_items_of(user_id, || Ok(stmt.execute(args)?))? {
+            0 => Err(StoreError::Sqlite(rusqlite::Error::QueryReturnedNoRows)),
+            _ => Ok(()),
+        }
     }
 
     /// Clears the item's default flag. `OR FAIL`, as for the user's row
     /// (`save_user_row!`): the write's savepoint undoes a failed statement.
     pub fn clear_default_contact_item(&self, user_id: UserId, id: &str) -> Result<(), StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("UPDATE OR FAIL contact_items SET is_default = 0 WHERE id = ?1")?;
-        self.writing_items_of(user_id, || Ok(stmt.execute([id])?))?;
+        let mut stmt = self.conn.prepare_cached(
+            "UPDATE OR FAIL contact_items SET is_default = 0 WHERE id = ?1 AND user_id = ?2",
+        )?;
+        self.writing_items_of(user_id, || Ok(stmt.execute(params![id, user_id])?))?;
         Ok(())
     }
 }
@@ -280,6 +285,38 @@ mod tests {
                 Ok(())
             })
             .unwrap();
+    }
+
+    /// An item write names its user: another user's item is neither updated through
+    /// an id nor cleared, so the batch's word on whose items changed holds.
+    #[test]
+    fn an_item_write_changes_only_its_users_items() {
+        let (_dir, store) = Store::seeded_for_test();
+        let (jdoe, admin) = (store.user_for_test("jdoe"), store.user_for_test("admin"));
+        let item = ContactItem {
+            id: "j1".into(),
+            sub_type: "9e6f2d7a-1c1b-4f3e-8a01-000000000002".into(),
+            value: "j1@example.com".into(),
+            is_default: true,
+        };
+        store
+            .write(|tx| tx.save_contact_item(jdoe.id, &item, ContactType::Email))
+            .unwrap();
+        let taken = ContactItem {
+            value: "taken@example.com".into(),
+            ..item.clone()
+        };
+        let saved = store.write(|tx| tx.save_contact_item(admin.id, &taken, ContactType::Email));
+        assert!(saved.is_err(), "another user's id");
+        store
+            .write(|tx| tx.clear_default_contact_item(admin.id, "j1"))
+            .unwrap();
+        // Past the read cache, which trusts the word.
+        let snapshot = store.snapshot().unwrap();
+        let stored = snapshot
+            .read(|tx| tx.default_contact_items(jdoe.id))
+            .unwrap();
+        assert!(stored.iter().any(|(_, i)| *i == item), "{stored:?}");
     }
 
     /// Items come oldest first whatever their flags, as the index orders them by flag.

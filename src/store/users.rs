@@ -148,7 +148,7 @@ impl Tx<'_> {
     /// Tells the read cache how this write left the user, after its last change to
     /// the user's row or contact items: the commit then keeps the row, its profile and
     /// the default items cached rather than forgetting them (`batch_changes`). All
-    /// three must be what a fresh read would find.
+    /// three must be what a fresh read would find (the items in each type's order).
     pub fn wrote_user(&self, user: Arc<User>, profile: Arc<VendorProfile>, defaults: DefaultItems) {
         if let Some(cache) = self.cache {
             cache.wrote_user(UserRow {
