@@ -3,9 +3,10 @@
 # bench/instructions.sh [workload]
 #
 # Runs the release server under valgrind's callgrind on a fresh 1,000-user store, drives
-# one wrk workload (bench/lua/<workload>.lua, default soap_update) for WARMUP seconds,
-# then counts COUNT seconds more, and prints each server thread's user-space
-# instructions per request. Unlike req/s, the count hardly moves with a noisy host (the
+# one wrk workload (bench/lua/<workload>.lua, default soap_update; session logs in 128
+# users first, as run.sh does) for WARMUP seconds, then counts COUNT seconds more, and
+# prints each server thread's user-space instructions per request (per iteration of
+# four calls for session). Unlike req/s, the count hardly moves with a noisy host (the
 # same binary twice: 0.2 % apart), so it tells small changes apart; the kernel's share
 # (WAL writes, fsyncs, sockets) is not in it.
 # Environment:
@@ -61,11 +62,22 @@ done
 TICKET=$(curl -sf "$BASE/srv.asmx/AuthenticateUser?UID=admin&PWD=admin" |
     sed -n 's/.*ticket="\([^"]*\)".*/\1/p')
 [[ -n $TICKET ]] || { echo "the server under valgrind did not answer" >&2; exit 1; }
+# The session workload takes its first tickets from logins made here, as run.sh does.
+SESSIONS=
+if [[ $WORKLOAD == session ]]; then
+    for ((i = 1; i <= 128; i++)); do
+        u=$(printf 'user%07d' "$i")
+        t=$(curl -sf "$BASE/srv.asmx/AuthenticateUser?UID=$u&PWD=bench" |
+            sed -n 's/.*ticket="\([^"]*\)".*/\1/p')
+        [[ -n $t ]] || { echo "login of $u failed" >&2; exit 1; }
+        SESSIONS+="$u:$t,"
+    done
+fi
 
 drive() { # seconds
     case $WORKLOAD in vendor_*) expect='"' ;; *) expect='success="true"' ;; esac
     BENCH_LUA=$ROOT/bench/lua BENCH_TICKET=$TICKET BENCH_USERS=$USERS BENCH_FIRST_ID=$FIRST_ID \
-        BENCH_VENDOR_USERS=1000 BENCH_EXPECT=$expect \
+        BENCH_VENDOR_USERS=1000 BENCH_EXPECT=$expect BENCH_SESSIONS=$SESSIONS \
         wrk -t1 -c64 -d"$1"s --timeout 30s -s "$ROOT/bench/lua/$WORKLOAD.lua" "$BASE"
 }
 drive "$WARMUP" >/dev/null
@@ -76,7 +88,9 @@ requests=$(awk -F'\t' -v s="$COUNT" '{ printf "%d", $2 * s }' <<<"$result")
 bad=$(awk -F'\t' '{ print $6 }' <<<"$result")
 ((requests > 0)) || { echo "no requests answered" >&2; exit 1; }
 
-echo "$WORKLOAD: $requests requests counted ($bad bad), instructions per request by thread:"
+unit=request
+[[ $WORKLOAD == session ]] && unit="iteration (four calls)"
+echo "$WORKLOAD: $requests ${unit%% *}s counted ($bad bad), instructions per $unit by thread:"
 # The dump after zeroing is part 1; a thread that ran nothing since has no events.
 for file in "$WORK"/cg.out.1-*; do
     total=$(sed -n 's/^totals: //p; s/^summary: //p' "$file" | head -1)
