@@ -36,6 +36,8 @@ use foldhash::{HashMap, HashSet};
 use rusqlite::hooks::Action;
 use rusqlite::Connection;
 
+use chrono::{DateTime, Utc};
+
 use crate::model::{DefaultItems, User, UserId, VendorProfile};
 
 /// Beyond this many changed tickets a batch counts every ticket changed: a purge of
@@ -54,6 +56,10 @@ struct Changed {
     /// The rowids of the tickets changed.
     tickets: HashSet<i64>,
     every_ticket: bool,
+    /// Changed tickets as the batch's kept writes left them, by rowid.
+    written_tickets: HashMap<i64, TicketRow>,
+    /// The same from the write under way.
+    pending_tickets: HashMap<i64, TicketRow>,
     /// Changed users as the batch's kept writes left them.
     written: HashMap<UserId, UserRow>,
     /// The same from the write under way, kept with its savepoint.
@@ -73,6 +79,31 @@ pub(super) struct UserRow {
 
 /// A changed user, with the row as the batch left it when a write said so.
 pub(super) type ChangedUser = (UserId, Option<UserRow>);
+
+/// A ticket's row as far as a session needs it.
+#[derive(Clone, Copy)]
+pub(super) struct SessionRow {
+    pub user_id: UserId,
+    pub expires_at: DateTime<Utc>,
+    pub rowid: i64,
+}
+
+/// A ticket as a write left it.
+#[derive(Clone)]
+pub(super) struct TicketRow {
+    pub ticket: String,
+    pub row: SessionRow,
+}
+
+/// What a batch changed, for the commit to forget, or to keep as the writes said.
+pub(super) struct Changes {
+    /// `None`: any user may have changed.
+    pub users: Option<Vec<ChangedUser>>,
+    /// The rowids of the tickets changed; `None`: any may have.
+    pub tickets: Option<Vec<i64>>,
+    /// Tickets as writes said they left them, each after its last change.
+    pub written_tickets: Vec<TicketRow>,
+}
 
 impl BatchChanges {
     /// Has SQLite report each row `conn` changes.
@@ -114,6 +145,8 @@ impl BatchChanges {
                 } else {
                     changed.every_ticket = true;
                 }
+                changed.written_tickets.remove(&rowid);
+                changed.pending_tickets.remove(&rowid);
             }
             _ => {}
         }
@@ -135,6 +168,8 @@ impl BatchChanges {
         let mut changed = self.lock();
         changed.every_user();
         changed.every_ticket = true;
+        changed.written_tickets.clear();
+        changed.pending_tickets.clear();
     }
 
     /// The write under way left the user's row as `row`, after its last change to it.
@@ -145,6 +180,14 @@ impl BatchChanges {
         }
     }
 
+    /// The write under way left a ticket's row as `row`, after its last change to it.
+    pub fn wrote_ticket(&self, row: TicketRow) {
+        let mut changed = self.lock();
+        if changed.tickets.contains(&row.row.rowid) {
+            changed.pending_tickets.insert(row.row.rowid, row);
+        }
+    }
+
     /// The write under way ended: `kept`, its savepoint was released with what it
     /// said of the rows it wrote; otherwise rolled back, and its word with it.
     pub fn write_ended(&self, kept: bool) {
@@ -152,13 +195,15 @@ impl BatchChanges {
         // A statement that panicked while it said whose items it wrote did not unsay it.
         changed.items_of = None;
         let pending = std::mem::take(&mut changed.pending);
+        let pending_tickets = std::mem::take(&mut changed.pending_tickets);
         if kept {
             changed.written.extend(pending);
+            changed.written_tickets.extend(pending_tickets);
         }
     }
 
-    /// The users changed and the rowids of the tickets changed (`None`: any may have).
-    pub fn changed(&self) -> (Option<Vec<ChangedUser>>, Option<Vec<i64>>) {
+    /// What the batch changed.
+    pub fn changed(&self) -> Changes {
         let changed = self.lock();
         let users = (!changed.every_user).then(|| {
             changed
@@ -167,8 +212,11 @@ impl BatchChanges {
                 .map(|id| (*id, changed.written.get(id).cloned()))
                 .collect()
         });
-        let tickets = (!changed.every_ticket).then(|| changed.tickets.iter().copied().collect());
-        (users, tickets)
+        Changes {
+            users,
+            tickets: (!changed.every_ticket).then(|| changed.tickets.iter().copied().collect()),
+            written_tickets: changed.written_tickets.values().cloned().collect(),
+        }
     }
 
     pub fn user(&self, id: UserId) -> bool {
@@ -283,11 +331,49 @@ mod tests {
         assert!(changes.ticket(rows) && !changes.ticket(rows + 1));
         assert!(changes
             .changed()
-            .1
+            .tickets
             .is_some_and(|r| r.len() == MAX_TICKET_ROWS));
         changes.note(Action::SQLITE_DELETE, "tickets", rows + 2);
         assert!(changes.ticket(rows + 1), "every ticket");
-        assert!(changes.changed().1.is_none());
+        assert!(changes.changed().tickets.is_none());
+    }
+
+    /// A new ticket is cached as its write left it, unless the batch changed it after
+    /// that or the write was rolled back; other sessions stay cached.
+    #[test]
+    fn a_commit_keeps_the_tickets_writes_made() {
+        let (_dir, store) = Store::seeded_for_test();
+        let jdoe = store.user_for_test("jdoe").id;
+        let now = Utc::now();
+        let expires = now + Duration::days(1);
+        let insert =
+            |tx: &crate::store::Tx, ticket: &str| tx.insert_ticket(ticket, jdoe, now, expires, "");
+        store.write(|tx| insert(tx, "kept")).unwrap();
+        let cached = store.cached_session_for_test("kept").expect("kept as said");
+        let stored = store.snapshot().unwrap();
+        let stored = stored.read(|tx| tx.live_session("kept", now)).unwrap();
+        let stored = stored.expect("stored");
+        assert_eq!(
+            (cached.user_id, cached.expires_at),
+            (stored.user_id, stored.stored_expires_at)
+        );
+        store
+            .write(|tx| -> Result<(), StoreError> {
+                insert(tx, "extended")?;
+                tx.extend_ticket("extended", expires + Duration::days(1), None)
+            })
+            .unwrap();
+        assert!(
+            store.cached_session_for_test("extended").is_none(),
+            "changed after"
+        );
+        let rolled_back = store.write(|tx| -> Result<(), StoreError> {
+            insert(tx, "rolled back")?;
+            Err(StoreError::Conflict)
+        });
+        assert!(rolled_back.is_err());
+        assert!(store.cached_session_for_test("rolled back").is_none());
+        assert!(store.cached_session_for_test("kept").is_some(), "untouched");
     }
 
     /// A login says the row it left: the commit keeps the user as SQLite holds it, and

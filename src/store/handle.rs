@@ -174,6 +174,15 @@ impl Store {
         Arc::unwrap_or_clone(read.unwrap().unwrap())
     }
 
+    /// The session of `ticket` as the read cache holds it.
+    #[cfg(test)]
+    pub(super) fn cached_session_for_test(
+        &self,
+        ticket: &str,
+    ) -> Option<super::batch_changes::SessionRow> {
+        self.cache.view().session(ticket)
+    }
+
     /// The user's default items as the read cache holds them.
     #[cfg(test)]
     pub fn cached_defaults_for_test(

@@ -21,9 +21,7 @@ use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
-
-use super::batch_changes::{BatchChanges, UserRow};
+use super::batch_changes::{BatchChanges, Changes, SessionRow, TicketRow, UserRow};
 use crate::model::{DefaultItems, User, UserId, VendorProfile};
 
 /// Beyond this many users the cache starts again: it is for the users a test works
@@ -58,14 +56,6 @@ struct Entries {
     defaults: HashMap<UserId, Arc<DefaultItems>>,
 }
 
-/// A ticket's row as far as a session needs it.
-#[derive(Clone, Copy)]
-pub(super) struct SessionRow {
-    pub user_id: UserId,
-    pub expires_at: DateTime<Utc>,
-    pub rowid: i64,
-}
-
 /// The cache as one transaction sees it.
 #[derive(Clone, Copy)]
 pub(super) struct CacheView<'a> {
@@ -87,7 +77,11 @@ impl ReadCache {
     pub fn commit_ended(&self, changes: &BatchChanges) {
         {
             let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-            let (users, tickets) = changes.changed();
+            let Changes {
+                users,
+                tickets,
+                written_tickets,
+            } = changes.changed();
             match users {
                 Some(users) => {
                     for (id, written) in users {
@@ -117,6 +111,9 @@ impl ReadCache {
                     }
                 }
                 None => entries.clear_sessions(),
+            }
+            for TicketRow { ticket, row } in written_tickets {
+                entries.put_session(ticket, row);
             }
         }
         self.generation.fetch_add(1, Ordering::SeqCst);
@@ -167,6 +164,17 @@ impl CacheView<'_> {
         }
     }
 
+    /// Tells a write's batch how it left a ticket, after its last change to it
+    /// (`batch_changes`).
+    pub fn wrote_ticket(&self, ticket: &str, row: SessionRow) {
+        if let Some(changes) = self.changes {
+            changes.wrote_ticket(TicketRow {
+                ticket: ticket.to_owned(),
+                row,
+            });
+        }
+    }
+
     /// Tells a write's batch whose contact items its next statements write
     /// (`batch_changes`).
     pub fn items_of(&self, user: Option<UserId>) {
@@ -203,17 +211,8 @@ impl CacheView<'_> {
             return;
         }
         self.current(|e| {
-            if e.sessions.len() >= MAX_SESSIONS {
-                e.clear_sessions();
-            }
-            // A rowid names one ticket at a time; one SQLite reuses after a delete is
-            // the new ticket's.
-            if let Some(old) = e.session_rows.insert(row.rowid, ticket.to_owned()) {
-                if old != ticket {
-                    e.sessions.remove(&old);
-                }
-            }
-            e.sessions.insert(ticket.to_owned(), row)
+            e.put_session(ticket.to_owned(), row);
+            Some(())
         });
     }
 
@@ -302,6 +301,20 @@ impl Entries {
         self.session_rows.clear();
     }
 
+    fn put_session(&mut self, ticket: String, row: SessionRow) {
+        if self.sessions.len() >= MAX_SESSIONS {
+            self.clear_sessions();
+        }
+        // A rowid names one ticket at a time; one SQLite reuses after a delete is the
+        // new ticket's.
+        if let Some(old) = self.session_rows.insert(row.rowid, ticket.clone()) {
+            if old != ticket {
+                self.sessions.remove(&old);
+            }
+        }
+        self.sessions.insert(ticket, row);
+    }
+
     fn forget_session(&mut self, rowid: i64) {
         if let Some(ticket) = self.session_rows.remove(&rowid) {
             self.sessions.remove(&ticket);
@@ -344,6 +357,7 @@ impl Entries {
 
 #[cfg(test)]
 mod tests {
+    use chrono::Utc;
     use rusqlite::hooks::Action;
 
     use super::*;

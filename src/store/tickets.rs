@@ -3,14 +3,16 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{params, OptionalExtension};
 
+use super::batch_changes::SessionRow;
 use super::epoch::{from_epoch, to_epoch};
 use super::error::StoreError;
 use super::handle::Store;
-use super::read_cache::SessionRow;
 use super::tx::Tx;
 use crate::model::{Session, UserId};
 
 impl Tx<'_> {
+    /// Stores a new ticket, and tells the batch the row it left, so that the commit
+    /// keeps the session cached for the calls that follow a login (`batch_changes`).
     pub fn insert_ticket(
         &self,
         ticket: &str,
@@ -19,6 +21,7 @@ impl Tx<'_> {
         expires_at: DateTime<Utc>,
         language: &str,
     ) -> Result<(), StoreError> {
+        let expires_at = to_epoch(expires_at);
         self.conn
             .prepare_cached(
                 "INSERT INTO tickets (ticket, user_id, issued_at, expires_at, language)
@@ -28,9 +31,17 @@ impl Tx<'_> {
                 ticket,
                 user_id,
                 to_epoch(now),
-                to_epoch(expires_at),
+                expires_at,
                 language
             ])?;
+        if let Some(cache) = self.cache {
+            let row = SessionRow {
+                user_id,
+                expires_at: from_epoch(expires_at),
+                rowid: self.conn.last_insert_rowid(),
+            };
+            cache.wrote_ticket(ticket, row);
+        }
         Ok(())
     }
 
