@@ -62,9 +62,12 @@ done
 TICKET=$(curl -sf "$BASE/srv.asmx/AuthenticateUser?UID=admin&PWD=admin" |
     sed -n 's/.*ticket="\([^"]*\)".*/\1/p')
 [[ -n $TICKET ]] || { echo "the server under valgrind did not answer" >&2; exit 1; }
-# The session workload takes its first tickets from logins made here, as run.sh does.
+# The session workload takes its first tickets from logins made here, as run.sh does,
+# before each drive: the one before logged the last ones out.
 SESSIONS=
-if [[ $WORKLOAD == session ]]; then
+log_in() {
+    SESSIONS=
+    [[ $WORKLOAD == session ]] || return 0
     for ((i = 1; i <= 128; i++)); do
         u=$(printf 'user%07d' "$i")
         t=$(curl -sf "$BASE/srv.asmx/AuthenticateUser?UID=$u&PWD=bench" |
@@ -72,7 +75,7 @@ if [[ $WORKLOAD == session ]]; then
         [[ -n $t ]] || { echo "login of $u failed" >&2; exit 1; }
         SESSIONS+="$u:$t,"
     done
-fi
+}
 
 drive() { # seconds
     case $WORKLOAD in vendor_*) expect='"' ;; *) expect='success="true"' ;; esac
@@ -80,7 +83,9 @@ drive() { # seconds
         BENCH_VENDOR_USERS=1000 BENCH_EXPECT=$expect BENCH_SESSIONS=$SESSIONS \
         wrk -t1 -c64 -d"$1"s --timeout 30s -s "$ROOT/bench/lua/$WORKLOAD.lua" "$BASE"
 }
+log_in
 drive "$WARMUP" >/dev/null
+log_in
 callgrind_control --zero "$SERVER_PID" >/dev/null 2>&1
 result=$(drive "$COUNT" | grep '^BENCH_RESULT')
 callgrind_control --dump "$SERVER_PID" >/dev/null 2>&1
