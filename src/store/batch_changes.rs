@@ -288,7 +288,7 @@ mod tests {
             .write(|tx| save(tx, &jdoe, "kept@example.com"))
             .unwrap();
         assert!(Arc::ptr_eq(&by_name("jdoe"), &said), "kept as said");
-        assert!(store.cached_defaults_for_test(jdoe.id).is_some());
+        assert!(store.cache_for_test().defaults(jdoe.id).is_some());
         let profile = store.write(|tx| tx.vendor_profile(jdoe.id, now)).unwrap();
         assert_eq!(
             profile,
@@ -349,7 +349,10 @@ mod tests {
         let insert =
             |tx: &crate::store::Tx, ticket: &str| tx.insert_ticket(ticket, jdoe, now, expires, "");
         store.write(|tx| insert(tx, "kept")).unwrap();
-        let cached = store.cached_session_for_test("kept").expect("kept as said");
+        let cached = store
+            .cache_for_test()
+            .session("kept")
+            .expect("kept as said");
         let stored = store.snapshot().unwrap();
         let stored = stored.read(|tx| tx.live_session("kept", now)).unwrap();
         let stored = stored.expect("stored");
@@ -364,7 +367,7 @@ mod tests {
             })
             .unwrap();
         assert!(
-            store.cached_session_for_test("extended").is_none(),
+            store.cache_for_test().session("extended").is_none(),
             "changed after"
         );
         let rolled_back = store.write(|tx| -> Result<(), StoreError> {
@@ -372,8 +375,11 @@ mod tests {
             Err(StoreError::Conflict)
         });
         assert!(rolled_back.is_err());
-        assert!(store.cached_session_for_test("rolled back").is_none());
-        assert!(store.cached_session_for_test("kept").is_some(), "untouched");
+        assert!(store.cache_for_test().session("rolled back").is_none());
+        assert!(
+            store.cache_for_test().session("kept").is_some(),
+            "untouched"
+        );
     }
 
     /// A login says the row it left: the commit keeps the user as SQLite holds it, and
@@ -385,10 +391,10 @@ mod tests {
         let (jdoe, admin) = (store.user_for_test("jdoe"), store.user_for_test("admin"));
         let at = Utc::now();
         let cached = |id| {
-            let user = store.cached_user_for_test(id).expect("the user is cached");
+            let user = store.cache_for_test().user(id).expect("the user is cached");
             assert_eq!(*user, store.stored_user_for_test(id));
             assert_eq!(user.last_logon.map(|t| t.timestamp()), Some(at.timestamp()));
-            store.cached_defaults_for_test(id).is_some()
+            store.cache_for_test().defaults(id).is_some()
         };
         for user in [&jdoe, &admin] {
             store.write(|tx| tx.default_contact_items(user.id)).unwrap();
@@ -415,7 +421,7 @@ mod tests {
         let cache_defaults = |id| {
             store.write(|tx| tx.default_contact_items(id)).unwrap();
             assert!(
-                store.cached_defaults_for_test(id).is_some(),
+                store.cache_for_test().defaults(id).is_some(),
                 "a write puts them"
             );
         };
@@ -437,12 +443,12 @@ mod tests {
         store
             .write(|tx| tx.save_contact_item(jdoe.id, &item("j1"), ContactType::Email))
             .unwrap();
-        assert!(store.cached_defaults_for_test(jdoe.id).is_none(), "said");
-        assert!(store.cached_defaults_for_test(admin.id).is_some());
+        assert!(store.cache_for_test().defaults(jdoe.id).is_none(), "said");
+        assert!(store.cache_for_test().defaults(admin.id).is_some());
         cache_defaults(jdoe.id);
         store.write(|tx| tx.delete_user(newcomer)).unwrap();
         assert!(
-            store.cached_defaults_for_test(jdoe.id).is_some(),
+            store.cache_for_test().defaults(jdoe.id).is_some(),
             "a cascade is the deleted user's"
         );
         store
@@ -453,7 +459,7 @@ mod tests {
             })
             .unwrap();
         for id in [jdoe.id, admin.id] {
-            assert!(store.cached_defaults_for_test(id).is_none(), "unsaid");
+            assert!(store.cache_for_test().defaults(id).is_none(), "unsaid");
         }
     }
 

@@ -158,13 +158,10 @@ impl Store {
         self.read(|tx| tx.user_by_name(name)).unwrap().unwrap()
     }
 
-    /// The user as the read cache holds it.
+    /// The read cache as a read would find it now.
     #[cfg(test)]
-    pub fn cached_user_for_test(
-        &self,
-        id: crate::model::UserId,
-    ) -> Option<Arc<crate::model::User>> {
-        self.cache.view().user(id)
+    pub(super) fn cache_for_test(&self) -> super::read_cache::CacheView<'_> {
+        self.cache.view()
     }
 
     /// The user as SQLite holds it, past the read cache.
@@ -172,24 +169,6 @@ impl Store {
     pub fn stored_user_for_test(&self, id: crate::model::UserId) -> crate::model::User {
         let read = self.snapshot().unwrap().read(|tx| tx.user_by_id(id));
         Arc::unwrap_or_clone(read.unwrap().unwrap())
-    }
-
-    /// The session of `ticket` as the read cache holds it.
-    #[cfg(test)]
-    pub(super) fn cached_session_for_test(
-        &self,
-        ticket: &str,
-    ) -> Option<super::batch_changes::SessionRow> {
-        self.cache.view().session(ticket)
-    }
-
-    /// The user's default items as the read cache holds them.
-    #[cfg(test)]
-    pub fn cached_defaults_for_test(
-        &self,
-        id: crate::model::UserId,
-    ) -> Option<Arc<crate::model::DefaultItems>> {
-        self.cache.view().defaults(id)
     }
 
     /// An empty store in a temporary directory with one table of the test's own, for
