@@ -265,6 +265,38 @@ async fn log_out_ends_the_session() {
     }
 }
 
+/// The server keeps sessions in memory and forgets one when its ticket changes: ending
+/// one session leaves the others, logged in before and after it and already used,
+/// answering.
+#[actix_web::test]
+async fn a_log_out_ends_only_its_own_session() {
+    let app = spawn_app().await;
+    let jdoe = app.login("jdoe", "jdoe").await;
+    let asmith = app.login("asmith", "asmith").await;
+    for ticket in [&jdoe, &asmith] {
+        assert!(!app.get_user(ticket, "").await.contains("[901]"));
+    }
+    let out = app
+        .node(
+            Binding::Get,
+            "LogOut",
+            &[("AuthenticationTicket", P::V(&jdoe))],
+        )
+        .await;
+    assert_eq!(out, "<root success=\"true\" />");
+    let later = app.login("jdoe", "jdoe").await;
+    assert!(
+        app.get_user(&jdoe, "").await.contains("[901]"),
+        "logged out"
+    );
+    assert!(app
+        .get_user(&asmith, "")
+        .await
+        .contains("UserName=\"asmith\""));
+    assert!(app.get_user(&later, "").await.contains("UserName=\"jdoe\""));
+    assert_eq!(is_valid(&app, &jdoe).await, EXPIRED);
+}
+
 #[actix_web::test]
 async fn the_ticket_cookie_stands_in_for_an_empty_ticket() {
     let app = spawn_app().await;
