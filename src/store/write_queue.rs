@@ -208,6 +208,7 @@ mod tests {
     use super::*;
     use crate::store::handle::Store;
     use crate::store::tx::Tx;
+    use crate::store::writer::MAX_BATCH;
 
     fn store() -> (tempfile::TempDir, Store) {
         Store::with_table_for_test("CREATE TABLE t (k INTEGER PRIMARY KEY)")
@@ -244,6 +245,56 @@ mod tests {
         }
         let expected: Vec<i64> = (0..300).filter(|k| k % 7 != 0).collect();
         assert_eq!(keys(&store), expected);
+    }
+
+    /// A queue longer than a batch commits in batches of [`MAX_BATCH`]: each write
+    /// reads, on a connection of its own, how many rows earlier batches committed, which
+    /// is the same for every write of one batch.
+    #[test]
+    fn a_long_queue_commits_in_batches_of_at_most_max_batch() {
+        let (dir, store) = store();
+        let db = dir.path().join("t.db");
+        let (release, held) = std::sync::mpsc::channel::<()>();
+        let committed_before = move |tx: &Tx, k: i64| -> Result<i64, StoreError> {
+            tx.conn.execute("INSERT INTO t (k) VALUES (?1)", [k])?;
+            let reader = Connection::open(&db)?;
+            Ok(reader.query_row("SELECT count(*) FROM t", [], |r| r.get(0))?)
+        };
+        let first = {
+            let committed_before = committed_before.clone();
+            // Holds the writer thread until every other write is queued behind it.
+            store.submit(move |tx| {
+                held.recv().expect("released");
+                committed_before(tx, 0)
+            })
+        };
+        let total = 3 * MAX_BATCH as i64 + 5;
+        let rest: Vec<_> = (1..total)
+            .map(|k| {
+                let committed_before = committed_before.clone();
+                store.submit(move |tx| committed_before(tx, k))
+            })
+            .collect();
+        release.send(()).unwrap();
+        let seen: Vec<i64> = System::new().block_on(async {
+            let mut seen = vec![first.await.expect("answered").unwrap()];
+            for write in join_all(rest).await {
+                seen.push(write.expect("answered").unwrap());
+            }
+            seen
+        });
+        let mut batches = seen.clone();
+        batches.dedup();
+        let sizes: Vec<usize> = batches
+            .iter()
+            .map(|b| seen.iter().filter(|s| *s == b).count())
+            .collect();
+        let mut expected = vec![MAX_BATCH; 3];
+        expected.push(5);
+        assert_eq!(
+            sizes, expected,
+            "rows committed before each write: {seen:?}"
+        );
     }
 
     #[test]

@@ -28,8 +28,13 @@ use super::health::Health;
 use super::read_cache::ReadCache;
 use super::read_pool::ReadPool;
 
-/// Writes per transaction at most, so a steady stream of writers still commits.
-const MAX_BATCH: usize = 256;
+/// Writes per transaction at most. A steady stream of writers still commits; and a
+/// closed loop of more clients than this, each waiting for its answer before it writes
+/// again, cannot fall into one batch that all of them wait on: the writes of the next
+/// batch run while the last one is synced, where a batch of every client left the core
+/// idle through each fsync (BENCHMARKS.md, "Writes: batches of at most 32"). Past about
+/// 32 writes a commit's own cost per write is already small.
+pub(super) const MAX_BATCH: usize = 32;
 
 /// One write, run once in its own savepoint.
 pub(super) trait Write {
