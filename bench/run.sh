@@ -508,12 +508,17 @@ disk_kind() {
     rot=$(cat "/sys/class/block/$dev/queue/rotational" 2>/dev/null || echo '?')
     case $rot in 0) echo "$dev, non-rotational" ;; 1) echo "$dev, reported rotational" ;; *) echo "$dev" ;; esac
 }
-# ratio A B [digits]: shown with two decimals; verdicts take six, so 0.196 is not a 0.2.
-ratio() { awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { if (b > 0) printf "%." d "f", a / b; else print "—" }'; }
-verdict() { # value target op(ge|le|lt) [invalid]
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "—" }'; }
+verdict() { # value target op(ge|le|lt) [invalid]; a value that is no number has none
     if [[ ${4:-0} != 0 ]]; then echo "INVALID"; return; fi
     awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN {
+        if (v !~ /^[0-9]+(\.[0-9]*)?$/) { print "—"; exit }
         ok = (op == "ge") ? (v >= t) : (op == "le") ? (v <= t) : (v < t); print (ok ? "PASS" : "FAIL") }'
+}
+# A ratio target is judged on A / B itself, not on the two decimals shown: 0.196 is no 0.2.
+ratio_verdict() { # a b target invalid
+    if [[ $4 != 0 ]]; then echo "INVALID"; return; fi
+    awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { if (b > 0) print (a / b >= t ? "PASS" : "FAIL"); else print "—" }'
 }
 fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.2f"), v }'; }
 
@@ -532,7 +537,11 @@ fmt() { awk -v v="$1" 'BEGIN { printf (v >= 100 ? "%.0f" : "%.2f"), v }'; }
         if ((BAD[$key] + SOCK[$key] > 0)); then invalid=1; fi
         if [[ -n $4 ]]; then r=$(ratio "${RPS[$key]}" "${RPS[$4]}"); else r="—"; fi
         if [[ -n $t ]]; then
-            res=$(verdict "$(ratio "${RPS[$key]}" "${RPS[$4]}" 6)" "$t" ge "$invalid")
+            if [[ -n $4 ]]; then
+                res=$(ratio_verdict "${RPS[$key]}" "${RPS[$4]}" "$t" "$invalid")
+            else
+                res=$(verdict — "$t" ge "$invalid")
+            fi
             t="≥ $t"
         elif ((invalid)); then
             res=INVALID

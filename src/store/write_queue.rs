@@ -208,7 +208,6 @@ mod tests {
     use super::*;
     use crate::store::handle::Store;
     use crate::store::tx::Tx;
-    use crate::store::writer::MAX_BATCH;
 
     fn store() -> (tempfile::TempDir, Store) {
         Store::with_table_for_test("CREATE TABLE t (k INTEGER PRIMARY KEY)")
@@ -247,11 +246,11 @@ mod tests {
         assert_eq!(keys(&store), expected);
     }
 
-    /// A queue longer than a batch commits in batches of [`MAX_BATCH`]: each write
+    /// A queue longer than a batch commits in batches of 32 (`MAX_BATCH`): each write
     /// reads, on a connection of its own, how many rows earlier batches committed, which
     /// is the same for every write of one batch.
     #[test]
-    fn a_long_queue_commits_in_batches_of_at_most_max_batch() {
+    fn a_long_queue_commits_in_batches_of_at_most_32() {
         let (dir, store) = store();
         let db = dir.path().join("t.db");
         let (release, held) = std::sync::mpsc::channel::<()>();
@@ -268,7 +267,7 @@ mod tests {
                 committed_before(tx, 0)
             })
         };
-        let total = 3 * MAX_BATCH as i64 + 5;
+        let total = 3 * 32 + 5;
         let rest: Vec<_> = (1..total)
             .map(|k| {
                 let committed_before = committed_before.clone();
@@ -289,10 +288,9 @@ mod tests {
             .iter()
             .map(|b| seen.iter().filter(|s| *s == b).count())
             .collect();
-        let mut expected = vec![MAX_BATCH; 3];
-        expected.push(5);
         assert_eq!(
-            sizes, expected,
+            sizes,
+            [32, 32, 32, 5],
             "rows committed before each write: {seen:?}"
         );
     }

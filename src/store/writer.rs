@@ -34,7 +34,7 @@ use super::read_pool::ReadPool;
 /// batch run while the last one is synced, where a batch of every client left the core
 /// idle through each fsync (BENCHMARKS.md, "Writes: batches of at most 32"). Past about
 /// 32 writes a commit's own cost per write is already small.
-pub(super) const MAX_BATCH: usize = 32;
+const MAX_BATCH: usize = 32;
 
 /// One write, run once in its own savepoint.
 pub(super) trait Write {
@@ -279,7 +279,8 @@ impl Writer {
                 finish_all(&mut open, st.last_failure.as_ref());
             }
             taken += 1;
-            if taken < MAX_BATCH {
+            // A blocking write may have left the batch open with writes of its own.
+            if taken < MAX_BATCH && st.jobs < MAX_BATCH {
                 next = more.try_recv().ok();
             }
         }
