@@ -276,14 +276,7 @@ async fn a_log_out_ends_only_its_own_session() {
     for ticket in [&jdoe, &asmith] {
         assert!(!app.get_user(ticket, "").await.contains("[901]"));
     }
-    let out = app
-        .node(
-            Binding::Get,
-            "LogOut",
-            &[("AuthenticationTicket", P::V(&jdoe))],
-        )
-        .await;
-    assert_eq!(out, "<root success=\"true\" />");
+    assert_eq!(app.log_out(&jdoe).await, "<root success=\"true\" />");
     let later = app.login("jdoe", "jdoe").await;
     assert!(
         app.get_user(&jdoe, "").await.contains("[901]"),

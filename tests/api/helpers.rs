@@ -396,6 +396,16 @@ impl TestApp {
         attr(&node, "ticket").unwrap_or_else(|| panic!("login {user} failed: {node}"))
     }
 
+    /// LogOut over GET; returns the answer's root node.
+    pub async fn log_out(&self, ticket: &str) -> String {
+        self.node(
+            Binding::Get,
+            "LogOut",
+            &[("AuthenticationTicket", P::V(ticket))],
+        )
+        .await
+    }
+
     pub async fn get_user(&self, ticket: &str, user: &str) -> String {
         self.node(
             Binding::Get,

@@ -123,14 +123,7 @@ async fn logged_out_and_disabled_users_tickets_never_work_again() {
     let app = spawn_app().await;
     // An administrator logs out, so even the administrator-only methods are tried.
     let gone = app.login("admin", "admin").await;
-    let out = app
-        .node(
-            Binding::Get,
-            "LogOut",
-            &[("AuthenticationTicket", P::V(&gone))],
-        )
-        .await;
-    assert_eq!(out, "<root success=\"true\" />");
+    assert_eq!(app.log_out(&gone).await, "<root success=\"true\" />");
     dead_everywhere(&app, &gone, "jdoe").await;
 
     let jdoe = app.login("jdoe", "jdoe").await;
