@@ -31,9 +31,12 @@ use rusqlite::Connection;
 use super::helper_thread::HelperThread;
 
 /// Frames in the WAL past which the checkpointer is nudged, after every commit until
-/// it has copied back all but the last few: more than SQLite's 1,000, since a page
-/// written again before the next checkpoint is copied once.
-pub(super) const NUDGE_FRAMES: u32 = 4000;
+/// it has copied back all but the last few: far more than SQLite's 1,000, since a page
+/// written again before the next checkpoint is copied once, and each round of
+/// checkpoints ends in two fsyncs of the database and a stall of the writer's (the
+/// close). 16,000 frames (66 MB) against 4,000: updates +5 to +13 % and their p99
+/// lower, in alternated pairs (BENCHMARKS.md, "Writes: a WAL four times longer").
+pub(super) const NUDGE_FRAMES: u32 = 16_000;
 
 /// Frames not yet copied back that the committing thread copies itself.
 const CLOSE_FRAMES: u32 = 256;
@@ -41,8 +44,14 @@ const CLOSE_FRAMES: u32 = 256;
 /// Frames past which the committing thread checkpoints itself.
 const CAP_FRAMES: u32 = 4 * NUDGE_FRAMES;
 
-/// What the WAL keeps on disk after it starts over, in bytes.
-pub(super) const KEPT_WAL_BYTES: i64 = 16 << 20;
+/// A WAL frame: a 24-byte header and a page of SQLite's default 4,096 bytes.
+const FRAME_BYTES: i64 = 24 + 4096;
+
+/// What the WAL keeps on disk after it starts over, in bytes: more than the WAL of a
+/// round of checkpoints, which ends a few hundred frames past [`NUDGE_FRAMES`]. A
+/// WAL cut back below that at every start grows the file again in every round, and
+/// an fsync of a growing file also writes its size.
+pub(super) const KEPT_WAL_BYTES: i64 = (NUDGE_FRAMES + NUDGE_FRAMES / 2) as i64 * FRAME_BYTES;
 
 thread_local! {
     /// The WAL's frames after this thread's last commit, as SQLite's WAL hook told
@@ -226,10 +235,15 @@ mod tests {
         })
     }
 
+    /// Rounds of a hundred pages that write `frames` frames and a little more.
+    fn rounds_past(frames: u32) -> u32 {
+        frames / 100 + 20
+    }
+
     #[test]
     fn blocking_writes_start_the_wal_over_past_the_threshold() {
         let (_dir, store) = store_with_table();
-        for _ in 0..60 {
+        for _ in 0..rounds_past(NUDGE_FRAMES) {
             store.write(hundred_pages).unwrap();
         }
         let frames = wal_frames(&store);
@@ -243,7 +257,7 @@ mod tests {
     fn queued_writes_keep_the_wal_under_the_cap() {
         let (_dir, store) = store_with_table();
         System::new().block_on(async {
-            for _ in 0..10 {
+            for _ in 0..rounds_past(CAP_FRAMES) / 20 {
                 let round = (0..20).map(|_| store.submit(hundred_pages));
                 for written in join_all(round).await {
                     written.unwrap().unwrap();
