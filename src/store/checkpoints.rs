@@ -34,8 +34,8 @@ use super::helper_thread::HelperThread;
 /// it has copied back all but the last few: far more than SQLite's 1,000, since a page
 /// written again before the next checkpoint is copied once, and each round of
 /// checkpoints ends in two fsyncs of the database and a stall of the writer's (the
-/// close). 16,000 frames (66 MB) against 4,000: updates +5 to +13 % and their p99
-/// lower, in alternated pairs (BENCHMARKS.md, "Writes: a WAL four times longer").
+/// close). 16,000 frames (66 MB) against 4,000: updates faster and their p99 lower,
+/// in alternated pairs and full runs (BENCHMARKS.md, "Writes: a WAL four times longer").
 pub(super) const NUDGE_FRAMES: u32 = 16_000;
 
 /// Frames not yet copied back that the committing thread copies itself.
